@@ -1,0 +1,189 @@
+/**
+ * DataStream and SingleOutputStreamOperator (Flink's names): each call adds a transformation to
+ * the environment and returns the stream it produces. Nothing runs until `execute()`.
+ */
+import { UserError } from '../../common/errors/freshet-error.js';
+import type { Sink } from '../connector/sink.js';
+import { checkParallelism } from '../environment/execution-config.js';
+import type { StreamExecutionEnvironment } from '../environment/stream-execution-environment.js';
+import type { FilterFunction, FlatMapFunction, KeySelector, MapFunction } from '../functions/functions.js';
+import type { ProcessFunction } from '../functions/process-function.js';
+import type { OperatorDescriptor } from '../graph/operator-descriptor.js';
+import type { PartitionerType } from '../graph/partitioner.js';
+import type { OperatorTransformation, Transformation } from '../graph/transformation.js';
+import { DataStreamSink } from './data-stream-sink.js';
+import type { KeyedStream } from './keyed-stream.js';
+import type { OutputTag } from './output-tag.js';
+
+type KeyedStreamConstructor = new <T, K>(
+  input: DataStream<T>,
+  keySelector: KeySelector<T, K>,
+) => KeyedStream<T, K>;
+
+export class DataStream<T> {
+  /** Set by keyed-stream.ts when it loads (it extends this class, so it cannot be imported here). */
+  static keyedStreamConstructor: KeyedStreamConstructor | undefined;
+
+  constructor(
+    readonly environment: StreamExecutionEnvironment,
+    readonly transformation: Transformation,
+  ) {}
+
+  getExecutionEnvironment(): StreamExecutionEnvironment {
+    return this.environment;
+  }
+
+  getParallelism(): number {
+    const t = this.transformation;
+    return (t.type === 'operator' ? t.parallelism : undefined) ?? this.environment.getParallelism();
+  }
+
+  map<R>(mapper: MapFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Map', { kind: 'map', fn: mapper as MapFunction<unknown, unknown> });
+  }
+
+  flatMap<R>(flatMapper: FlatMapFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Flat Map', { kind: 'flatMap', fn: flatMapper as FlatMapFunction<unknown, unknown> });
+  }
+
+  filter(filter: FilterFunction<T>): SingleOutputStreamOperator<T> {
+    return this.transform('Filter', { kind: 'filter', fn: filter as FilterFunction<unknown> });
+  }
+
+  process<R>(fn: ProcessFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Process', { kind: 'process', fn: fn as ProcessFunction<unknown, unknown> });
+  }
+
+  keyBy<K>(key: KeySelector<T, K>): KeyedStream<T, K> {
+    const ctor = DataStream.keyedStreamConstructor;
+    if (ctor === undefined) throw new Error('KeyedStream is not loaded; import the API from freshet');
+    return new ctor<T, K>(this, key);
+  }
+
+  union(...others: DataStream<T>[]): DataStream<T> {
+    for (const other of others) {
+      if (other.environment !== this.environment) {
+        throw new UserError('FOREIGN_STREAM', 'cannot union streams from different execution environments');
+      }
+    }
+    const inputs = [this.transformation, ...others.map((o) => o.transformation)];
+    return new DataStream(this.environment, { type: 'union', id: this.environment.nextId(), inputs });
+  }
+
+  forward(): DataStream<T> {
+    return this.partition('forward');
+  }
+  rebalance(): DataStream<T> {
+    return this.partition('rebalance');
+  }
+  rescale(): DataStream<T> {
+    return this.partition('rescale');
+  }
+  shuffle(): DataStream<T> {
+    return this.partition('shuffle');
+  }
+  broadcast(): DataStream<T> {
+    return this.partition('broadcast');
+  }
+  global(): DataStream<T> {
+    return this.partition('global');
+  }
+
+  sinkTo(sink: Sink<T>): DataStreamSink<T> {
+    const t = this.environment.addOperator('Sink', [this.transformation], { kind: 'sink', sink: sink as Sink<unknown> });
+    return new DataStreamSink<T>(t);
+  }
+
+  /** Writes `JSON.stringify(record)` per line to stdout, prefixed `N> ` when parallelism > 1. */
+  print(sinkIdentifier?: string): DataStreamSink<T> {
+    const sink = this.environment.createPrintSink<T>(sinkIdentifier);
+    const result = this.sinkTo(sink);
+    result.name('Print to Std. Out');
+    return result;
+  }
+
+  /** Runs the job (bounded input) and returns every record of this stream, in one parallel-1 collect sink. */
+  async executeAndCollect(jobName = 'DataStream Collect'): Promise<T[]> {
+    return this.environment.executeAndCollect<T>(this, jobName);
+  }
+
+  /** The transformation that applies an operator to this stream (and, when keyed, its state key). */
+  protected transform<R>(name: string, operator: OperatorDescriptor): SingleOutputStreamOperator<R> {
+    const t = this.environment.addOperator(name, [this.transformation], operator, this.stateKeySelector());
+    return new SingleOutputStreamOperator<R>(this.environment, t);
+  }
+
+  /** Overridden by KeyedStream: operators after keyBy scope their state by this key. */
+  protected stateKeySelector(): KeySelector<unknown, unknown> | undefined {
+    return undefined;
+  }
+
+  private partition(partitioner: PartitionerType): DataStream<T> {
+    return new DataStream(this.environment, {
+      type: 'partition',
+      id: this.environment.nextId(),
+      input: this.transformation,
+      partitioner,
+      keySelector: undefined,
+    });
+  }
+}
+
+/** A stream produced by one operator, whose settings (name, uid, parallelism, ...) can be changed. */
+export class SingleOutputStreamOperator<T> extends DataStream<T> {
+  constructor(
+    environment: StreamExecutionEnvironment,
+    override readonly transformation: OperatorTransformation,
+  ) {
+    super(environment, transformation);
+  }
+
+  name(name: string): this {
+    this.transformation.name = name;
+    return this;
+  }
+
+  getName(): string {
+    return this.transformation.name;
+  }
+
+  uid(uid: string): this {
+    if (typeof uid !== 'string' || uid.length === 0) throw new UserError('INVALID_UID', 'uid must be a non-empty string');
+    this.transformation.uid = uid;
+    return this;
+  }
+
+  setParallelism(parallelism: number): this {
+    this.transformation.parallelism = checkParallelism(parallelism);
+    return this;
+  }
+
+  setMaxParallelism(maxParallelism: number): this {
+    this.transformation.maxParallelism = checkParallelism(maxParallelism, 'maxParallelism');
+    return this;
+  }
+
+  slotSharingGroup(group: string): this {
+    this.transformation.slotSharingGroup = group;
+    return this;
+  }
+
+  disableChaining(): this {
+    this.transformation.chainingStrategy = 'NEVER';
+    return this;
+  }
+
+  startNewChain(): this {
+    this.transformation.chainingStrategy = 'HEAD';
+    return this;
+  }
+
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    return new DataStream<X>(this.environment, {
+      type: 'sideOutput',
+      id: this.environment.nextId(),
+      input: this.transformation,
+      tag: tag as OutputTag<unknown>,
+    });
+  }
+}

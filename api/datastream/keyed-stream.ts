@@ -1,0 +1,83 @@
+/**
+ * A stream partitioned by key (Flink's KeyedStream): records with the same key go to the same
+ * subtask, and operators applied to it have keyed state scoped to the record's key.
+ */
+import { UserError } from '../../common/errors/freshet-error.js';
+import type { KeySelector, ReduceFunction } from '../functions/functions.js';
+import type { KeyedProcessFunction } from '../functions/keyed-process-function.js';
+import { resolveMethod } from '../functions/functions.js';
+import { DataStream, type SingleOutputStreamOperator } from './data-stream.js';
+import { fieldAggregator, type AggregationField } from './field-aggregators.js';
+
+export class KeyedStream<T, K> extends DataStream<T> {
+  readonly keySelector: KeySelector<T, K>;
+  private readonly keyOf: (value: T) => K;
+
+  constructor(input: DataStream<T>, keySelector: KeySelector<T, K>) {
+    const keyOf = resolveMethod<(value: T) => K>(
+      keySelector as ((value: T) => K) | Record<string, unknown>,
+      'getKey',
+      'keyBy key selector',
+    );
+    super(input.environment, {
+      type: 'partition',
+      id: input.environment.nextId(),
+      input: input.transformation,
+      partitioner: 'hash',
+      keySelector: keyOf as (value: unknown) => unknown,
+    });
+    this.keySelector = keySelector;
+    this.keyOf = keyOf;
+  }
+
+  getKeySelector(): (value: T) => K {
+    return this.keyOf;
+  }
+
+  protected override stateKeySelector(): KeySelector<unknown, unknown> {
+    return this.keyOf as (value: unknown) => unknown;
+  }
+
+  override process<R>(fn: KeyedProcessFunction<K, T, R>): SingleOutputStreamOperator<R> {
+    if (!(fn instanceof Object) || typeof (fn as { processElement?: unknown }).processElement !== 'function') {
+      throw new UserError('INVALID_FUNCTION', 'process() needs a KeyedProcessFunction with a processElement method');
+    }
+    return this.transform('KeyedProcess', {
+      kind: 'keyedProcess',
+      fn: fn as unknown as KeyedProcessFunction<unknown, unknown, unknown>,
+    });
+  }
+
+  /** Rolling reduce per key: emits the new reduced value for every input record. */
+  reduce(reducer: ReduceFunction<T>): SingleOutputStreamOperator<T> {
+    return this.transform('Keyed Reduce', { kind: 'keyedReduce', fn: reducer as ReduceFunction<unknown> });
+  }
+
+  /** Rolling sum of a field (property name or array index), or of the values themselves when omitted. */
+  sum(field?: AggregationField): SingleOutputStreamOperator<T> {
+    return this.aggregateField('Keyed Aggregation', 'sum', field);
+  }
+  min(field?: AggregationField): SingleOutputStreamOperator<T> {
+    return this.aggregateField('Keyed Aggregation', 'min', field);
+  }
+  max(field?: AggregationField): SingleOutputStreamOperator<T> {
+    return this.aggregateField('Keyed Aggregation', 'max', field);
+  }
+  minBy(field?: AggregationField, first = true): SingleOutputStreamOperator<T> {
+    return this.aggregateField('Keyed Aggregation', 'minBy', field, first);
+  }
+  maxBy(field?: AggregationField, first = true): SingleOutputStreamOperator<T> {
+    return this.aggregateField('Keyed Aggregation', 'maxBy', field, first);
+  }
+
+  private aggregateField(
+    name: string,
+    kind: 'sum' | 'min' | 'max' | 'minBy' | 'maxBy',
+    field: AggregationField | undefined,
+    first = true,
+  ): SingleOutputStreamOperator<T> {
+    return this.transform(name, { kind: 'keyedReduce', fn: fieldAggregator(kind, field, first) });
+  }
+}
+
+DataStream.keyedStreamConstructor = KeyedStream;

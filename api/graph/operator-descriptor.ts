@@ -1,0 +1,34 @@
+/**
+ * What an operator is, as the API records it: a kind plus the user function(s). The TaskManager
+ * maps each kind to its operator implementation. Functions are live values; they never travel —
+ * a TaskManager rebuilds the graph from the job bundle and takes its own.
+ */
+import type { Sink } from '../connector/sink.js';
+import type { Source } from '../connector/source.js';
+import type { FilterFunction, FlatMapFunction, KeySelector, MapFunction, ReduceFunction } from '../functions/functions.js';
+import type { KeyedProcessFunction } from '../functions/keyed-process-function.js';
+import type { ProcessFunction } from '../functions/process-function.js';
+
+export type OperatorDescriptor =
+  | { readonly kind: 'source'; readonly source: Source<unknown, unknown> }
+  | { readonly kind: 'map'; readonly fn: MapFunction<unknown, unknown> }
+  | { readonly kind: 'flatMap'; readonly fn: FlatMapFunction<unknown, unknown> }
+  | { readonly kind: 'filter'; readonly fn: FilterFunction<unknown> }
+  | { readonly kind: 'process'; readonly fn: ProcessFunction<unknown, unknown> }
+  | { readonly kind: 'keyedProcess'; readonly fn: KeyedProcessFunction<unknown, unknown, unknown> }
+  | { readonly kind: 'keyedReduce'; readonly fn: ReduceFunction<unknown> }
+  | { readonly kind: 'sink'; readonly sink: Sink<unknown> };
+
+export type OperatorKind = OperatorDescriptor['kind'];
+
+/** Flink's chaining strategies. */
+export const ChainingStrategy = {
+  ALWAYS: 'ALWAYS',
+  NEVER: 'NEVER',
+  HEAD: 'HEAD',
+} as const;
+export type ChainingStrategy = (typeof ChainingStrategy)[keyof typeof ChainingStrategy];
+
+export interface KeyedInput {
+  readonly keySelector: KeySelector<unknown, unknown>;
+}

@@ -1,0 +1,30 @@
+/**
+ * The control-plane interfaces between JobManager and TaskManagers (Flink's gateways). In local
+ * mode they are direct calls; across processes the same calls travel over the RPC protocol.
+ */
+import type { SerializedError } from '../errors/serialized-error.js';
+import type { ExecutionAttemptId, JobId } from '../ids.js';
+import type { ExecutionState } from '../job-status.js';
+import type { TaskDeploymentDescriptor } from './task-deployment.js';
+
+export interface TaskExecutionStateUpdate {
+  readonly jobId: JobId;
+  readonly executionAttemptId: ExecutionAttemptId;
+  readonly state: ExecutionState;
+  readonly error?: SerializedError;
+}
+
+/** JobManager → TaskManager. */
+export interface TaskExecutorGateway {
+  submitTask(tdd: TaskDeploymentDescriptor): Promise<void>;
+  cancelTask(executionAttemptId: ExecutionAttemptId): Promise<void>;
+  /** Frees everything the TaskManager holds for a job that reached a terminal state. */
+  releaseJob(jobId: JobId): Promise<void>;
+}
+
+/** TaskManager → JobManager. */
+export interface JobMasterGateway {
+  updateTaskExecutionState(update: TaskExecutionStateUpdate): void;
+  /** Data a collect sink sends to the job's client. */
+  deliverClientData(jobId: JobId, operatorId: string, payload: unknown): void;
+}

@@ -1,0 +1,26 @@
+/**
+ * The data-plane protocol between the network stacks of two slots (Flink's NettyMessage set):
+ * partition requests and credit flow one way, buffers and events the other. The same messages go
+ * over MessagePorts between slot workers and over TCP between TaskManagers.
+ */
+import type { ResultPartitionId } from './task-deployment.js';
+
+/** In-band control elements of a channel (besides record buffers). */
+export type ChannelEvent = { readonly type: 'end-of-partition' };
+
+export type NetworkMessage =
+  | {
+      readonly type: 'partition-request';
+      readonly partitionId: ResultPartitionId;
+      readonly subpartition: number;
+      /** Unique per consumer channel; every reply names it. */
+      readonly receiverId: string;
+      readonly initialCredit: number;
+      /** The consumer's location, so the producer can answer over the right connection. */
+      readonly replyTo: string;
+    }
+  | { readonly type: 'add-credit'; readonly receiverId: string; readonly credit: number }
+  | { readonly type: 'cancel-request'; readonly receiverId: string }
+  | { readonly type: 'buffer'; readonly receiverId: string; readonly data: Uint8Array; readonly backlog: number }
+  | { readonly type: 'event'; readonly receiverId: string; readonly event: ChannelEvent; readonly backlog: number }
+  | { readonly type: 'error-response'; readonly receiverId: string; readonly message: string };

@@ -1,0 +1,70 @@
+/**
+ * What the JobManager sends a TaskManager to run one subtask (Flink's TaskDeploymentDescriptor):
+ * which vertex and subtask, where its inputs come from and what it produces. Plain data.
+ */
+import type { ExecutionAttemptId, IntermediateDataSetId, JobId, JobVertexId, ResourceId } from '../ids.js';
+
+/** Where a subtask runs: a TaskManager and one of its slots. */
+export interface TaskLocation {
+  readonly taskManagerId: ResourceId;
+  readonly slotIndex: number;
+}
+
+/** A result partition: the output of one producer subtask for one intermediate data set. */
+export interface ResultPartitionId {
+  readonly dataSetId: IntermediateDataSetId;
+  readonly producerSubtask: number;
+}
+
+export function resultPartitionKey(id: ResultPartitionId): string {
+  return `${id.dataSetId}#${id.producerSubtask}`;
+}
+
+/** How a job's code reaches a slot: a bundle file, or an in-process registration (local, no bundle). */
+export type JobCodeSource =
+  | { readonly kind: 'bundle'; readonly path: string; readonly programArgs: readonly string[] }
+  | { readonly kind: 'in-process' };
+
+export interface JobInformation {
+  readonly jobId: JobId;
+  readonly jobName: string;
+  readonly graphHash: string;
+  readonly code: JobCodeSource;
+  /** Capture-time context the rebuilding program must see to build the same graph. */
+  readonly defaultParallelism: number;
+  readonly configuration: Readonly<Record<string, string>>;
+}
+
+export interface InputChannelDeploymentDescriptor {
+  readonly partitionId: ResultPartitionId;
+  readonly producerLocation: TaskLocation;
+  /** The subpartition of the producer's partition this channel reads. */
+  readonly subpartitionIndex: number;
+}
+
+export interface InputGateDeploymentDescriptor {
+  readonly dataSetId: IntermediateDataSetId;
+  readonly channels: readonly InputChannelDeploymentDescriptor[];
+}
+
+export interface ResultPartitionDeploymentDescriptor {
+  readonly partitionId: ResultPartitionId;
+  /** Index into the vertex's producedDataSets. */
+  readonly dataSetIndex: number;
+  readonly numberOfSubpartitions: number;
+}
+
+export interface TaskDeploymentDescriptor {
+  readonly job: JobInformation;
+  readonly vertexId: JobVertexId;
+  readonly executionAttemptId: ExecutionAttemptId;
+  readonly subtaskIndex: number;
+  readonly attemptNumber: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  /** Flink style: "Map -> Filter (1/2)#0". */
+  readonly taskName: string;
+  readonly slotIndex: number;
+  readonly inputGates: readonly InputGateDeploymentDescriptor[];
+  readonly producedPartitions: readonly ResultPartitionDeploymentDescriptor[];
+}

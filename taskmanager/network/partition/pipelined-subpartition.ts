@@ -1,0 +1,96 @@
+/**
+ * One subpartition of a result partition: the queue of buffers and events for one consumer
+ * channel, sent only against the consumer's credit (events need none, as in Flink). The backlog
+ * (buffers still queued) rides along with every buffer so the consumer can grant floating credit.
+ */
+import type { ChannelEvent } from '../../../common/protocol/network-messages.js';
+import type { NetworkConnection } from '../transport/network-connection.js';
+
+type Entry = Uint8Array | ChannelEvent;
+
+interface View {
+  readonly connection: NetworkConnection;
+  readonly receiverId: string;
+  credit: number;
+}
+
+export class PipelinedSubpartition {
+  private queue: Entry[] = [];
+  private head = 0;
+  private buffersInBacklog = 0;
+  private view: View | undefined;
+  private endOfPartitionSent = false;
+
+  constructor(
+    readonly index: number,
+    private readonly onSent: () => void,
+    private readonly onConsumed: () => void,
+  ) {}
+
+  get backlog(): number {
+    return this.buffersInBacklog;
+  }
+
+  addBuffer(buffer: Uint8Array): void {
+    this.queue.push(buffer);
+    this.buffersInBacklog++;
+    this.trySend();
+  }
+
+  addEvent(event: ChannelEvent): void {
+    this.queue.push(event);
+    this.trySend();
+  }
+
+  attachView(connection: NetworkConnection, receiverId: string, initialCredit: number): void {
+    this.view = { connection, receiverId, credit: initialCredit };
+    this.trySend();
+  }
+
+  addCredit(credit: number): void {
+    if (this.view === undefined) return;
+    this.view.credit += credit;
+    this.trySend();
+  }
+
+  releaseView(): void {
+    this.view = undefined;
+  }
+
+  isFullyConsumed(): boolean {
+    return this.endOfPartitionSent;
+  }
+
+  private trySend(): void {
+    const view = this.view;
+    if (view === undefined) return;
+    let sent = false;
+    while (this.head < this.queue.length) {
+      const entry = this.queue[this.head]!;
+      if (entry instanceof Uint8Array) {
+        if (view.credit === 0) break;
+        view.credit--;
+        this.buffersInBacklog--;
+        this.take();
+        view.connection.send({ type: 'buffer', receiverId: view.receiverId, data: entry, backlog: this.buffersInBacklog });
+      } else {
+        this.take();
+        view.connection.send({ type: 'event', receiverId: view.receiverId, event: entry, backlog: this.buffersInBacklog });
+        if (entry.type === 'end-of-partition') {
+          this.endOfPartitionSent = true;
+          this.onConsumed();
+        }
+      }
+      sent = true;
+    }
+    if (sent) this.onSent();
+  }
+
+  private take(): void {
+    this.head++;
+    if (this.head > 64 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

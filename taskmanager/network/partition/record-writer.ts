@@ -1,0 +1,91 @@
+/**
+ * Serializes a task's output records for one result partition (Flink's RecordWriter): the
+ * partitioner picks a channel, records collect per channel, and a channel's batch is encoded into
+ * one buffer when it reaches the target size (adapted to the observed record size so buffers come
+ * out near the configured segment size) or when flushed by the buffer timeout or an event.
+ */
+import type { ChannelEvent } from '../../../common/protocol/network-messages.js';
+import type { ChannelSelector } from '../../../api/graph/partitioner.js';
+import { encodeBatch } from '../buffer/record-batch-codec.js';
+import type { ResultPartition } from './result-partition.js';
+
+const MIN_BATCH = 16;
+const MAX_BATCH = 8192;
+
+class ChannelBatch {
+  values: unknown[] = [];
+  timestamps: (number | undefined)[] | null = null;
+
+  add(value: unknown, timestamp: number | undefined): number {
+    if (timestamp !== undefined && this.timestamps === null) {
+      this.timestamps = new Array<number | undefined>(this.values.length).fill(undefined);
+    }
+    this.values.push(value);
+    if (this.timestamps !== null) this.timestamps.push(timestamp);
+    return this.values.length;
+  }
+}
+
+export class RecordWriter {
+  private readonly batches: ChannelBatch[];
+  private targetBatchSize = 256;
+  private bytesOut = 0;
+  private recordsOut = 0;
+  private buffersOut = 0;
+
+  constructor(
+    readonly partition: ResultPartition,
+    private readonly selector: ChannelSelector,
+    private readonly segmentSize: number,
+    /** Buffer timeout 0: every record goes out at once. */
+    private readonly flushAlways: boolean,
+  ) {
+    this.batches = partition.subpartitions.map(() => new ChannelBatch());
+  }
+
+  emit(value: unknown, timestamp: number | undefined): void {
+    this.recordsOut++;
+    const channel = this.selector.selectChannel(value);
+    if (channel >= 0) {
+      if (this.batches[channel]!.add(value, timestamp) >= this.targetBatchSize || this.flushAlways) this.flushChannel(channel);
+      return;
+    }
+    for (let c = 0; c < this.batches.length; c++) {
+      if (this.batches[c]!.add(value, timestamp) >= this.targetBatchSize || this.flushAlways) this.flushChannel(c);
+    }
+  }
+
+  /** Sends every partly filled batch (buffer timeout, before events, at the end). */
+  flushAll(): void {
+    for (let c = 0; c < this.batches.length; c++) {
+      if (this.batches[c]!.values.length > 0) this.flushChannel(c);
+    }
+  }
+
+  broadcastEvent(event: ChannelEvent): void {
+    this.flushAll();
+    this.partition.broadcastEvent(event);
+  }
+
+  isAvailable(): boolean {
+    return this.partition.isAvailable();
+  }
+
+  metrics(): { recordsOut: number; bytesOut: number; buffersOut: number } {
+    return { recordsOut: this.recordsOut, bytesOut: this.bytesOut, buffersOut: this.buffersOut };
+  }
+
+  private flushChannel(channel: number): void {
+    const batch = this.batches[channel]!;
+    const count = batch.values.length;
+    const buffer = encodeBatch(batch.values, batch.timestamps);
+    this.batches[channel] = new ChannelBatch();
+    this.bytesOut += buffer.byteLength;
+    this.buffersOut++;
+    if (!this.flushAlways) {
+      const perRecord = buffer.byteLength / count;
+      this.targetBatchSize = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.floor(this.segmentSize / Math.max(perRecord, 1))));
+    }
+    this.partition.addBuffer(channel, buffer);
+  }
+}

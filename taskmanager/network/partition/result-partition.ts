@@ -1,0 +1,91 @@
+/**
+ * The output of one producer subtask for one intermediate data set (Flink's ResultPartition).
+ * Its buffer budget is Flink's: at most `maxBuffersPerChannel` queued per subpartition and
+ * 2 per subpartition + 8 floating in total; past that the partition is unavailable and the task
+ * stops producing until consumers return credit. That is how backpressure reaches the source.
+ */
+import type { ChannelEvent } from '../../../common/protocol/network-messages.js';
+import type { ResultPartitionId } from '../../../common/protocol/task-deployment.js';
+import { PipelinedSubpartition } from './pipelined-subpartition.js';
+
+export const MAX_BUFFERS_PER_CHANNEL = 10;
+const FLOATING_BUFFERS = 8;
+
+export class ResultPartition {
+  readonly subpartitions: PipelinedSubpartition[];
+  private readonly poolSize: number;
+  private waiter: { promise: Promise<void>; resolve: () => void } | undefined;
+  private consumedSubpartitions = 0;
+
+  constructor(
+    readonly partitionId: ResultPartitionId,
+    numberOfSubpartitions: number,
+    private readonly onFullyConsumed: () => void,
+  ) {
+    this.poolSize = numberOfSubpartitions * 2 + FLOATING_BUFFERS;
+    this.subpartitions = [];
+    for (let i = 0; i < numberOfSubpartitions; i++) {
+      this.subpartitions.push(
+        new PipelinedSubpartition(
+          i,
+          () => this.checkAvailability(),
+          () => this.subpartitionConsumed(),
+        ),
+      );
+    }
+  }
+
+  get numberOfSubpartitions(): number {
+    return this.subpartitions.length;
+  }
+
+  addBuffer(subpartition: number, buffer: Uint8Array): void {
+    this.subpartitions[subpartition]!.addBuffer(buffer);
+  }
+
+  broadcastEvent(event: ChannelEvent): void {
+    for (const sub of this.subpartitions) sub.addEvent(event);
+  }
+
+  /** True while the partition may take more buffers. */
+  isAvailable(): boolean {
+    let total = 0;
+    for (const sub of this.subpartitions) {
+      const backlog = sub.backlog;
+      if (backlog >= MAX_BUFFERS_PER_CHANNEL) return false;
+      total += backlog;
+    }
+    return total < this.poolSize;
+  }
+
+  /** Resolves once `isAvailable()` holds. */
+  getAvailableFuture(): Promise<void> {
+    if (this.isAvailable()) return Promise.resolve();
+    if (this.waiter === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.waiter = { promise, resolve };
+    }
+    return this.waiter.promise;
+  }
+
+  /** Total buffers queued and not yet sent (a gauge). */
+  queuedBuffers(): number {
+    let total = 0;
+    for (const sub of this.subpartitions) total += sub.backlog;
+    return total;
+  }
+
+  private checkAvailability(): void {
+    if (this.waiter !== undefined && this.isAvailable()) {
+      const { resolve } = this.waiter;
+      this.waiter = undefined;
+      resolve();
+    }
+  }
+
+  private subpartitionConsumed(): void {
+    this.consumedSubpartitions++;
+    if (this.consumedSubpartitions === this.subpartitions.length) this.onFullyConsumed();
+  }
+}

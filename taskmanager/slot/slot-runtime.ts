@@ -1,0 +1,112 @@
+/**
+ * Everything that runs inside one slot: its network stack and the tasks deployed into it (one
+ * subtask of each vertex under slot sharing). The same class runs in a slot worker thread and,
+ * for jobs without a bundle, on the TaskManager's own thread.
+ */
+import type { Pipeline } from '../../api/environment/execution-context.js';
+import { FreshetError } from '../../common/errors/freshet-error.js';
+import { serializeError } from '../../common/errors/serialized-error.js';
+import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
+import type { TaskExecutionStateUpdate } from '../../common/protocol/gateways.js';
+import type { JobInformation, TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
+import { NetworkEnvironment } from '../network/network-environment.js';
+import type { NetworkConnection } from '../network/transport/network-connection.js';
+import { StreamTask } from '../task/stream-task.js';
+
+/** The slot's outlets to its TaskManager. */
+export interface SlotHost {
+  reportState(update: TaskExecutionStateUpdate): void;
+  writeStdout(text: string): void;
+  sendToClient(jobId: JobId, operatorId: string, payload: unknown): void;
+}
+
+export interface SlotRuntimeOptions {
+  readonly locationKey: string;
+  readonly segmentSize: number;
+  readonly host: SlotHost;
+  readonly resolvePipeline: (job: JobInformation) => Promise<Pipeline>;
+  readonly connectionTo: (location: string) => NetworkConnection;
+  readonly clock?: () => number;
+}
+
+export class SlotRuntime {
+  readonly network: NetworkEnvironment;
+  private readonly tasks = new Map<ExecutionAttemptId, StreamTask>();
+  private readonly pipelines = new Map<JobId, Promise<Pipeline>>();
+  private readonly clock: () => number;
+
+  constructor(private readonly options: SlotRuntimeOptions) {
+    this.network = new NetworkEnvironment(options.locationKey, options.connectionTo);
+    this.clock = options.clock ?? Date.now;
+  }
+
+  deploy(tdd: TaskDeploymentDescriptor): void {
+    void this.run(tdd);
+  }
+
+  cancel(executionAttemptId: ExecutionAttemptId): void {
+    this.tasks.get(executionAttemptId)?.cancel();
+  }
+
+  releaseJob(jobId: JobId): void {
+    this.pipelines.delete(jobId);
+  }
+
+  runningTasks(): number {
+    return this.tasks.size;
+  }
+
+  private async run(tdd: TaskDeploymentDescriptor): Promise<void> {
+    const report = (state: TaskExecutionStateUpdate['state'], error?: unknown): void => {
+      this.options.host.reportState({
+        jobId: tdd.job.jobId,
+        executionAttemptId: tdd.executionAttemptId,
+        state,
+        ...(error === undefined ? {} : { error: serializeError(error) }),
+      });
+    };
+    let task: StreamTask | undefined;
+    try {
+      report('INITIALIZING');
+      const pipeline = await this.pipelineFor(tdd.job);
+      task = new StreamTask({
+        tdd,
+        pipeline,
+        network: this.network,
+        segmentSize: this.options.segmentSize,
+        clock: this.clock,
+        writeStdout: (text) => this.options.host.writeStdout(text),
+        sendToClient: (operatorId, payload) => this.options.host.sendToClient(tdd.job.jobId, operatorId, payload),
+      });
+      this.tasks.set(tdd.executionAttemptId, task);
+      report('RUNNING');
+      await task.invoke();
+      report(task.isCancelled() ? 'CANCELED' : 'FINISHED');
+    } catch (error) {
+      if (task?.isCancelled()) report('CANCELED');
+      else report('FAILED', error);
+    } finally {
+      this.tasks.delete(tdd.executionAttemptId);
+    }
+  }
+
+  private pipelineFor(job: JobInformation): Promise<Pipeline> {
+    let pipeline = this.pipelines.get(job.jobId);
+    if (pipeline === undefined) {
+      pipeline = this.options.resolvePipeline(job).then((resolved) => {
+        if (resolved.jobGraph.graphHash !== job.graphHash) {
+          throw new FreshetError(
+            'NON_DETERMINISTIC_GRAPH',
+            `the job graph rebuilt in this TaskManager differs from the submitted one (hash ${resolved.jobGraph.graphHash} ` +
+              `vs ${job.graphHash}): the job's main() must build the same graph every time it runs ` +
+              `(no randomness, clock or environment checks in graph construction)`,
+            { domain: 'user' },
+          );
+        }
+        return resolved;
+      });
+      this.pipelines.set(job.jobId, pipeline);
+    }
+    return pipeline;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Entry point of a slot worker thread: one SlotRuntime, peer ports to the other slots of the
+ * TaskManager for data, and the parent port for control.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { NetworkMessage } from '../../common/protocol/network-messages.js';
+import { DirectConnection, MessagePortConnection, type NetworkConnection } from '../network/transport/network-connection.js';
+import { resolvePipelineFromBundle } from './bundle-pipeline-resolver.js';
+import type { FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-protocol.js';
+import { SlotRuntime } from './slot-runtime.js';
+
+const data = workerData as SlotWorkerData;
+const parent = parentPort as MessagePort;
+const send = (message: FromSlotWorker): void => parent.postMessage(message);
+const locationKey = `${data.taskManagerId}/${data.slotIndex}`;
+const peers = new Map<string, NetworkConnection>();
+
+let provided: Promise<Record<string, unknown>> | undefined;
+function providedModules(): Promise<Record<string, unknown>> {
+  provided ??= (async () => {
+    const modules: Record<string, unknown> = {};
+    for (const [name, url] of Object.entries(data.providedModules)) modules[name] = await import(url);
+    return modules;
+  })();
+  return provided;
+}
+
+const runtime: SlotRuntime = new SlotRuntime({
+  locationKey,
+  segmentSize: data.segmentSize,
+  host: {
+    reportState: (update) => send({ type: 'task-state', update }),
+    writeStdout: (text) => send({ type: 'stdout', text }),
+    sendToClient: (jobId, operatorId, payload) => send({ type: 'client-data', jobId, operatorId, payload }),
+  },
+  resolvePipeline: async (job) => resolvePipelineFromBundle(job, await providedModules()),
+  connectionTo: (location) => {
+    const peer = peers.get(location);
+    if (peer === undefined) throw new Error(`slot ${locationKey} has no connection to ${location}`);
+    return peer;
+  },
+});
+peers.set(locationKey, new DirectConnection((message) => runtime.network.onMessage(message)));
+
+parent.on('message', (message: ToSlotWorker) => {
+  switch (message.type) {
+    case 'connect-peer':
+      peers.set(message.location, new MessagePortConnection(message.port));
+      message.port.on('message', (m: NetworkMessage) => runtime.network.onMessage(m));
+      return;
+    case 'deploy':
+      runtime.deploy(message.tdd);
+      return;
+    case 'cancel':
+      runtime.cancel(message.executionAttemptId);
+      return;
+    case 'release-job':
+      runtime.releaseJob(message.jobId);
+      return;
+  }
+});
+send({ type: 'ready' });

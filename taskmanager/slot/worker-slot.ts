@@ -1,0 +1,89 @@
+/** A slot backed by a worker thread (the TaskManager-side handle). */
+import { fileURLToPath } from 'node:url';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import { FreshetError } from '../../common/errors/freshet-error.js';
+import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
+import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
+import type { SlotHost } from './slot-runtime.js';
+import type { FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-protocol.js';
+
+/** The compiled worker entry; from TypeScript sources (tests), the build output of the same file. */
+export function slotWorkerEntry(): URL {
+  const here = new URL('./slot-worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return here;
+  const path = fileURLToPath(here);
+  return new URL(`file://${path.replace(/\/taskmanager\/slot\/slot-worker\.js$/, '/dist/taskmanager/slot/slot-worker.js')}`);
+}
+
+export class WorkerSlot {
+  private readonly worker: Worker;
+  private readonly ready: Promise<void>;
+  private exitError: Error | undefined;
+
+  constructor(
+    readonly slotIndex: number,
+    data: SlotWorkerData,
+    private readonly host: SlotHost,
+    onExit: (slot: WorkerSlot, error: Error | undefined) => void,
+  ) {
+    this.worker = new Worker(slotWorkerEntry(), { workerData: data, stdout: false, stderr: false });
+    this.ready = new Promise((resolve, reject) => {
+      const onMessage = (message: FromSlotWorker): void => {
+        if (message.type === 'ready') resolve();
+        else this.onMessage(message);
+      };
+      this.worker.on('message', onMessage);
+      this.worker.once('error', (error) => {
+        this.exitError = error;
+        reject(error);
+      });
+    });
+    this.worker.once('exit', (code) => {
+      onExit(this, this.exitError ?? (code === 0 ? undefined : new FreshetError('SLOT_WORKER_EXIT', `slot worker ${slotIndex} exited with code ${code}`)));
+    });
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  connectPeer(location: string, port: MessagePort): void {
+    this.post({ type: 'connect-peer', location, port }, [port]);
+  }
+
+  deploy(tdd: TaskDeploymentDescriptor): void {
+    this.post({ type: 'deploy', tdd });
+  }
+
+  cancel(executionAttemptId: ExecutionAttemptId): void {
+    this.post({ type: 'cancel', executionAttemptId });
+  }
+
+  releaseJob(jobId: JobId): void {
+    this.post({ type: 'release-job', jobId });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private post(message: ToSlotWorker, transfer?: MessagePort[]): void {
+    this.worker.postMessage(message, transfer);
+  }
+
+  private onMessage(message: FromSlotWorker): void {
+    switch (message.type) {
+      case 'ready':
+        return;
+      case 'task-state':
+        this.host.reportState(message.update);
+        return;
+      case 'stdout':
+        this.host.writeStdout(message.text);
+        return;
+      case 'client-data':
+        this.host.sendToClient(message.jobId, message.operatorId, message.payload);
+        return;
+    }
+  }
+}

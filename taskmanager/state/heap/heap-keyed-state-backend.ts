@@ -1,0 +1,271 @@
+/**
+ * Flink's HeapKeyedStateBackend (`state.backend.type: hashmap`): keyed state in JavaScript maps.
+ *
+ * Layout: one StateTable per state name; a table holds, per key group of this backend's range, a
+ * Map from (key, namespace) identity to an entry {key, namespace, value}. The per-record hot path
+ * is `setCurrentKey` (one hash, one key identity, no allocation for string keys) followed by state
+ * accesses that each cost one array index (the current key group) and one Map lookup.
+ */
+import { StateKind } from '../../../api/state/state-descriptor.js';
+import type { AnyStateDescriptor } from '../../../api/state/state-descriptor.js';
+import { assertNever, FreshetError, UserError } from '../../../common/errors/freshet-error.js';
+import { assignToKeyGroup, canonicalKeyString } from '../../../common/key-groups.js';
+import type { KeyGroupRange } from '../../../common/key-groups.js';
+import { VOID_NAMESPACE } from '../keyed-state-backend.js';
+import type { KeyedStateBackend, KeyedStateHandle, KeyedStateSnapshot } from '../keyed-state-backend.js';
+import { AbstractHeapState } from './abstract-heap-state.js';
+import { HeapAggregatingState } from './heap-aggregating-state.js';
+import { heapKeyId, namespacedId } from './heap-key-id.js';
+import { HeapListState } from './heap-list-state.js';
+import { HeapMapState } from './heap-map-state.js';
+import { HeapReducingState } from './heap-reducing-state.js';
+import { HeapValueState } from './heap-value-state.js';
+import { InternalKeyContext } from './internal-key-context.js';
+import { fromSnapshotValue, toSnapshotValue } from './snapshot-values.js';
+import { StateEntry, StateTable } from './state-table.js';
+import type { MapStateEntry } from './state-table.js';
+
+export interface HeapKeyedStateBackendOptions {
+  readonly keyGroupRange: KeyGroupRange;
+  readonly maxParallelism: number;
+}
+
+type SnapshotEntry = [unknown, string, unknown];
+
+export class HeapKeyedStateBackend implements KeyedStateBackend {
+  readonly keyGroupRange: KeyGroupRange;
+  readonly maxParallelism: number;
+
+  private readonly keyContext = new InternalKeyContext();
+  private readonly startKeyGroup: number;
+  private readonly endKeyGroup: number;
+  private readonly tables = new Map<string, StateTable<unknown>>();
+  private readonly states = new Map<string, KeyedStateHandle>();
+
+  constructor({ keyGroupRange, maxParallelism }: HeapKeyedStateBackendOptions) {
+    if (!Number.isInteger(maxParallelism) || maxParallelism < 1) {
+      throw new UserError(
+        'INVALID_MAX_PARALLELISM',
+        `maxParallelism must be a positive integer, got ${maxParallelism}`,
+      );
+    }
+    if (
+      keyGroupRange.numberOfKeyGroups > 0 &&
+      (keyGroupRange.startKeyGroup < 0 || keyGroupRange.endKeyGroup >= maxParallelism)
+    ) {
+      throw new FreshetError(
+        'INVALID_KEY_GROUP_RANGE',
+        `${keyGroupRange} does not fit maxParallelism ${maxParallelism}`,
+      );
+    }
+    this.keyGroupRange = keyGroupRange;
+    this.maxParallelism = maxParallelism;
+    this.startKeyGroup = keyGroupRange.startKeyGroup;
+    this.endKeyGroup = keyGroupRange.endKeyGroup;
+  }
+
+  setCurrentKey(key: unknown, keyGroup?: number): void {
+    const ctx = this.keyContext;
+    // Consecutive records with the same primitive key are common: nothing to recompute.
+    if (key === ctx.key && keyGroup === undefined && ctx.offset >= 0 && typeof key !== 'object') return;
+    if (key === undefined || key === null) {
+      throw new UserError(
+        'NULL_KEY',
+        'a key must not be null or undefined; check the KeySelector passed to keyBy',
+      );
+    }
+    const group = keyGroup ?? assignToKeyGroup(key, this.maxParallelism);
+    if (!(group >= this.startKeyGroup && group <= this.endKeyGroup) || (group | 0) !== group) {
+      throw keyGroupOutOfRange(key, group, this.keyGroupRange);
+    }
+    ctx.key = key;
+    ctx.keyId = heapKeyId(key);
+    ctx.keyGroup = group;
+    ctx.offset = group - this.startKeyGroup;
+    ctx.version++;
+  }
+
+  getCurrentKey(): unknown {
+    return this.keyContext.key;
+  }
+
+  getCurrentKeyGroupIndex(): number {
+    return this.keyContext.keyGroup;
+  }
+
+  getPartitionedState<S extends KeyedStateHandle>(descriptor: AnyStateDescriptor): S {
+    const existing = this.states.get(descriptor.name);
+    if (existing !== undefined) {
+      this.tableFor(descriptor.name, descriptor.kind); // checks the kind
+      return existing as S;
+    }
+    const table = this.tableFor(descriptor.name, descriptor.kind);
+    const state = this.createState(descriptor, table);
+    this.states.set(descriptor.name, state);
+    return state as unknown as S;
+  }
+
+  applyToAllKeys(stateName: string, fn: (key: unknown, namespace: string) => void): void {
+    const table = this.tables.get(stateName);
+    if (table === undefined) return;
+    for (const group of table.groups) {
+      if (group === undefined || group.size === 0) continue;
+      // Copied first: fn may set the current key and change this very state.
+      for (const entry of Array.from(group.values())) fn(entry.key, entry.namespace);
+    }
+  }
+
+  numKeyValueStateEntries(): number {
+    let n = 0;
+    for (const table of this.tables.values()) n += table.size();
+    return n;
+  }
+
+  snapshot(): KeyedStateSnapshot {
+    const keyGroups = new Map<number, Map<string, SnapshotEntry[]>>();
+    const tables = Array.from(this.tables.values());
+    const numberOfKeyGroups = this.keyGroupRange.numberOfKeyGroups;
+    for (let offset = 0; offset < numberOfKeyGroups; offset++) {
+      let perState: Map<string, SnapshotEntry[]> | undefined;
+      for (const table of tables) {
+        const group = table.groups[offset];
+        if (group === undefined || group.size === 0) continue;
+        const entries: SnapshotEntry[] = [];
+        for (const e of group.values())
+          entries.push([e.key, e.namespace, toSnapshotValue(table.kind, e.value)]);
+        perState ??= new Map();
+        perState.set(table.name, entries);
+      }
+      if (perState !== undefined) keyGroups.set(this.startKeyGroup + offset, perState);
+    }
+    return {
+      maxParallelism: this.maxParallelism,
+      states: tables.map((t) => ({ name: t.name, kind: t.kind })),
+      keyGroups: deepCopy(keyGroups),
+    };
+  }
+
+  /**
+   * Loads the owned key groups of `snapshot`, on top of what this backend holds (so the snapshots
+   * of several old subtasks can be restored one after another when scaling in).
+   */
+  restore(snapshot: KeyedStateSnapshot): void {
+    if (snapshot.maxParallelism !== this.maxParallelism) {
+      throw new UserError(
+        'MAX_PARALLELISM_MISMATCH',
+        `the keyed-state snapshot was taken with maxParallelism ${snapshot.maxParallelism} but this operator has ` +
+          `maxParallelism ${this.maxParallelism}; maxParallelism cannot change across a restore, so set it back to ` +
+          `${snapshot.maxParallelism} (setMaxParallelism)`,
+      );
+    }
+    for (const { name, kind } of snapshot.states) this.tableFor(name, kind);
+    for (const [keyGroup, perState] of snapshot.keyGroups) {
+      if (!this.keyGroupRange.contains(keyGroup)) continue;
+      const offset = keyGroup - this.startKeyGroup;
+      for (const [name, entries] of deepCopy(perState)) {
+        const table = this.tables.get(name);
+        if (table === undefined) {
+          throw new FreshetError(
+            'CORRUPT_STATE_SNAPSHOT',
+            `key group ${keyGroup} has entries of unlisted state '${name}'`,
+          );
+        }
+        for (const [key, namespace, value] of entries) {
+          const stored = fromSnapshotValue(table.kind, value, name);
+          if (stored === undefined) continue;
+          const actual = assignToKeyGroup(key, this.maxParallelism);
+          if (actual !== keyGroup) {
+            throw new FreshetError(
+              'CORRUPT_STATE_SNAPSHOT',
+              `state '${name}' has key ${describeKey(key)} in key group ${keyGroup}, but it hashes to key group ${actual}`,
+            );
+          }
+          let group = table.groups[offset];
+          if (group === undefined) table.groups[offset] = group = new Map();
+          const keyId = heapKeyId(key);
+          const id = namespace === VOID_NAMESPACE ? keyId : namespacedId(keyId, namespace);
+          group.set(id, new StateEntry(key, namespace, stored));
+        }
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const table of this.tables.values()) table.clearAll();
+    this.tables.clear();
+    this.states.clear();
+  }
+
+  private tableFor(name: string, kind: StateKind): StateTable<unknown> {
+    const table = this.tables.get(name);
+    if (table === undefined) {
+      const created = new StateTable<unknown>(name, kind, this.keyGroupRange.numberOfKeyGroups);
+      this.tables.set(name, created);
+      return created;
+    }
+    if (table.kind !== kind) {
+      throw new UserError(
+        'STATE_KIND_MISMATCH',
+        `state '${name}' is ${table.kind} state and cannot also be used as ${kind} state; give each state its own name`,
+      );
+    }
+    return table;
+  }
+
+  private createState(
+    descriptor: AnyStateDescriptor,
+    table: StateTable<unknown>,
+  ): KeyedStateHandle & AbstractHeapState<unknown> {
+    const ctx = this.keyContext;
+    switch (descriptor.kind) {
+      case StateKind.value:
+        return new HeapValueState<unknown>(ctx, table, descriptor.defaultValue);
+      case StateKind.list:
+        return new HeapListState<unknown>(ctx, table as StateTable<unknown[]>);
+      case StateKind.map:
+        return new HeapMapState<unknown, unknown>(ctx, table as StateTable<Map<string, MapStateEntry>>);
+      case StateKind.reducing:
+        return new HeapReducingState<unknown>(ctx, table, descriptor.reduceFunction);
+      case StateKind.aggregating:
+        return new HeapAggregatingState<unknown, unknown, unknown>(ctx, table, descriptor.aggregateFunction);
+      default:
+        return assertNever(descriptor, 'state descriptor kind');
+    }
+  }
+}
+
+function deepCopy<T>(value: T): T {
+  try {
+    return structuredClone(value);
+  } catch (err) {
+    throw new UserError(
+      'STATE_NOT_COPYABLE',
+      'keyed state holds a value that cannot be copied (functions, symbols or class instances with private ' +
+        'fields); keep state values to plain data',
+      { cause: err },
+    );
+  }
+}
+
+function keyGroupOutOfRange(key: unknown, keyGroup: number, range: KeyGroupRange): UserError {
+  return new UserError(
+    'KEY_GROUP_OUT_OF_RANGE',
+    `key ${describeKey(key)} belongs to key group ${keyGroup}, which is not in this subtask's ${range}; ` +
+      'unless the key group was passed explicitly, the KeySelector is most likely not deterministic ' +
+      '(it must return the same key for the same record every time)',
+  );
+}
+
+function describeKey(key: unknown): string {
+  try {
+    const text =
+      typeof key === 'object'
+        ? canonicalKeyString(key)
+        : typeof key === 'string'
+          ? JSON.stringify(key)
+          : String(key);
+    return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+  } catch {
+    return typeof key;
+  }
+}

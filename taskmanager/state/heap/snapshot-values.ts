@@ -1,0 +1,46 @@
+/**
+ * Conversion between the heap backend's stored values and the canonical KeyedStateSnapshot form
+ * (shared with the RocksDB backend): map state is stored as a Map of MapStateEntry and snapshotted
+ * as [key, value] pairs; list state is an array; the other kinds are the value (or accumulator).
+ */
+import { StateKind } from '../../../api/state/state-descriptor.js';
+import { assertNever, FreshetError } from '../../../common/errors/freshet-error.js';
+import { heapKeyId } from './heap-key-id.js';
+import { MapStateEntry } from './state-table.js';
+
+/** The canonical snapshot form of a stored value: map state as [key, value] pairs, others as is. */
+export function toSnapshotValue(kind: StateKind, value: unknown): unknown {
+  if (kind !== StateKind.map) return value;
+  const pairs: Array<[unknown, unknown]> = [];
+  for (const e of (value as Map<string, MapStateEntry>).values()) pairs.push([e.key, e.value]);
+  return pairs;
+}
+
+/** The stored form of a (copied) snapshot value, or undefined for an empty list or map. */
+export function fromSnapshotValue(kind: StateKind, value: unknown, name: string): unknown {
+  switch (kind) {
+    case StateKind.list:
+      if (!Array.isArray(value)) throw notAnArray(name, 'list');
+      return value.length === 0 ? undefined : value;
+    case StateKind.map: {
+      if (!Array.isArray(value)) throw notAnArray(name, 'map');
+      if (value.length === 0) return undefined;
+      const map = new Map<string, MapStateEntry>();
+      for (const [k, v] of value as Array<[unknown, unknown]>) map.set(heapKeyId(k), new MapStateEntry(k, v));
+      return map;
+    }
+    case StateKind.value:
+    case StateKind.reducing:
+    case StateKind.aggregating:
+      return value === null ? undefined : value;
+    default:
+      return assertNever(kind, 'state kind');
+  }
+}
+
+function notAnArray(name: string, kind: string): FreshetError {
+  return new FreshetError(
+    'CORRUPT_STATE_SNAPSHOT',
+    `${kind} state '${name}' has a snapshot value that is not an array`,
+  );
+}

@@ -1,0 +1,164 @@
+/**
+ * The TaskManager's core (Flink's TaskExecutor): owns the slots, runs the tasks the JobManager
+ * deploys into them, and reports their state back. Slots are worker threads when jobs come as
+ * bundles, or run on this thread for programs executed in-process (no bundle to rebuild from).
+ */
+import { MessageChannel } from 'node:worker_threads';
+import type { Pipeline } from '../../api/environment/execution-context.js';
+import { FreshetError } from '../../common/errors/freshet-error.js';
+import type { ExecutionAttemptId, JobId, ResourceId } from '../../common/ids.js';
+import type { JobMasterGateway, TaskExecutorGateway } from '../../common/protocol/gateways.js';
+import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
+import { DirectConnection } from '../network/transport/network-connection.js';
+import { SlotRuntime, type SlotHost } from '../slot/slot-runtime.js';
+import { WorkerSlot } from '../slot/worker-slot.js';
+
+export interface TaskExecutorOptions {
+  readonly resourceId: ResourceId;
+  readonly numberOfSlots: number;
+  readonly slotMode: 'worker' | 'inline';
+  readonly segmentSize: number;
+  /** For worker slots: module URLs provided to bundles as `freshet` and `freshet/connectors`. */
+  readonly providedModules: Readonly<Record<string, string>>;
+  /** For inline slots: pipelines of in-process jobs, by job ID. */
+  readonly inProcessPipelines: ReadonlyMap<string, Pipeline>;
+  readonly writeStdout: (text: string) => void;
+}
+
+interface Slot {
+  deploy(tdd: TaskDeploymentDescriptor): void;
+  cancel(id: ExecutionAttemptId): void;
+  releaseJob(jobId: JobId): void;
+}
+
+export class TaskExecutor implements TaskExecutorGateway {
+  private slots: Slot[] = [];
+  private readonly workers: WorkerSlot[] = [];
+  private readonly attemptSlots = new Map<ExecutionAttemptId, { readonly slotIndex: number; readonly jobId: JobId }>();
+  private jobMaster: JobMasterGateway | undefined;
+  private shuttingDown = false;
+
+  constructor(private readonly options: TaskExecutorOptions) {}
+
+  get resourceId(): ResourceId {
+    return this.options.resourceId;
+  }
+
+  get numberOfSlots(): number {
+    return this.options.numberOfSlots;
+  }
+
+  connectToJobMaster(gateway: JobMasterGateway): void {
+    this.jobMaster = gateway;
+  }
+
+  async start(): Promise<void> {
+    const host: SlotHost = {
+      reportState: (update) => {
+        if (update.state === 'FINISHED' || update.state === 'FAILED' || update.state === 'CANCELED') {
+          this.attemptSlots.delete(update.executionAttemptId);
+        }
+        this.jobMaster?.updateTaskExecutionState(update);
+      },
+      writeStdout: (text) => this.options.writeStdout(text),
+      sendToClient: (jobId, operatorId, payload) => this.jobMaster?.deliverClientData(jobId, operatorId, payload),
+    };
+    if (this.options.slotMode === 'inline') this.startInlineSlots(host);
+    else await this.startWorkerSlots(host);
+  }
+
+  submitTask(tdd: TaskDeploymentDescriptor): Promise<void> {
+    const slot = this.slots[tdd.slotIndex];
+    if (slot === undefined) {
+      return Promise.reject(new FreshetError('NO_SUCH_SLOT', `TaskManager ${this.resourceId} has no slot ${tdd.slotIndex}`));
+    }
+    this.attemptSlots.set(tdd.executionAttemptId, { slotIndex: tdd.slotIndex, jobId: tdd.job.jobId });
+    slot.deploy(tdd);
+    return Promise.resolve();
+  }
+
+  cancelTask(executionAttemptId: ExecutionAttemptId): Promise<void> {
+    const placement = this.attemptSlots.get(executionAttemptId);
+    if (placement !== undefined) this.slots[placement.slotIndex]?.cancel(executionAttemptId);
+    return Promise.resolve();
+  }
+
+  releaseJob(jobId: JobId): Promise<void> {
+    for (const slot of this.slots) slot.releaseJob(jobId);
+    return Promise.resolve();
+  }
+
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private startInlineSlots(host: SlotHost): void {
+    const runtimes: SlotRuntime[] = [];
+    for (let i = 0; i < this.options.numberOfSlots; i++) {
+      runtimes.push(
+        new SlotRuntime({
+          locationKey: `${this.resourceId}/${i}`,
+          segmentSize: this.options.segmentSize,
+          host,
+          resolvePipeline: (job) => {
+            const pipeline = this.options.inProcessPipelines.get(job.jobId);
+            if (pipeline === undefined) {
+              return Promise.reject(new FreshetError('UNKNOWN_JOB', `no in-process pipeline for job ${job.jobId}`));
+            }
+            return Promise.resolve(pipeline);
+          },
+          connectionTo: (location) => {
+            const target = runtimes.find((r) => r.network.localLocation === location);
+            if (target === undefined) throw new FreshetError('UNKNOWN_LOCATION', `no slot at ${location}`);
+            return new DirectConnection((message) => target.network.onMessage(message));
+          },
+        }),
+      );
+    }
+    this.slots = runtimes;
+  }
+
+  private async startWorkerSlots(host: SlotHost): Promise<void> {
+    for (let i = 0; i < this.options.numberOfSlots; i++) {
+      this.workers.push(
+        new WorkerSlot(
+          i,
+          {
+            taskManagerId: this.resourceId,
+            slotIndex: i,
+            segmentSize: this.options.segmentSize,
+            providedModules: this.options.providedModules,
+          },
+          host,
+          (slot, error) => {
+            if (!this.shuttingDown && error !== undefined) this.onWorkerLost(slot, error);
+          },
+        ),
+      );
+    }
+    await Promise.all(this.workers.map((w) => w.whenReady()));
+    // A full mesh of ports between slot workers for the data plane.
+    for (let a = 0; a < this.workers.length; a++) {
+      for (let b = a + 1; b < this.workers.length; b++) {
+        const { port1, port2 } = new MessageChannel();
+        this.workers[a]!.connectPeer(`${this.resourceId}/${b}`, port1);
+        this.workers[b]!.connectPeer(`${this.resourceId}/${a}`, port2);
+      }
+    }
+    this.slots = this.workers;
+  }
+
+  private onWorkerLost(slot: WorkerSlot, error: Error): void {
+    for (const [attempt, placement] of this.attemptSlots) {
+      if (placement.slotIndex !== slot.slotIndex) continue;
+      this.attemptSlots.delete(attempt);
+      this.jobMaster?.updateTaskExecutionState({
+        jobId: placement.jobId,
+        executionAttemptId: attempt,
+        state: 'FAILED',
+        error: { name: error.name, message: error.message, code: 'SLOT_WORKER_LOST', domain: 'internal', retryable: true },
+      });
+    }
+  }
+}
