@@ -4,6 +4,13 @@
  * runtime placed in context.
  */
 import { UserError } from '../../common/errors/freshet-error.js';
+import { Configuration } from '../../common/config/configuration.js';
+import {
+  CheckpointingOptions,
+  CoreOptions,
+  ExecutionOptions,
+  PipelineOptions,
+} from '../../common/config/config-options.js';
 import { CollectSink } from '../connector/collect-sink.js';
 import type { Sink } from '../connector/sink.js';
 import type { Source } from '../connector/source.js';
@@ -38,10 +45,13 @@ export class StreamExecutionEnvironment {
 
   constructor(private readonly context: ExecutionContext | undefined = getExecutionContext()) {
     this.configuration = { ...(context?.configuration ?? {}) };
-    const fromConfig = this.configuration['parallelism.default'];
-    this.parallelism = context?.defaultParallelism ?? (fromConfig === undefined ? 1 : Number(fromConfig));
-    const timeout = this.configuration['execution.buffer-timeout'];
-    if (timeout !== undefined && /^\d+$/.test(timeout)) this.bufferTimeout = Number(timeout);
+    const conf = Configuration.fromMap(this.configuration, 'job configuration');
+    this.parallelism = context?.defaultParallelism ?? conf.get(CoreOptions.DEFAULT_PARALLELISM);
+    this.bufferTimeout = conf.get(ExecutionOptions.BUFFER_TIMEOUT);
+    const maxParallelism = conf.get(PipelineOptions.MAX_PARALLELISM);
+    if (maxParallelism > 0) this.maxParallelism = maxParallelism;
+    this.config.setAutoWatermarkInterval(conf.get(PipelineOptions.AUTO_WATERMARK_INTERVAL));
+    this.checkpointInterval = conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
   }
 
   /** The environment the runtime placed in context (local mini-cluster, cluster client, or plan capture). */

@@ -60,6 +60,7 @@ export class JobMaster {
       return;
     }
     this.executionGraph.transition('RUNNING');
+    for (const execution of this.executionGraph.all()) execution.state = 'SCHEDULED';
     const placement = {
       location: (vertexId: string, subtask: number) => this.slots[plan.placement.get(vertexId)![subtask]!]!,
       attemptId: (vertexId: string, subtask: number) => this.executionGraph.execution(vertexId, subtask).attemptId,
@@ -73,7 +74,9 @@ export class JobMaster {
         try {
           await placement.location(vertex.id, i).gateway.submitTask(tdd);
         } catch (error) {
-          this.onTaskFailure(`${tdd.taskName}`, error as Error);
+          execution.state = 'FAILED';
+          this.onTaskFailure(tdd.taskName, error as Error);
+          this.checkCompletion();
           return;
         }
       }
@@ -124,7 +127,7 @@ export class JobMaster {
   private cancelAll(): void {
     for (const execution of this.executionGraph.all()) {
       if (execution.state === 'FINISHED' || execution.state === 'FAILED' || execution.state === 'CANCELED') continue;
-      if (execution.state === 'CREATED') {
+      if (execution.state === 'CREATED' || execution.state === 'SCHEDULED') {
         execution.state = 'CANCELED';
         continue;
       }

@@ -46,7 +46,7 @@ export function createTaskDeployment(
       dataSetId: edge.dataSetId,
       channels: producers.map((j) => ({
         partitionId: { dataSetId: edge.dataSetId, producerSubtask: j },
-        producerLocation: placement.location(producer.id, j),
+        producerLocation: plainLocation(placement.location(producer.id, j)),
         subpartitionIndex: isPointwise(edge.partitioner)
           ? pointwiseTargets(j, producer.parallelism, vertex.parallelism).indexOf(subtask)
           : subtask,
@@ -68,4 +68,9 @@ export function createTaskDeployment(
     inputGates,
     producedPartitions,
   };
+}
+
+/** Only the address: the placement may carry more (a gateway) that must not travel. */
+function plainLocation(location: TaskLocation): TaskLocation {
+  return { taskManagerId: location.taskManagerId, slotIndex: location.slotIndex };
 }

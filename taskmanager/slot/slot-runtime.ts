@@ -32,6 +32,9 @@ export interface SlotRuntimeOptions {
 export class SlotRuntime {
   readonly network: NetworkEnvironment;
   private readonly tasks = new Map<ExecutionAttemptId, StreamTask>();
+  /** Attempts deployed here whose task object does not exist yet (pipeline still loading). */
+  private readonly starting = new Set<ExecutionAttemptId>();
+  private readonly cancelledEarly = new Set<ExecutionAttemptId>();
   private readonly pipelines = new Map<JobId, Promise<Pipeline>>();
   private readonly clock: () => number;
 
@@ -45,6 +48,7 @@ export class SlotRuntime {
   }
 
   cancel(executionAttemptId: ExecutionAttemptId): void {
+    if (this.starting.has(executionAttemptId)) this.cancelledEarly.add(executionAttemptId);
     this.tasks.get(executionAttemptId)?.cancel();
   }
 
@@ -66,9 +70,16 @@ export class SlotRuntime {
       });
     };
     let task: StreamTask | undefined;
+    const attempt = tdd.executionAttemptId;
+    this.starting.add(attempt);
     try {
       report('INITIALIZING');
       const pipeline = await this.pipelineFor(tdd.job);
+      this.starting.delete(attempt);
+      if (this.cancelledEarly.delete(attempt)) {
+        report('CANCELED');
+        return;
+      }
       task = new StreamTask({
         tdd,
         pipeline,
@@ -83,10 +94,11 @@ export class SlotRuntime {
       await task.invoke();
       report(task.isCancelled() ? 'CANCELED' : 'FINISHED');
     } catch (error) {
-      if (task?.isCancelled()) report('CANCELED');
+      if (task?.isCancelled() === true || this.cancelledEarly.delete(attempt)) report('CANCELED');
       else report('FAILED', error);
     } finally {
-      this.tasks.delete(tdd.executionAttemptId);
+      this.starting.delete(attempt);
+      this.tasks.delete(attempt);
     }
   }
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/** The `freshet` command (mirrors `flink`): run, info, bundle. */
+import { Command, CommanderError } from 'commander';
+import { bundleCommand } from './commands/bundle-command.js';
+import { collectDefine } from './commands/common-options.js';
+import { infoCommand } from './commands/info-command.js';
+import { runCommand } from './commands/run-command.js';
+import { EXIT_OK, EXIT_USAGE, describeFailure, exitCodeFor } from './cli-output.js';
+
+const program = new Command('freshet')
+  .description('Freshet: a true-streaming dataflow runtime with event time, after Apache Flink')
+  .version('0.1.0')
+  .exitOverride()
+  .showSuggestionAfterError();
+
+program
+  .command('run')
+  .description('Runs a job (a .ts/.js job file or a bundle); with no -m, on a local mini-cluster')
+  .argument('<job>', 'job file (default-exports async main(args)) or job bundle')
+  .argument('[args...]', 'program arguments (after --)')
+  .option('-p, --parallelism <n>', 'default parallelism of the job')
+  .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
+  .option('-m, --jobmanager <host:port>', 'address of the JobManager to submit to')
+  .option('-d, --detached', 'do not wait for the job to finish')
+  .option('-s, --fromSavepoint <path>', 'restore from a savepoint')
+  .option('-n, --allowNonRestoredState', 'allow savepoint state that maps to no operator')
+  .action(runCommand);
+
+program
+  .command('info')
+  .description('Prints the execution plan of a job as JSON')
+  .argument('<job>', 'job file or bundle')
+  .argument('[args...]', 'program arguments (after --)')
+  .option('-p, --parallelism <n>', 'default parallelism of the job')
+  .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
+  .action(infoCommand);
+
+program
+  .command('bundle')
+  .description('Bundles a job file into a self-contained job bundle')
+  .argument('<job>', 'job file')
+  .option('-o, --output <file>', 'where to write the bundle (default: <job>.bundle.js)')
+  .action(bundleCommand);
+
+for (const command of program.commands) command.exitOverride();
+
+async function main(): Promise<number> {
+  try {
+    await program.parseAsync(process.argv);
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    process.stderr.write(`${describeFailure(error)}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+const code = await main();
+process.exitCode = code;
+// Give stdout time to drain, but never hang on a stray handle.
+setTimeout(() => process.exit(code), 2000).unref();
