@@ -55,7 +55,14 @@ export {
   AggregatingStateDescriptor,
   StateDescriptor,
 } from './state/state-descriptor.js';
-export type { State, ValueState, ListState, MapState, ReducingState, AggregatingState } from './state/state.js';
+export type {
+  State,
+  ValueState,
+  ListState,
+  MapState,
+  ReducingState,
+  AggregatingState,
+} from './state/state.js';
 export {
   Boundedness,
   InputStatus,

@@ -30,13 +30,23 @@ export function describeFailure(error: unknown): string {
     const root = programErrorIn(error);
     return `freshet: error: ${root?.message ?? message}`;
   }
-  const lines = ['', '------------------------------------------------------------', ' The program finished with the following exception:', ''];
+  const lines = [
+    '',
+    '------------------------------------------------------------',
+    ' The program finished with the following exception:',
+    '',
+  ];
   lines.push(message);
   let depth = 0;
-  for (let e: unknown = error instanceof Error ? error.cause : undefined; e instanceof Error && depth < 8; e = e.cause, depth++) {
+  for (
+    let e: unknown = error instanceof Error ? error.cause : undefined;
+    e instanceof Error && depth < 8;
+    e = e.cause, depth++
+  ) {
     lines.push(`Caused by: ${e.name}: ${e.message}`);
   }
-  if (process.env['FRESHET_DEBUG'] !== undefined && error instanceof Error && error.stack !== undefined) lines.push(error.stack);
+  if (process.env['FRESHET_DEBUG'] !== undefined && error instanceof Error && error.stack !== undefined)
+    lines.push(error.stack);
   return lines.join('\n');
 }
 

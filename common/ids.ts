@@ -44,7 +44,8 @@ export const OperatorId = {
   fromUid: (uid: string): OperatorId => hashHex32('uid', uid) as OperatorId,
 };
 export const IntermediateDataSetId = {
-  of: (hex: string): IntermediateDataSetId => parseHex32<IntermediateDataSetId>('intermediate data set ID', hex),
+  of: (hex: string): IntermediateDataSetId =>
+    parseHex32<IntermediateDataSetId>('intermediate data set ID', hex),
 };
 export const ExecutionAttemptId = {
   generate: (): ExecutionAttemptId => randomHex32() as ExecutionAttemptId,

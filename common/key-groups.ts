@@ -36,7 +36,10 @@ export class KeyGroupRange {
 /** Flink's default max parallelism rule: min(max(roundUpPow2(p + p/2), 128), 32768). */
 export function computeDefaultMaxParallelism(parallelism: number): number {
   const target = parallelism + Math.floor(parallelism / 2);
-  return Math.min(Math.max(roundUpToPowerOfTwo(target), DEFAULT_LOWER_BOUND_MAX_PARALLELISM), UPPER_BOUND_MAX_PARALLELISM);
+  return Math.min(
+    Math.max(roundUpToPowerOfTwo(target), DEFAULT_LOWER_BOUND_MAX_PARALLELISM),
+    UPPER_BOUND_MAX_PARALLELISM,
+  );
 }
 
 export function roundUpToPowerOfTwo(x: number): number {
@@ -45,7 +48,11 @@ export function roundUpToPowerOfTwo(x: number): number {
 }
 
 export function checkParallelismPreconditions(parallelism: number, maxParallelism: number): void {
-  if (!Number.isInteger(maxParallelism) || maxParallelism < 1 || maxParallelism > UPPER_BOUND_MAX_PARALLELISM) {
+  if (
+    !Number.isInteger(maxParallelism) ||
+    maxParallelism < 1 ||
+    maxParallelism > UPPER_BOUND_MAX_PARALLELISM
+  ) {
     throw new UserError(
       'INVALID_MAX_PARALLELISM',
       `maxParallelism must be an integer in [1, ${UPPER_BOUND_MAX_PARALLELISM}], got ${maxParallelism}`,
@@ -70,7 +77,11 @@ export function computeKeyGroupRangeForOperatorIndex(
   return new KeyGroupRange(start, end);
 }
 
-export function computeOperatorIndexForKeyGroup(maxParallelism: number, parallelism: number, keyGroup: number): number {
+export function computeOperatorIndexForKeyGroup(
+  maxParallelism: number,
+  parallelism: number,
+  keyGroup: number,
+): number {
   return Math.floor((keyGroup * parallelism) / maxParallelism);
 }
 
@@ -82,7 +93,11 @@ export function computeKeyGroupForKeyHash(keyHash: number, maxParallelism: numbe
   return murmurHash(keyHash) % maxParallelism;
 }
 
-export function assignKeyToParallelOperator(key: unknown, maxParallelism: number, parallelism: number): number {
+export function assignKeyToParallelOperator(
+  key: unknown,
+  maxParallelism: number,
+  parallelism: number,
+): number {
   return computeOperatorIndexForKeyGroup(maxParallelism, parallelism, assignToKeyGroup(key, maxParallelism));
 }
 

@@ -16,7 +16,7 @@ const LINES = [
   'And by opposing end them?--To die,--to sleep,--',
   'No more; and by a sleep to say we end',
   'The heartache, and the thousand natural shocks',
-  'That flesh is heir to,--\'tis a consummation',
+  "That flesh is heir to,--'tis a consummation",
   "Devoutly to be wish'd. To die,--to sleep;--",
 ];
 

@@ -7,7 +7,9 @@ describe('smoke', () => {
     env.setParallelism(2);
     const out = await env
       .fromElements('a b', 'b c', 'a a')
-      .flatMap<{ word: string; count: number }>((line: string, out) => line.split(' ').forEach((w) => out.collect({ word: w, count: 1 })))
+      .flatMap<{ word: string; count: number }>((line: string, out) =>
+        line.split(' ').forEach((w) => out.collect({ word: w, count: 1 })),
+      )
       .keyBy((e) => e.word)
       .sum('count')
       .executeAndCollect();

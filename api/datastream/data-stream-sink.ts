@@ -14,7 +14,8 @@ export class DataStreamSink<T> {
   }
 
   uid(uid: string): this {
-    if (typeof uid !== 'string' || uid.length === 0) throw new UserError('INVALID_UID', 'uid must be a non-empty string');
+    if (typeof uid !== 'string' || uid.length === 0)
+      throw new UserError('INVALID_UID', 'uid must be a non-empty string');
     this.transformation.uid = uid;
     return this;
   }

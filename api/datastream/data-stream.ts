@@ -43,7 +43,10 @@ export class DataStream<T> {
   }
 
   flatMap<R>(flatMapper: FlatMapFunction<T, R>): SingleOutputStreamOperator<R> {
-    return this.transform('Flat Map', { kind: 'flatMap', fn: flatMapper as FlatMapFunction<unknown, unknown> });
+    return this.transform('Flat Map', {
+      kind: 'flatMap',
+      fn: flatMapper as FlatMapFunction<unknown, unknown>,
+    });
   }
 
   filter(filter: FilterFunction<T>): SingleOutputStreamOperator<T> {
@@ -51,7 +54,7 @@ export class DataStream<T> {
   }
 
   process<R>(fn: ProcessFunction<T, R>): SingleOutputStreamOperator<R> {
-    return this.transform('Process', { kind: 'process', fn: fn as ProcessFunction<unknown, unknown> });
+    return this.transform('Process', { kind: 'process', fn: fn });
   }
 
   keyBy<K>(key: KeySelector<T, K>): KeyedStream<T, K> {
@@ -90,7 +93,7 @@ export class DataStream<T> {
   }
 
   sinkTo(sink: Sink<T>): DataStreamSink<T> {
-    const t = this.environment.addOperator('Sink', [this.transformation], { kind: 'sink', sink: sink as Sink<unknown> });
+    const t = this.environment.addOperator('Sink', [this.transformation], { kind: 'sink', sink: sink });
     return new DataStreamSink<T>(t);
   }
 
@@ -148,7 +151,8 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
   }
 
   uid(uid: string): this {
-    if (typeof uid !== 'string' || uid.length === 0) throw new UserError('INVALID_UID', 'uid must be a non-empty string');
+    if (typeof uid !== 'string' || uid.length === 0)
+      throw new UserError('INVALID_UID', 'uid must be a non-empty string');
     this.transformation.uid = uid;
     return this;
   }
@@ -183,7 +187,7 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
       type: 'sideOutput',
       id: this.environment.nextId(),
       input: this.transformation,
-      tag: tag as OutputTag<unknown>,
+      tag: tag,
     });
   }
 }

@@ -14,11 +14,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
   private readonly keyOf: (value: T) => K;
 
   constructor(input: DataStream<T>, keySelector: KeySelector<T, K>) {
-    const keyOf = resolveMethod<(value: T) => K>(
-      keySelector as ((value: T) => K) | Record<string, unknown>,
-      'getKey',
-      'keyBy key selector',
-    );
+    const keyOf = resolveMethod<(value: T) => K>(keySelector, 'getKey', 'keyBy key selector');
     super(input.environment, {
       type: 'partition',
       id: input.environment.nextId(),
@@ -39,8 +35,14 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 
   override process<R>(fn: KeyedProcessFunction<K, T, R>): SingleOutputStreamOperator<R> {
-    if (!(fn instanceof Object) || typeof (fn as { processElement?: unknown }).processElement !== 'function') {
-      throw new UserError('INVALID_FUNCTION', 'process() needs a KeyedProcessFunction with a processElement method');
+    if (
+      !(fn instanceof Object) ||
+      typeof (fn as { processElement?: unknown }).processElement !== 'function'
+    ) {
+      throw new UserError(
+        'INVALID_FUNCTION',
+        'process() needs a KeyedProcessFunction with a processElement method',
+      );
     }
     return this.transform('KeyedProcess', {
       kind: 'keyedProcess',

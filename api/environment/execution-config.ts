@@ -6,7 +6,10 @@ export class ExecutionConfig {
 
   setAutoWatermarkInterval(intervalMs: number): this {
     if (!Number.isFinite(intervalMs) || intervalMs < 0) {
-      throw new UserError('INVALID_WATERMARK_INTERVAL', `auto-watermark interval must be >= 0 ms, got ${intervalMs}`);
+      throw new UserError(
+        'INVALID_WATERMARK_INTERVAL',
+        `auto-watermark interval must be >= 0 ms, got ${intervalMs}`,
+      );
     }
     this.autoWatermarkInterval = intervalMs;
     return this;

@@ -4,7 +4,12 @@
  * functions.
  */
 import { UserError } from '../../common/errors/freshet-error.js';
-import { ProgramAbortException, getExecutionContext, setExecutionContext, type Pipeline } from './execution-context.js';
+import {
+  ProgramAbortException,
+  getExecutionContext,
+  setExecutionContext,
+  type Pipeline,
+} from './execution-context.js';
 
 export interface CaptureOptions {
   readonly defaultParallelism?: number;
@@ -34,7 +39,10 @@ export async function capturePipeline(
     setExecutionContext(previous);
   }
   if (captured === undefined) {
-    throw new UserError('NO_EXECUTE', 'the job program returned without calling execute() on its environment');
+    throw new UserError(
+      'NO_EXECUTE',
+      'the job program returned without calling execute() on its environment',
+    );
   }
   return captured;
 }

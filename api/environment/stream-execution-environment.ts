@@ -14,7 +14,7 @@ import {
 import { CollectSink } from '../connector/collect-sink.js';
 import type { Sink } from '../connector/sink.js';
 import type { Source } from '../connector/source.js';
-import { DataStream, SingleOutputStreamOperator } from '../datastream/data-stream.js';
+import { type DataStream, SingleOutputStreamOperator } from '../datastream/data-stream.js';
 import type { KeySelector } from '../functions/functions.js';
 import { createJobGraph } from '../graph/job-graph-generator.js';
 import type { OperatorDescriptor } from '../graph/operator-descriptor.js';
@@ -81,7 +81,10 @@ export class StreamExecutionEnvironment {
   /** Milliseconds a partly filled network buffer may wait before it is sent; 0 flushes every record. */
   setBufferTimeout(timeoutMs: number): this {
     if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
-      throw new UserError('INVALID_BUFFER_TIMEOUT', `buffer timeout must be an integer >= 0 ms, got ${timeoutMs}`);
+      throw new UserError(
+        'INVALID_BUFFER_TIMEOUT',
+        `buffer timeout must be an integer >= 0 ms, got ${timeoutMs}`,
+      );
     }
     this.bufferTimeout = timeoutMs;
     return this;
@@ -93,7 +96,10 @@ export class StreamExecutionEnvironment {
 
   enableCheckpointing(intervalMs: number): this {
     if (!Number.isInteger(intervalMs) || intervalMs < 10) {
-      throw new UserError('INVALID_CHECKPOINT_INTERVAL', `checkpoint interval must be an integer >= 10 ms, got ${intervalMs}`);
+      throw new UserError(
+        'INVALID_CHECKPOINT_INTERVAL',
+        `checkpoint interval must be an integer >= 10 ms, got ${intervalMs}`,
+      );
     }
     this.checkpointInterval = intervalMs;
     return this;
@@ -105,8 +111,12 @@ export class StreamExecutionEnvironment {
     return this;
   }
 
-  fromSource<T>(source: Source<T, unknown>, watermarkStrategy: WatermarkStrategy<T>, sourceName: string): SingleOutputStreamOperator<T> {
-    const t = this.addOperator(`Source: ${sourceName}`, [], { kind: 'source', source: source as Source<unknown, unknown> });
+  fromSource<T>(
+    source: Source<T, unknown>,
+    watermarkStrategy: WatermarkStrategy<T>,
+    sourceName: string,
+  ): SingleOutputStreamOperator<T> {
+    const t = this.addOperator(`Source: ${sourceName}`, [], { kind: 'source', source: source });
     void watermarkStrategy;
     return new SingleOutputStreamOperator<T>(this, t);
   }
@@ -118,13 +128,21 @@ export class StreamExecutionEnvironment {
 
   fromCollection<T>(elements: Iterable<T>, name = 'Collection Source'): SingleOutputStreamOperator<T> {
     const data = [...elements];
-    const stream = this.fromSource(builtInConnectors().collectionSource(data), WatermarkStrategy.noWatermarks(), name);
+    const stream = this.fromSource(
+      builtInConnectors().collectionSource(data),
+      WatermarkStrategy.noWatermarks(),
+      name,
+    );
     stream.transformation.name = name;
     return stream.setParallelism(1);
   }
 
   fromSequence(from: number, to: number): SingleOutputStreamOperator<number> {
-    return this.fromSource(builtInConnectors().sequenceSource(from, to), WatermarkStrategy.noWatermarks(), 'Sequence Source');
+    return this.fromSource(
+      builtInConnectors().sequenceSource(from, to),
+      WatermarkStrategy.noWatermarks(),
+      'Sequence Source',
+    );
   }
 
   /** Builds the logical graph and runs it; resolves when a bounded job finishes. */
@@ -145,9 +163,9 @@ export class StreamExecutionEnvironment {
   }
 
   async executeAndCollect<T>(stream: DataStream<T>, jobName: string): Promise<T[]> {
-    const sink = stream.sinkTo(new CollectSink<T>() as Sink<T>).name('Collect Sink').setParallelism(1);
-    const operatorId = this.getPipeline(jobName).jobGraph.vertices
-      .flatMap((v) => v.operators)
+    const sink = stream.sinkTo(new CollectSink<T>()).name('Collect Sink').setParallelism(1);
+    const operatorId = this.getPipeline(jobName)
+      .jobGraph.vertices.flatMap((v) => v.operators)
       .find((op) => op.nodeId === sink.transformation.id)!.operatorId;
     const client = await this.executeAsync(jobName);
     await client.getJobExecutionResult();
@@ -212,7 +230,10 @@ export class StreamExecutionEnvironment {
 
   private checkOwnTransformation(t: Transformation): void {
     if (t.type === 'operator' && !this.transformations.includes(t)) {
-      throw new UserError('FOREIGN_STREAM', 'a stream from another execution environment was used in this job');
+      throw new UserError(
+        'FOREIGN_STREAM',
+        'a stream from another execution environment was used in this job',
+      );
     }
   }
 }

@@ -6,8 +6,7 @@ import type { Collector } from './collector.js';
 
 export type MapFunction<IN, OUT> = ((value: IN) => OUT) | { map(value: IN): OUT };
 export type FlatMapFunction<IN, OUT> =
-  | ((value: IN, out: Collector<OUT>) => void)
-  | { flatMap(value: IN, out: Collector<OUT>): void };
+  ((value: IN, out: Collector<OUT>) => void) | { flatMap(value: IN, out: Collector<OUT>): void };
 export type FilterFunction<T> = ((value: T) => boolean) | { filter(value: T): boolean };
 export type ReduceFunction<T> = ((a: T, b: T) => T) | { reduce(a: T, b: T): T };
 export type KeySelector<T, K> = ((value: T) => K) | { getKey(value: T): K };

@@ -11,14 +11,29 @@ export interface PlanNode {
   readonly pact: 'Data Source' | 'Operator' | 'Data Sink';
   readonly contents: string;
   readonly parallelism: number;
-  readonly predecessors?: ReadonlyArray<{ readonly id: number; readonly ship_strategy: string; readonly side: 'second' }>;
+  readonly predecessors?: ReadonlyArray<{
+    readonly id: number;
+    readonly ship_strategy: string;
+    readonly side: 'second';
+  }>;
 }
 
 export function executionPlan(graph: StreamGraph): { readonly nodes: PlanNode[] } {
   const nodes: PlanNode[] = [];
   for (const node of [...graph.nodes.values()].sort((a, b) => a.id - b.id)) {
-    const pact = node.operator.kind === 'source' ? 'Data Source' : node.operator.kind === 'sink' ? 'Data Sink' : 'Operator';
-    const base = { id: node.id, type: node.name, pact, contents: node.name, parallelism: node.parallelism } as const;
+    const pact =
+      node.operator.kind === 'source'
+        ? 'Data Source'
+        : node.operator.kind === 'sink'
+          ? 'Data Sink'
+          : 'Operator';
+    const base = {
+      id: node.id,
+      type: node.name,
+      pact,
+      contents: node.name,
+      parallelism: node.parallelism,
+    } as const;
     nodes.push(
       node.inEdges.length === 0
         ? base

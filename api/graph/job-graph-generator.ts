@@ -4,7 +4,7 @@
  * intermediate data sets. The graph hash covers every structural decision, none of the names.
  */
 import { createHash } from 'node:crypto';
-import { hashHex32, type IntermediateDataSetId, type JobVertexId, type OperatorId } from '../../common/ids.js';
+import { hashHex32, type IntermediateDataSetId, type JobVertexId } from '../../common/ids.js';
 import type {
   ChainedOperator,
   IntermediateDataSet,
@@ -49,7 +49,8 @@ export function createJobGraph(graph: StreamGraph, config: JobConfig): JobGraph 
     chainMembers.set(head, members);
   }
 
-  const vertexIdOf = (nodeId: number): JobVertexId => operatorIds.get(headOf.get(nodeId)!)! as string as JobVertexId;
+  const vertexIdOf = (nodeId: number): JobVertexId =>
+    operatorIds.get(headOf.get(nodeId)!)! as string as JobVertexId;
 
   const vertices: JobVertex[] = [];
   for (const [headId, members] of chainMembers) {
@@ -76,7 +77,7 @@ export function createJobGraph(graph: StreamGraph, config: JobConfig): JobGraph 
         }
       }
       return {
-        operatorId: operatorIds.get(node.id)! as OperatorId,
+        operatorId: operatorIds.get(node.id)!,
         nodeId: node.id,
         name: node.name,
         uid: node.uid,
@@ -102,13 +103,18 @@ export function createJobGraph(graph: StreamGraph, config: JobConfig): JobGraph 
   const byId = new Map(vertices.map((v) => [v.id, v]));
   const dataSetByEdge = new Map<string, { vertex: JobVertex; dataSet: IntermediateDataSet }>();
   for (const vertex of vertices) {
-    for (const dataSet of vertex.producedDataSets) dataSetByEdge.set(dataSet.streamEdgeId, { vertex, dataSet });
+    for (const dataSet of vertex.producedDataSets)
+      dataSetByEdge.set(dataSet.streamEdgeId, { vertex, dataSet });
   }
   const wired = vertices.map((vertex): JobVertex => {
     const head = graph.nodes.get(vertex.operators[0]!.nodeId)!;
     const inputs: JobEdge[] = head.inEdges.map((edge) => {
       const produced = dataSetByEdge.get(edge.id)!;
-      return { dataSetId: produced.dataSet.id, sourceVertexId: produced.vertex.id, partitioner: edge.partitioner };
+      return {
+        dataSetId: produced.dataSet.id,
+        sourceVertexId: produced.vertex.id,
+        partitioner: edge.partitioner,
+      };
     });
     return { ...vertex, inputs };
   });
@@ -129,8 +135,10 @@ function hashJobGraph(vertices: readonly JobVertex[]): string {
     for (const op of v.operators) {
       hash.update(JSON.stringify([op.operatorId, op.kind, op.keyed, op.chainedOutputs, op.networkOutputs]));
     }
-    for (const input of v.inputs) hash.update(JSON.stringify([input.dataSetId, input.sourceVertexId, input.partitioner]));
-    for (const ds of v.producedDataSets) hash.update(JSON.stringify([ds.id, ds.partitioner, ds.outputTag ?? null]));
+    for (const input of v.inputs)
+      hash.update(JSON.stringify([input.dataSetId, input.sourceVertexId, input.partitioner]));
+    for (const ds of v.producedDataSets)
+      hash.update(JSON.stringify([ds.id, ds.partitioner, ds.outputTag ?? null]));
   }
   return hash.digest('hex').slice(0, 32);
 }

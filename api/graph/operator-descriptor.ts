@@ -5,7 +5,13 @@
  */
 import type { Sink } from '../connector/sink.js';
 import type { Source } from '../connector/source.js';
-import type { FilterFunction, FlatMapFunction, KeySelector, MapFunction, ReduceFunction } from '../functions/functions.js';
+import type {
+  FilterFunction,
+  FlatMapFunction,
+  KeySelector,
+  MapFunction,
+  ReduceFunction,
+} from '../functions/functions.js';
 import type { KeyedProcessFunction } from '../functions/keyed-process-function.js';
 import type { ProcessFunction } from '../functions/process-function.js';
 

@@ -94,7 +94,10 @@ export function generateStreamGraph(
       for (const up of resolveUpstreams(input, undefined)) {
         const source = nodes.get(up.nodeId);
         if (source === undefined) {
-          throw new UserError('DANGLING_INPUT', `operator '${t.name}' reads from an operator that is not part of the job`);
+          throw new UserError(
+            'DANGLING_INPUT',
+            `operator '${t.name}' reads from an operator that is not part of the job`,
+          );
         }
         const n = edgeCount.get(up.nodeId) ?? 0;
         edgeCount.set(up.nodeId, n + 1);

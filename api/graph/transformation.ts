@@ -46,7 +46,4 @@ export interface SideOutputTransformation {
 }
 
 export type Transformation =
-  | OperatorTransformation
-  | PartitionTransformation
-  | UnionTransformation
-  | SideOutputTransformation;
+  OperatorTransformation | PartitionTransformation | UnionTransformation | SideOutputTransformation;

@@ -22,7 +22,8 @@ export function isJobBundle(path: string): boolean {
 export function checkJobFile(path: string): string {
   const absolute = resolve(path);
   if (!existsSync(absolute)) throw new UserError('JOB_FILE_NOT_FOUND', `job file not found: ${path}`);
-  if (!statSync(absolute).isFile()) throw new UserError('JOB_FILE_NOT_A_FILE', `job path is not a file: ${path}`);
+  if (!statSync(absolute).isFile())
+    throw new UserError('JOB_FILE_NOT_A_FILE', `job path is not a file: ${path}`);
   return absolute;
 }
 
@@ -45,7 +46,8 @@ export async function bundleJob(entry: string): Promise<string> {
     return result.outputFiles[0]!.text;
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
-    if (errors !== undefined && errors.length > 0) throw new UserError('JOB_BUILD_FAILED', describeBuildError(entry, errors[0]!));
+    if (errors !== undefined && errors.length > 0)
+      throw new UserError('JOB_BUILD_FAILED', describeBuildError(entry, errors[0]!));
     throw error;
   }
 }
@@ -64,7 +66,12 @@ export async function bundleJobToTempFile(entry: string): Promise<string> {
 }
 
 function describeBuildError(entry: string, message: Message): string {
-  const where = message.location === null ? entry : `${message.location.file}:${message.location.line}:${message.location.column + 1}`;
-  const kind = /Expected|Unexpected|Unterminated|syntax/i.test(message.text) ? 'has a syntax error' : 'cannot be built';
+  const where =
+    message.location === null
+      ? entry
+      : `${message.location.file}:${message.location.line}:${message.location.column + 1}`;
+  const kind = /Expected|Unexpected|Unterminated|syntax/i.test(message.text)
+    ? 'has a syntax error'
+    : 'cannot be built';
   return `job file ${kind}: ${where}: ${message.text}`;
 }

@@ -29,6 +29,7 @@ export interface ResolvedProgramOptions {
 
 export function resolveProgramOptions(options: ProgramOptions): ResolvedProgramOptions {
   const configuration = loadConfiguration({ dynamicProperties: options.define ?? [] });
-  const parallelism = parseParallelism(options.parallelism) ?? configuration.get(CoreOptions.DEFAULT_PARALLELISM);
+  const parallelism =
+    parseParallelism(options.parallelism) ?? configuration.get(CoreOptions.DEFAULT_PARALLELISM);
   return { configuration, defaultParallelism: parallelism };
 }

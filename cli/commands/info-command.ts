@@ -4,7 +4,11 @@ import { executionPlan } from '../../api/graph/execution-plan.js';
 import { loadJobProgram } from '../program/job-program.js';
 import { resolveProgramOptions, type ProgramOptions } from './common-options.js';
 
-export async function infoCommand(jobFile: string, programArgs: string[], options: ProgramOptions): Promise<void> {
+export async function infoCommand(
+  jobFile: string,
+  programArgs: string[],
+  options: ProgramOptions,
+): Promise<void> {
   const { configuration, defaultParallelism } = resolveProgramOptions(options);
   const program = await loadJobProgram(jobFile);
   const pipeline = await capturePipeline(program.main, programArgs, {

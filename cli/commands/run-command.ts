@@ -24,7 +24,10 @@ export async function runCommand(jobFile: string, programArgs: string[], options
     );
   }
   if (options.fromSavepoint !== undefined) {
-    throw new UserError('SAVEPOINTS_NOT_SUPPORTED', '-s/--fromSavepoint: savepoints are not available in this version');
+    throw new UserError(
+      'SAVEPOINTS_NOT_SUPPORTED',
+      '-s/--fromSavepoint: savepoints are not available in this version',
+    );
   }
   const { configuration, defaultParallelism } = resolveProgramOptions(options);
   const program = await loadJobProgram(jobFile);
@@ -54,7 +57,9 @@ export async function runCommand(jobFile: string, programArgs: string[], options
     await program.main(programArgs);
     for (const client of clients) {
       const result = await client.getJobExecutionResult();
-      process.stderr.write(`Job with JobID ${client.jobId} has finished.\nJob Runtime: ${result.netRuntime} ms\n`);
+      process.stderr.write(
+        `Job with JobID ${client.jobId} has finished.\nJob Runtime: ${result.netRuntime} ms\n`,
+      );
     }
   } catch (error) {
     if (cancelRequested && error instanceof FreshetError && error.code === 'JOB_CANCELED') {

@@ -29,7 +29,9 @@ export class LocalExecutor implements PipelineExecutor {
     const cluster = new MiniCluster({
       numberOfSlots: planSlotSharing(jobGraph.vertices).slotsNeeded,
       slotMode: this.options.code.kind === 'bundle' ? 'worker' : 'inline',
-      ...(this.options.providedModules === undefined ? {} : { providedModules: this.options.providedModules }),
+      ...(this.options.providedModules === undefined
+        ? {}
+        : { providedModules: this.options.providedModules }),
       ...(this.options.writeStdout === undefined ? {} : { writeStdout: this.options.writeStdout }),
     });
     await cluster.start();
@@ -50,7 +52,9 @@ export class LocalExecutor implements PipelineExecutor {
       if (r.status === 'FINISHED') return { jobId, jobName: jobGraph.jobName, netRuntime: r.netRuntime };
       throw new FreshetError(
         r.status === 'CANCELED' ? 'JOB_CANCELED' : 'JOB_FAILED',
-        r.status === 'CANCELED' ? `Job '${jobGraph.jobName}' (${jobId}) was cancelled` : `Job '${jobGraph.jobName}' (${jobId}) failed: ${r.failure?.message ?? 'unknown cause'}`,
+        r.status === 'CANCELED'
+          ? `Job '${jobGraph.jobName}' (${jobId}) was cancelled`
+          : `Job '${jobGraph.jobName}' (${jobId}) failed: ${r.failure?.message ?? 'unknown cause'}`,
         { domain: r.failure instanceof FreshetError ? r.failure.domain : 'user', cause: r.failure },
       );
     });

@@ -12,7 +12,11 @@ export const PROVIDED_MODULES = ['freshet', 'freshet/connectors'] as const;
 
 export type JobMain = (args: string[]) => unknown;
 
-export function evaluateBundle(code: string, filename: string, provided: Readonly<Record<string, unknown>>): unknown {
+export function evaluateBundle(
+  code: string,
+  filename: string,
+  provided: Readonly<Record<string, unknown>>,
+): unknown {
   const baseRequire = createRequire(filename);
   const requireShim = (id: string): unknown => (id in provided ? provided[id] : baseRequire(id));
   const module = { exports: {} as unknown };
@@ -22,9 +26,13 @@ export function evaluateBundle(code: string, filename: string, provided: Readonl
       ...args: unknown[]
     ) => void;
   } catch (error) {
-    throw new UserError('MALFORMED_BUNDLE', `${filename} is not a valid job bundle: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new UserError(
+      'MALFORMED_BUNDLE',
+      `${filename} is not a valid job bundle: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   fn(module.exports, requireShim, module, filename, dirname(filename));
   return module.exports;

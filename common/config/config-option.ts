@@ -76,11 +76,15 @@ export function invalidValueError(
 function describeRaw(raw: unknown): string {
   if (typeof raw === 'string') return raw;
   if (raw === undefined || typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  // Best-effort text for an error message: JSON where possible, else whatever String() gives
+  // (functions, symbols, bigints, circular objects), so a bad value never hides the real error.
+  /* eslint-disable @typescript-eslint/no-base-to-string -- deliberate last-resort fallback, see above */
   try {
     return JSON.stringify(raw) ?? String(raw);
   } catch {
     return String(raw);
   }
+  /* eslint-enable @typescript-eslint/no-base-to-string */
 }
 
 function makeOption<T>(

@@ -110,7 +110,7 @@ export class Configuration {
     this.entries.set(option.key, {
       raw: value,
       source,
-      option: option as ConfigOption<unknown>,
+      option: option,
       value: parsed,
     });
     return this;
@@ -219,5 +219,6 @@ function rawToString(raw: unknown): string {
   if (raw === undefined || raw === null) return '';
   if (Array.isArray(raw)) return (raw as readonly unknown[]).map(rawToString).join(';');
   if (typeof raw === 'object') return JSON.stringify(raw);
-  return String(raw as number | boolean | bigint);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- raw is a non-null primitive or function here; TS only narrows it to {}
+  return String(raw);
 }

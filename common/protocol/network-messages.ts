@@ -21,6 +21,16 @@ export type NetworkMessage =
     }
   | { readonly type: 'add-credit'; readonly receiverId: string; readonly credit: number }
   | { readonly type: 'cancel-request'; readonly receiverId: string }
-  | { readonly type: 'buffer'; readonly receiverId: string; readonly data: Uint8Array; readonly backlog: number }
-  | { readonly type: 'event'; readonly receiverId: string; readonly event: ChannelEvent; readonly backlog: number }
+  | {
+      readonly type: 'buffer';
+      readonly receiverId: string;
+      readonly data: Uint8Array;
+      readonly backlog: number;
+    }
+  | {
+      readonly type: 'event';
+      readonly receiverId: string;
+      readonly event: ChannelEvent;
+      readonly backlog: number;
+    }
   | { readonly type: 'error-response'; readonly receiverId: string; readonly message: string };

@@ -19,7 +19,8 @@ export class Dispatcher implements JobMasterGateway {
   ) {}
 
   async submitJob(job: JobInformation, jobGraph: JobGraph): Promise<JobMaster> {
-    if (this.jobs.has(job.jobId)) throw new UserError('DUPLICATE_JOB', `job ${job.jobId} was already submitted`);
+    if (this.jobs.has(job.jobId))
+      throw new UserError('DUPLICATE_JOB', `job ${job.jobId} was already submitted`);
     const master = new JobMaster(job, jobGraph, this.slotPool, this.clock);
     this.jobs.set(job.jobId, master);
     await master.start();

@@ -12,10 +12,16 @@ export interface AllocatedSlot extends TaskLocation {
 }
 
 export class SlotPool {
-  private readonly taskManagers = new Map<ResourceId, { gateway: TaskExecutorGateway; slots: (JobId | undefined)[] }>();
+  private readonly taskManagers = new Map<
+    ResourceId,
+    { gateway: TaskExecutorGateway; slots: (JobId | undefined)[] }
+  >();
 
   registerTaskManager(id: ResourceId, gateway: TaskExecutorGateway, numberOfSlots: number): void {
-    this.taskManagers.set(id, { gateway, slots: new Array<JobId | undefined>(numberOfSlots).fill(undefined) });
+    this.taskManagers.set(id, {
+      gateway,
+      slots: new Array<JobId | undefined>(numberOfSlots).fill(undefined),
+    });
   }
 
   unregisterTaskManager(id: ResourceId): void {

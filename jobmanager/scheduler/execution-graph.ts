@@ -58,8 +58,16 @@ export class ExecutionGraph {
   /** Counts of subtasks per state for one vertex (REST's "tasks"). */
   stateCounts(vertexId: string): Record<ExecutionState, number> {
     const counts = {
-      CREATED: 0, SCHEDULED: 0, DEPLOYING: 0, INITIALIZING: 0, RUNNING: 0,
-      FINISHED: 0, CANCELING: 0, CANCELED: 0, FAILED: 0, RECONCILING: 0,
+      CREATED: 0,
+      SCHEDULED: 0,
+      DEPLOYING: 0,
+      INITIALIZING: 0,
+      RUNNING: 0,
+      FINISHED: 0,
+      CANCELING: 0,
+      CANCELED: 0,
+      FAILED: 0,
+      RECONCILING: 0,
     };
     for (const e of this.all()) if (e.vertexId === vertexId) counts[e.state]++;
     return counts;

@@ -63,8 +63,10 @@ export class JobMaster {
     for (const execution of this.executionGraph.all()) execution.state = 'SCHEDULED';
     const placement = {
       location: (vertexId: string, subtask: number) => this.slots[plan.placement.get(vertexId)![subtask]!]!,
-      attemptId: (vertexId: string, subtask: number) => this.executionGraph.execution(vertexId, subtask).attemptId,
-      attemptNumber: (vertexId: string, subtask: number) => this.executionGraph.execution(vertexId, subtask).attemptNumber,
+      attemptId: (vertexId: string, subtask: number) =>
+        this.executionGraph.execution(vertexId, subtask).attemptId,
+      attemptNumber: (vertexId: string, subtask: number) =>
+        this.executionGraph.execution(vertexId, subtask).attemptNumber,
     };
     for (const vertex of this.jobGraph.vertices) {
       for (let i = 0; i < vertex.parallelism; i++) {
@@ -89,7 +91,8 @@ export class JobMaster {
     execution.state = update.state;
     if (update.state === 'FAILED') {
       const vertex = this.jobGraph.vertices.find((v) => v.id === execution.vertexId)!;
-      const cause = update.error === undefined ? new Error('unknown failure') : deserializeError(update.error);
+      const cause =
+        update.error === undefined ? new Error('unknown failure') : deserializeError(update.error);
       this.onTaskFailure(`${vertex.name} (${execution.subtask + 1}/${vertex.parallelism})`, cause);
     }
     this.checkCompletion();
@@ -126,7 +129,8 @@ export class JobMaster {
 
   private cancelAll(): void {
     for (const execution of this.executionGraph.all()) {
-      if (execution.state === 'FINISHED' || execution.state === 'FAILED' || execution.state === 'CANCELED') continue;
+      if (execution.state === 'FINISHED' || execution.state === 'FAILED' || execution.state === 'CANCELED')
+        continue;
       if (execution.state === 'CREATED' || execution.state === 'SCHEDULED') {
         execution.state = 'CANCELED';
         continue;

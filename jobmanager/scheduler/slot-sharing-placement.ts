@@ -13,7 +13,8 @@ export interface SlotSharingPlan {
 
 export function planSlotSharing(vertices: readonly JobVertex[]): SlotSharingPlan {
   const groupSize = new Map<string, number>();
-  for (const v of vertices) groupSize.set(v.slotSharingGroup, Math.max(groupSize.get(v.slotSharingGroup) ?? 0, v.parallelism));
+  for (const v of vertices)
+    groupSize.set(v.slotSharingGroup, Math.max(groupSize.get(v.slotSharingGroup) ?? 0, v.parallelism));
   const groupOffset = new Map<string, number>();
   let slotsNeeded = 0;
   for (const [group, size] of groupSize) {

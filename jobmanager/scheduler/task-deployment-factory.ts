@@ -29,13 +29,19 @@ export function createTaskDeployment(
 ): TaskDeploymentDescriptor {
   const byId = new Map(graph.vertices.map((v) => [v.id as string, v]));
 
-  const producedPartitions: ResultPartitionDeploymentDescriptor[] = vertex.producedDataSets.map((ds, index) => {
-    const consumer = byId.get(ds.consumerVertexId)!;
-    const numberOfSubpartitions = isPointwise(ds.partitioner)
-      ? pointwiseTargets(subtask, vertex.parallelism, consumer.parallelism).length
-      : consumer.parallelism;
-    return { partitionId: { dataSetId: ds.id, producerSubtask: subtask }, dataSetIndex: index, numberOfSubpartitions };
-  });
+  const producedPartitions: ResultPartitionDeploymentDescriptor[] = vertex.producedDataSets.map(
+    (ds, index) => {
+      const consumer = byId.get(ds.consumerVertexId)!;
+      const numberOfSubpartitions = isPointwise(ds.partitioner)
+        ? pointwiseTargets(subtask, vertex.parallelism, consumer.parallelism).length
+        : consumer.parallelism;
+      return {
+        partitionId: { dataSetId: ds.id, producerSubtask: subtask },
+        dataSetIndex: index,
+        numberOfSubpartitions,
+      };
+    },
+  );
 
   const inputGates: InputGateDeploymentDescriptor[] = vertex.inputs.map((edge) => {
     const producer = byId.get(edge.sourceVertexId)!;

@@ -38,9 +38,14 @@ export class NetworkEnvironment {
   createResultPartition(partitionId: ResultPartitionId, numberOfSubpartitions: number): ResultPartition {
     const key = resultPartitionKey(partitionId);
     if (this.partitions.has(key)) {
-      throw new FreshetError('DUPLICATE_PARTITION', `result partition ${key} is already registered in this slot`);
+      throw new FreshetError(
+        'DUPLICATE_PARTITION',
+        `result partition ${key} is already registered in this slot`,
+      );
     }
-    const partition = new ResultPartition(partitionId, numberOfSubpartitions, () => this.partitions.delete(key));
+    const partition = new ResultPartition(partitionId, numberOfSubpartitions, () =>
+      this.partitions.delete(key),
+    );
     this.partitions.set(key, partition);
     const pending = this.pendingRequests.get(key);
     if (pending !== undefined) {

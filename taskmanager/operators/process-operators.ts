@@ -56,7 +56,10 @@ export class ProcessOperator extends AbstractUdfOperator implements KeyedProcess
   ) {
     super(ctx, userFunction);
     if (typeof (userFunction as ProcessLike | null)?.processElement !== 'function') {
-      throw new UserError('INVALID_FUNCTION', `process() on '${ctx.operatorName}' needs an object with processElement`);
+      throw new UserError(
+        'INVALID_FUNCTION',
+        `process() on '${ctx.operatorName}' needs an object with processElement`,
+      );
     }
     this.fn = userFunction as ProcessLike;
     this.collector = new TimestampedCollector(this.out);

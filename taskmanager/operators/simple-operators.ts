@@ -49,7 +49,11 @@ export class StreamFlatMap extends AbstractUdfOperator {
 
   constructor(ctx: OperatorContext, userFunction: unknown) {
     super(ctx, userFunction);
-    this.fn = resolveMethod(userFunction as (v: unknown, o: Collector<unknown>) => void, 'flatMap', 'flatMap()');
+    this.fn = resolveMethod(
+      userFunction as (v: unknown, o: Collector<unknown>) => void,
+      'flatMap',
+      'flatMap()',
+    );
     this.collector = new TimestampedCollector(this.out);
   }
 

@@ -22,4 +22,9 @@ export type FromSlotWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'task-state'; readonly update: TaskExecutionStateUpdate }
   | { readonly type: 'stdout'; readonly text: string }
-  | { readonly type: 'client-data'; readonly jobId: JobId; readonly operatorId: string; readonly payload: unknown };
+  | {
+      readonly type: 'client-data';
+      readonly jobId: JobId;
+      readonly operatorId: string;
+      readonly payload: unknown;
+    };

@@ -87,7 +87,8 @@ export class SlotRuntime {
         segmentSize: this.options.segmentSize,
         clock: this.clock,
         writeStdout: (text) => this.options.host.writeStdout(text),
-        sendToClient: (operatorId, payload) => this.options.host.sendToClient(tdd.job.jobId, operatorId, payload),
+        sendToClient: (operatorId, payload) =>
+          this.options.host.sendToClient(tdd.job.jobId, operatorId, payload),
       });
       this.tasks.set(tdd.executionAttemptId, task);
       report('RUNNING');

@@ -4,7 +4,11 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
-import { DirectConnection, MessagePortConnection, type NetworkConnection } from '../network/transport/network-connection.js';
+import {
+  DirectConnection,
+  MessagePortConnection,
+  type NetworkConnection,
+} from '../network/transport/network-connection.js';
 import { resolvePipelineFromBundle } from './bundle-pipeline-resolver.js';
 import type { FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-protocol.js';
 import { SlotRuntime } from './slot-runtime.js';

@@ -12,7 +12,9 @@ export function slotWorkerEntry(): URL {
   const here = new URL('./slot-worker.js', import.meta.url);
   if (!import.meta.url.endsWith('.ts')) return here;
   const path = fileURLToPath(here);
-  return new URL(`file://${path.replace(/\/taskmanager\/slot\/slot-worker\.js$/, '/dist/taskmanager/slot/slot-worker.js')}`);
+  return new URL(
+    `file://${path.replace(/\/taskmanager\/slot\/slot-worker\.js$/, '/dist/taskmanager/slot/slot-worker.js')}`,
+  );
 }
 
 export class WorkerSlot {
@@ -39,7 +41,13 @@ export class WorkerSlot {
       });
     });
     this.worker.once('exit', (code) => {
-      onExit(this, this.exitError ?? (code === 0 ? undefined : new FreshetError('SLOT_WORKER_EXIT', `slot worker ${slotIndex} exited with code ${code}`)));
+      onExit(
+        this,
+        this.exitError ??
+          (code === 0
+            ? undefined
+            : new FreshetError('SLOT_WORKER_EXIT', `slot worker ${slotIndex} exited with code ${code}`)),
+      );
     });
   }
 

@@ -1,5 +1,11 @@
 import type { AnyStateDescriptor } from '../../api/state/state-descriptor.js';
-import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../api/state/state.js';
+import type {
+  AggregatingState,
+  ListState,
+  MapState,
+  ReducingState,
+  ValueState,
+} from '../../api/state/state.js';
 import type { KeyGroupRange } from '../../common/key-groups.js';
 
 /** The namespace of state that is not scoped to a window. */
@@ -56,5 +62,8 @@ export type KeyedStateHandle = (
 export interface KeyedStateSnapshot {
   readonly maxParallelism: number;
   readonly states: ReadonlyArray<{ readonly name: string; readonly kind: AnyStateDescriptor['kind'] }>;
-  readonly keyGroups: ReadonlyMap<number, ReadonlyMap<string, ReadonlyArray<readonly [unknown, string, unknown]>>>;
+  readonly keyGroups: ReadonlyMap<
+    number,
+    ReadonlyMap<string, ReadonlyArray<readonly [unknown, string, unknown]>>
+  >;
 }

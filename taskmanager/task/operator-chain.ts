@@ -57,8 +57,8 @@ export class OperatorChain {
   constructor(options: OperatorChainOptions) {
     const { vertex, streamGraph, task } = options;
     this.names = vertex.operators.map((op) => op.name);
-    const built: (StreamOperator | undefined)[] = new Array(vertex.operators.length);
-    const targets: (RecordTarget | undefined)[] = new Array(vertex.operators.length);
+    const built = new Array<StreamOperator | undefined>(vertex.operators.length);
+    const targets = new Array<RecordTarget | undefined>(vertex.operators.length);
     for (let index = vertex.operators.length - 1; index >= 0; index--) {
       const config = vertex.operators[index]!;
       const node = streamGraph.nodes.get(config.nodeId)!;
@@ -70,11 +70,18 @@ export class OperatorChain {
       };
       for (const out of config.chainedOutputs) route(out.outputTag, targets[out.operatorIndex]!);
       for (const dataSetIndex of config.networkOutputs) {
-        route(vertex.producedDataSets[dataSetIndex]!.outputTag, new RecordWriterTarget(options.recordWriters[dataSetIndex]!));
+        route(
+          vertex.producedDataSets[dataSetIndex]!.outputTag,
+          new RecordWriterTarget(options.recordWriters[dataSetIndex]!),
+        );
       }
       const backend = config.keyed
         ? new HeapKeyedStateBackend({
-            keyGroupRange: computeKeyGroupRangeForOperatorIndex(task.maxParallelism, task.parallelism, task.subtaskIndex),
+            keyGroupRange: computeKeyGroupRangeForOperatorIndex(
+              task.maxParallelism,
+              task.parallelism,
+              task.subtaskIndex,
+            ),
             maxParallelism: task.maxParallelism,
           })
         : undefined;

@@ -91,7 +91,12 @@ export class StreamTask {
         edge.keySelector as ((record: unknown) => unknown) | undefined,
       );
       const partition = network.createResultPartition(pd.partitionId, pd.numberOfSubpartitions);
-      return new RecordWriter(partition, selector, this.env.segmentSize, pipeline.jobGraph.config.bufferTimeoutMs === 0);
+      return new RecordWriter(
+        partition,
+        selector,
+        this.env.segmentSize,
+        pipeline.jobGraph.config.bufferTimeoutMs === 0,
+      );
     });
     this.chain = new OperatorChain({
       vertex: this.vertex,
@@ -126,7 +131,8 @@ export class StreamTask {
     if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
     if (this.gate !== undefined) this.env.network.releaseInputGate(this.gate);
     if (this.cancelled) {
-      for (const writer of this.recordWriters) this.env.network.releasePartition(writer.partition.partitionId);
+      for (const writer of this.recordWriters)
+        this.env.network.releasePartition(writer.partition.partitionId);
     }
     this.chain?.dispose();
   }
@@ -135,7 +141,8 @@ export class StreamTask {
     const { tdd, pipeline } = this.env;
     const head = this.vertex.operators[0]!;
     const node = pipeline.streamGraph.nodes.get(head.nodeId)!;
-    if (node.operator.kind !== 'source') throw new FreshetError('NOT_A_SOURCE', `${head.name} is not a source`);
+    if (node.operator.kind !== 'source')
+      throw new FreshetError('NOT_A_SOURCE', `${head.name} is not a source`);
     const source = node.operator.source;
     let reader: SourceReader<unknown, unknown>;
     try {
@@ -145,7 +152,9 @@ export class StreamTask {
         attemptNumber: tdd.attemptNumber,
         currentTimeMillis: () => this.env.clock(),
       });
-      const splits = source.createSplits(tdd.parallelism).filter((_, i) => i % tdd.parallelism === tdd.subtaskIndex);
+      const splits = source
+        .createSplits(tdd.parallelism)
+        .filter((_, i) => i % tdd.parallelism === tdd.subtaskIndex);
       await reader.start?.();
       reader.addSplits(splits);
       reader.notifyNoMoreSplits();
@@ -153,7 +162,9 @@ export class StreamTask {
       throw attributeToOperator(error, head.name);
     }
     const target = this.chain!.head;
-    const output = { collect: (record: unknown, timestamp?: number) => target.processElement(record, timestamp) };
+    const output = {
+      collect: (record: unknown, timestamp?: number) => target.processElement(record, timestamp),
+    };
     try {
       this.sliceStart = performance.now();
       while (!this.cancelled) {

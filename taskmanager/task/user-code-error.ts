@@ -9,10 +9,14 @@ const attributed = new WeakSet<object>();
 export function attributeToOperator(thrown: unknown, operatorName: string): Error {
   const error = toError(thrown);
   if (attributed.has(error)) return error;
-  const wrapped = new FreshetError('USER_FUNCTION_FAILED', `operator '${operatorName}' failed: ${error.message}`, {
-    domain: ErrorDomain.user,
-    cause: error,
-  });
+  const wrapped = new FreshetError(
+    'USER_FUNCTION_FAILED',
+    `operator '${operatorName}' failed: ${error.message}`,
+    {
+      domain: ErrorDomain.user,
+      cause: error,
+    },
+  );
   wrapped.name = 'UserFunctionError';
   attributed.add(wrapped);
   return wrapped;

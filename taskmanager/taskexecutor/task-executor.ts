@@ -34,7 +34,10 @@ interface Slot {
 export class TaskExecutor implements TaskExecutorGateway {
   private slots: Slot[] = [];
   private readonly workers: WorkerSlot[] = [];
-  private readonly attemptSlots = new Map<ExecutionAttemptId, { readonly slotIndex: number; readonly jobId: JobId }>();
+  private readonly attemptSlots = new Map<
+    ExecutionAttemptId,
+    { readonly slotIndex: number; readonly jobId: JobId }
+  >();
   private jobMaster: JobMasterGateway | undefined;
   private shuttingDown = false;
 
@@ -61,7 +64,8 @@ export class TaskExecutor implements TaskExecutorGateway {
         this.jobMaster?.updateTaskExecutionState(update);
       },
       writeStdout: (text) => this.options.writeStdout(text),
-      sendToClient: (jobId, operatorId, payload) => this.jobMaster?.deliverClientData(jobId, operatorId, payload),
+      sendToClient: (jobId, operatorId, payload) =>
+        this.jobMaster?.deliverClientData(jobId, operatorId, payload),
     };
     if (this.options.slotMode === 'inline') this.startInlineSlots(host);
     else await this.startWorkerSlots(host);
@@ -70,7 +74,9 @@ export class TaskExecutor implements TaskExecutorGateway {
   submitTask(tdd: TaskDeploymentDescriptor): Promise<void> {
     const slot = this.slots[tdd.slotIndex];
     if (slot === undefined) {
-      return Promise.reject(new FreshetError('NO_SUCH_SLOT', `TaskManager ${this.resourceId} has no slot ${tdd.slotIndex}`));
+      return Promise.reject(
+        new FreshetError('NO_SUCH_SLOT', `TaskManager ${this.resourceId} has no slot ${tdd.slotIndex}`),
+      );
     }
     this.attemptSlots.set(tdd.executionAttemptId, { slotIndex: tdd.slotIndex, jobId: tdd.job.jobId });
     slot.deploy(tdd);
@@ -104,7 +110,9 @@ export class TaskExecutor implements TaskExecutorGateway {
           resolvePipeline: (job) => {
             const pipeline = this.options.inProcessPipelines.get(job.jobId);
             if (pipeline === undefined) {
-              return Promise.reject(new FreshetError('UNKNOWN_JOB', `no in-process pipeline for job ${job.jobId}`));
+              return Promise.reject(
+                new FreshetError('UNKNOWN_JOB', `no in-process pipeline for job ${job.jobId}`),
+              );
             }
             return Promise.resolve(pipeline);
           },
@@ -157,7 +165,13 @@ export class TaskExecutor implements TaskExecutorGateway {
         jobId: placement.jobId,
         executionAttemptId: attempt,
         state: 'FAILED',
-        error: { name: error.name, message: error.message, code: 'SLOT_WORKER_LOST', domain: 'internal', retryable: true },
+        error: {
+          name: error.name,
+          message: error.message,
+          code: 'SLOT_WORKER_LOST',
+          domain: 'internal',
+          retryable: true,
+        },
       });
     }
   }

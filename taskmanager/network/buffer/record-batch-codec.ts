@@ -13,7 +13,10 @@ export interface DecodedBatch {
 }
 
 /** Encodes into a fresh, exactly sized ArrayBuffer (safe to transfer to another thread). */
-export function encodeBatch(values: readonly unknown[], timestamps: readonly (number | undefined)[] | null): Uint8Array {
+export function encodeBatch(
+  values: readonly unknown[],
+  timestamps: readonly (number | undefined)[] | null,
+): Uint8Array {
   const packed = packr.pack([values, timestamps]);
   return Uint8Array.prototype.slice.call(packed);
 }

@@ -9,7 +9,9 @@ import type { InputChannelDeploymentDescriptor } from '../../../common/protocol/
 
 export const EXCLUSIVE_BUFFERS = 2;
 
-export type ChannelEntry = { readonly kind: 'buffer'; readonly data: Uint8Array } | { readonly kind: 'event'; readonly event: ChannelEvent };
+export type ChannelEntry =
+  | { readonly kind: 'buffer'; readonly data: Uint8Array }
+  | { readonly kind: 'event'; readonly event: ChannelEvent };
 
 export interface FloatingBufferPool {
   /** Takes up to `wanted` floating buffers for this channel; returns how many it got. */

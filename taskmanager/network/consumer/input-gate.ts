@@ -4,7 +4,12 @@
  * pool shared by the channels, and an availability future the task loop waits on.
  */
 import { FreshetError } from '../../../common/errors/freshet-error.js';
-import { InputChannel, type ChannelEntry, type FloatingBufferPool, type InputChannelListener } from './input-channel.js';
+import type {
+  InputChannel,
+  ChannelEntry,
+  FloatingBufferPool,
+  InputChannelListener,
+} from './input-channel.js';
 
 export const FLOATING_BUFFERS_PER_GATE = 8;
 
@@ -22,7 +27,9 @@ export class InputGate implements InputChannelListener, FloatingBufferPool {
   private error: FreshetError | undefined;
   private finishedChannels = 0;
 
-  addChannel(factory: (listener: InputChannelListener, pool: FloatingBufferPool) => InputChannel): InputChannel {
+  addChannel(
+    factory: (listener: InputChannelListener, pool: FloatingBufferPool) => InputChannel,
+  ): InputChannel {
     const channel = factory(this, this);
     this.channels.push(channel);
     return channel;

@@ -72,10 +72,20 @@ export class PipelinedSubpartition {
         view.credit--;
         this.buffersInBacklog--;
         this.take();
-        view.connection.send({ type: 'buffer', receiverId: view.receiverId, data: entry, backlog: this.buffersInBacklog });
+        view.connection.send({
+          type: 'buffer',
+          receiverId: view.receiverId,
+          data: entry,
+          backlog: this.buffersInBacklog,
+        });
       } else {
         this.take();
-        view.connection.send({ type: 'event', receiverId: view.receiverId, event: entry, backlog: this.buffersInBacklog });
+        view.connection.send({
+          type: 'event',
+          receiverId: view.receiverId,
+          event: entry,
+          backlog: this.buffersInBacklog,
+        });
         if (entry.type === 'end-of-partition') {
           this.endOfPartitionSent = true;
           this.onConsumed();

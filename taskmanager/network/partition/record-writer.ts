@@ -47,11 +47,13 @@ export class RecordWriter {
     this.recordsOut++;
     const channel = this.selector.selectChannel(value);
     if (channel >= 0) {
-      if (this.batches[channel]!.add(value, timestamp) >= this.targetBatchSize || this.flushAlways) this.flushChannel(channel);
+      if (this.batches[channel]!.add(value, timestamp) >= this.targetBatchSize || this.flushAlways)
+        this.flushChannel(channel);
       return;
     }
     for (let c = 0; c < this.batches.length; c++) {
-      if (this.batches[c]!.add(value, timestamp) >= this.targetBatchSize || this.flushAlways) this.flushChannel(c);
+      if (this.batches[c]!.add(value, timestamp) >= this.targetBatchSize || this.flushAlways)
+        this.flushChannel(c);
     }
   }
 
@@ -84,7 +86,10 @@ export class RecordWriter {
     this.buffersOut++;
     if (!this.flushAlways) {
       const perRecord = buffer.byteLength / count;
-      this.targetBatchSize = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.floor(this.segmentSize / Math.max(perRecord, 1))));
+      this.targetBatchSize = Math.max(
+        MIN_BATCH,
+        Math.min(MAX_BATCH, Math.floor(this.segmentSize / Math.max(perRecord, 1))),
+      );
     }
     this.partition.addBuffer(channel, buffer);
   }

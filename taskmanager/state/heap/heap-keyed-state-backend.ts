@@ -13,7 +13,7 @@ import { assignToKeyGroup, canonicalKeyString } from '../../../common/key-groups
 import type { KeyGroupRange } from '../../../common/key-groups.js';
 import { VOID_NAMESPACE } from '../keyed-state-backend.js';
 import type { KeyedStateBackend, KeyedStateHandle, KeyedStateSnapshot } from '../keyed-state-backend.js';
-import { AbstractHeapState } from './abstract-heap-state.js';
+import type { AbstractHeapState } from './abstract-heap-state.js';
 import { HeapAggregatingState } from './heap-aggregating-state.js';
 import { heapKeyId, namespacedId } from './heap-key-id.js';
 import { HeapListState } from './heap-list-state.js';
@@ -55,7 +55,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     ) {
       throw new FreshetError(
         'INVALID_KEY_GROUP_RANGE',
-        `${keyGroupRange} does not fit maxParallelism ${maxParallelism}`,
+        `${keyGroupRange.toString()} does not fit maxParallelism ${maxParallelism}`,
       );
     }
     this.keyGroupRange = keyGroupRange;
@@ -250,7 +250,7 @@ function deepCopy<T>(value: T): T {
 function keyGroupOutOfRange(key: unknown, keyGroup: number, range: KeyGroupRange): UserError {
   return new UserError(
     'KEY_GROUP_OUT_OF_RANGE',
-    `key ${describeKey(key)} belongs to key group ${keyGroup}, which is not in this subtask's ${range}; ` +
+    `key ${describeKey(key)} belongs to key group ${keyGroup}, which is not in this subtask's ${range.toString()}; ` +
       'unless the key group was passed explicitly, the KeySelector is most likely not deterministic ' +
       '(it must return the same key for the same record every time)',
   );
@@ -263,7 +263,8 @@ function describeKey(key: unknown): string {
         ? canonicalKeyString(key)
         : typeof key === 'string'
           ? JSON.stringify(key)
-          : String(key);
+          : // eslint-disable-next-line @typescript-eslint/no-base-to-string -- key is a primitive or function here (objects took the first branch)
+            String(key);
     return text.length > 100 ? `${text.slice(0, 100)}…` : text;
   } catch {
     return typeof key;

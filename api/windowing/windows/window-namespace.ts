@@ -1,0 +1,35 @@
+/**
+ * Stable string forms of windows, used as keyed-state and timer namespaces: `t:<start>:<end>` for
+ * a TimeWindow and `g` for the GlobalWindow. The forms survive snapshots, so never change them.
+ */
+import { FreshetError } from '../../../common/errors/freshet-error.js';
+import { GlobalWindow } from './global-window.js';
+import { TimeWindow } from './time-window.js';
+import type { Window } from './window.js';
+
+const GLOBAL = 'g';
+const TIME_PREFIX = 't:';
+
+export function windowNamespace(window: Window): string {
+  if (window instanceof TimeWindow) return `${TIME_PREFIX}${window.start}:${window.end}`;
+  if (window instanceof GlobalWindow) return GLOBAL;
+  throw new FreshetError(
+    'UNSUPPORTED_WINDOW_TYPE',
+    `cannot name window ${String(window)} as a state namespace: only TimeWindow and GlobalWindow are supported`,
+  );
+}
+
+export function parseWindowNamespace(namespace: string): Window {
+  if (namespace === GLOBAL) return GlobalWindow.get();
+  if (namespace.startsWith(TIME_PREFIX)) {
+    const parts = namespace.slice(TIME_PREFIX.length).split(':');
+    if (parts.length === 2) {
+      const start = Number(parts[0]);
+      const end = Number(parts[1]);
+      if (parts[0] !== '' && parts[1] !== '' && Number.isSafeInteger(start) && Number.isSafeInteger(end)) {
+        return new TimeWindow(start, end);
+      }
+    }
+  }
+  throw new FreshetError('INVALID_WINDOW_NAMESPACE', `'${namespace}' is not a window namespace`);
+}

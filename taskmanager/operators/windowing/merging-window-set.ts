@@ -1,0 +1,160 @@
+/**
+ * The in-flight windows of one key under a merging assigner (Flink's MergingWindowSet), each
+ * mapped to its state window: the namespace its contents actually live in. When windows merge,
+ * the merged window keeps the state window of one of its parts, so growing a session moves no
+ * state; only the state of the other merged parts has to be folded in.
+ *
+ * The class is pure: the operator loads the mapping from keyed state for the current key, calls
+ * addWindow/retireWindow, and writes `snapshot()` back when `hasChanged()`.
+ */
+import type { MergingWindowAssigner } from '../../../api/windowing/assigners/merging-window-assigner.js';
+import { parseWindowNamespace, windowNamespace } from '../../../api/windowing/windows/window-namespace.js';
+import type { Window } from '../../../api/windowing/windows/window.js';
+import { FreshetError } from '../../../common/errors/freshet-error.js';
+
+/**
+ * Called once per merge that addWindow performs: `mergeResult` replaces `mergedWindows` (which
+ * never include the window being added), and the state of `mergedStateWindows` must be merged
+ * into `stateWindowResult` (which is not among them).
+ */
+export type MergeFunction<W> = (
+  mergeResult: W,
+  mergedWindows: W[],
+  stateWindowResult: W,
+  mergedStateWindows: W[],
+) => void;
+
+interface Mapping<W> {
+  readonly window: W;
+  readonly stateWindow: W;
+}
+
+export class MergingWindowSet<W extends Window> {
+  private readonly mapping = new Map<string, Mapping<W>>();
+  private readonly initial: ReadonlyMap<string, string>;
+
+  constructor(
+    private readonly windowAssigner: MergingWindowAssigner<never, W>,
+    initialMapping: Iterable<readonly [window: W, stateWindow: W]> = [],
+  ) {
+    const initial = new Map<string, string>();
+    for (const [window, stateWindow] of initialMapping) {
+      this.mapping.set(windowNamespace(window), { window, stateWindow });
+      initial.set(windowNamespace(window), windowNamespace(stateWindow));
+    }
+    this.initial = initial;
+  }
+
+  /** Restores a set from `snapshotNamespaces()` output. */
+  static fromNamespaces<W extends Window>(
+    windowAssigner: MergingWindowAssigner<never, W>,
+    pairs: Iterable<readonly [string, string]>,
+  ): MergingWindowSet<W> {
+    const windows: Array<[W, W]> = [];
+    for (const [window, stateWindow] of pairs) {
+      windows.push([parseWindowNamespace(window) as W, parseWindowNamespace(stateWindow) as W]);
+    }
+    return new MergingWindowSet(windowAssigner, windows);
+  }
+
+  /** The window whose namespace holds the contents of in-flight `window`, if it is in flight. */
+  getStateWindow(window: W): W | undefined {
+    return this.mapping.get(windowNamespace(window))?.stateWindow;
+  }
+
+  /** Removes `window` from the in-flight windows (after it was purged for good). */
+  retireWindow(window: W): void {
+    if (!this.mapping.delete(windowNamespace(window))) {
+      throw new FreshetError(
+        'WINDOW_NOT_IN_FLIGHT',
+        `window ${String(window)} is not in the in-flight window set`,
+      );
+    }
+  }
+
+  /**
+   * Adds `newWindow` and merges whatever the assigner says now merges, calling `mergeFunction`
+   * for each merge. Returns the window `newWindow` ended up in: itself, or the merge result that
+   * swallowed it. Elements and trigger calls should go to that window only.
+   */
+  addWindow(newWindow: W, mergeFunction: MergeFunction<W>): W {
+    const windows = [...this.mapping.values()].map((m) => m.window);
+    windows.push(newWindow);
+    const mergeResults: Array<[W, W[]]> = [];
+    this.windowAssigner.mergeWindows(windows, (toBeMerged, mergeResult) => {
+      mergeResults.push([mergeResult, [...toBeMerged]]);
+    });
+
+    let resultWindow = newWindow;
+    let mergedNewWindow = false;
+    for (const [mergeResult, mergedWindows] of mergeResults) {
+      // The new window never had state; it is not one of the merged windows the caller hears about.
+      if (removeFirstEqual(mergedWindows, newWindow)) {
+        mergedNewWindow = true;
+        resultWindow = mergeResult;
+      }
+      // Any merged window's state window can serve the result: take the first one's.
+      const first = mergedWindows[0];
+      const stateWindow = (first === undefined ? undefined : this.getStateWindow(first)) ?? mergeResult;
+      const mergedStateWindows: W[] = [];
+      for (const merged of mergedWindows) {
+        const key = windowNamespace(merged);
+        const previous = this.mapping.get(key);
+        if (previous !== undefined) {
+          this.mapping.delete(key);
+          mergedStateWindows.push(previous.stateWindow);
+        }
+      }
+      this.mapping.set(windowNamespace(mergeResult), { window: mergeResult, stateWindow });
+      removeFirstEqual(mergedStateWindows, stateWindow);
+      // An existing window merging only with itself (the new window fell inside it) is no merge.
+      const onlyItself = mergedWindows.length === 1 && mergedWindows[0]!.equals(mergeResult);
+      if (!onlyItself) mergeFunction(mergeResult, mergedWindows, stateWindow, mergedStateWindows);
+    }
+
+    // A new, self-contained window. Flink re-maps it to itself even when an equal window is
+    // already in flight with another state window, which would orphan that window's contents;
+    // an existing mapping is kept instead.
+    if (mergeResults.length === 0 || (resultWindow.equals(newWindow) && !mergedNewWindow)) {
+      const key = windowNamespace(resultWindow);
+      if (!this.mapping.has(key)) this.mapping.set(key, { window: resultWindow, stateWindow: resultWindow });
+    }
+    return resultWindow;
+  }
+
+  /** True when the mapping differs from the one this set was created with (then persist it). */
+  hasChanged(): boolean {
+    if (this.mapping.size !== this.initial.size) return true;
+    for (const [key, { stateWindow }] of this.mapping) {
+      if (this.initial.get(key) !== windowNamespace(stateWindow)) return true;
+    }
+    return false;
+  }
+
+  /** The mapping as [in-flight window, state window] pairs. */
+  snapshot(): Array<[W, W]> {
+    return [...this.mapping.values()].map((m) => [m.window, m.stateWindow]);
+  }
+
+  /** The mapping as [window namespace, state window namespace] pairs: the form to keep in state. */
+  snapshotNamespaces(): Array<[string, string]> {
+    return [...this.mapping.entries()].map(([key, m]) => [key, windowNamespace(m.stateWindow)]);
+  }
+
+  get size(): number {
+    return this.mapping.size;
+  }
+
+  toString(): string {
+    return `MergingWindowSet{windows=${this.snapshot()
+      .map(([w, s]) => `${String(w)}→${String(s)}`)
+      .join(', ')}}`;
+  }
+}
+
+function removeFirstEqual<W extends Window>(windows: W[], window: W): boolean {
+  const index = windows.findIndex((w) => w.equals(window));
+  if (index < 0) return false;
+  windows.splice(index, 1);
+  return true;
+}

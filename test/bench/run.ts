@@ -1,0 +1,16 @@
+/** `npm run bench -- <name>`: runs one benchmark (or all with no name) and prints its figures. */
+const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  local: () => import('./local.js'),
+};
+
+const names = process.argv.slice(2);
+const selected = names.length === 0 ? Object.keys(benchmarks) : names;
+for (const name of selected) {
+  const load = benchmarks[name];
+  if (load === undefined) {
+    console.error(`unknown benchmark '${name}'; known: ${Object.keys(benchmarks).join(', ')}`);
+    process.exit(2);
+  }
+  await (await load()).run();
+}
+process.exit(0);
