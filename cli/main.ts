@@ -11,7 +11,8 @@ const program = new Command('freshet')
   .description('Freshet: a true-streaming dataflow runtime with event time, after Apache Flink')
   .version('0.1.0')
   .exitOverride()
-  .showSuggestionAfterError();
+  .showSuggestionAfterError()
+  .configureOutput({ outputError: (text, write) => write(`${oneLineError(text)}\n`) });
 
 program
   .command('run')
@@ -42,7 +43,19 @@ program
   .option('-o, --output <file>', 'where to write the bundle (default: <job>.bundle.js)')
   .action(bundleCommand);
 
-for (const command of program.commands) command.exitOverride();
+for (const command of program.commands) {
+  command.exitOverride().configureOutput({ outputError: (text, write) => write(`${oneLineError(text)}\n`) });
+}
+
+/** Commander's "error: …" (plus an optional "(Did you mean …?)" line) as our one-line form. */
+function oneLineError(text: string): string {
+  const joined = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .join(' ');
+  return `freshet: ${joined.startsWith('error:') ? joined : `error: ${joined}`}`;
+}
 
 async function main(): Promise<number> {
   try {

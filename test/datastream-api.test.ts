@@ -231,27 +231,24 @@ describe('rich functions', () => {
     expect(() => new Early().getRuntimeContext()).toThrow(/open\(\)/);
   });
 
-  it.fails(
-    'BUG shared-function-instance: getIndexOfThisSubtask() in map() is the index of the subtask calling it (p=3)',
-    async () => {
-      class IndexTagger extends RichMapFunction<number, [number, number]> {
-        map(value: number): [number, number] {
-          const ctx = this.getRuntimeContext();
-          expect(ctx.getNumberOfParallelSubtasks()).toBe(3);
-          return [ctx.getIndexOfThisSubtask(), value];
-        }
+  it('each parallel instance has its own function copy: getIndexOfThisSubtask() in map() is the index of the subtask calling it (p=3)', async () => {
+    class IndexTagger extends RichMapFunction<number, [number, number]> {
+      map(value: number): [number, number] {
+        const ctx = this.getRuntimeContext();
+        expect(ctx.getNumberOfParallelSubtasks()).toBe(3);
+        return [ctx.getIndexOfThisSubtask(), value];
       }
-      const out = await newEnv(3)
-        .fromElements(1, 2, 3, 4, 5, 6)
-        .rebalance()
-        .map(new IndexTagger())
-        .executeAndCollect();
-      // Round robin from one producer: every subtask gets two of the six records. In-process, all
-      // subtasks share one IndexTagger whose runtime context is the last one set (subtask 2).
-      const perSubtask = [0, 1, 2].map((s) => out.filter(([i]) => i === s).length);
-      expect(perSubtask).toEqual([2, 2, 2]);
-    },
-  );
+    }
+    const out = await newEnv(3)
+      .fromElements(1, 2, 3, 4, 5, 6)
+      .rebalance()
+      .map(new IndexTagger())
+      .executeAndCollect();
+    // Round robin from one producer: every subtask gets two of the six records. In-process, all
+    // subtasks share one IndexTagger whose runtime context is the last one set (subtask 2).
+    const perSubtask = [0, 1, 2].map((s) => out.filter(([i]) => i === s).length);
+    expect(perSubtask).toEqual([2, 2, 2]);
+  });
 });
 
 // ---- keyed state -------------------------------------------------------------------------------
@@ -370,17 +367,14 @@ describe('keyed state', () => {
     });
   });
 
-  it.fails(
-    'BUG shared-function-instance: keyed state in a KeyedProcessFunction works at parallelism 2',
-    async () => {
-      const out = await newEnv(2)
-        .fromCollection(keyedEvents)
-        .keyBy((e) => e.k)
-        .process(new AllStates())
-        .executeAndCollect();
-      expect(lastPerKey(out)).toEqual(expectedFinalStates);
-    },
-  );
+  it('each parallel instance has its own function copy: keyed state in a KeyedProcessFunction works at parallelism 2', async () => {
+    const out = await newEnv(2)
+      .fromCollection(keyedEvents)
+      .keyBy((e) => e.k)
+      .process(new AllStates())
+      .executeAndCollect();
+    expect(lastPerKey(out)).toEqual(expectedFinalStates);
+  });
 
   it('a RichMapFunction on a keyed stream has value state per key', async () => {
     class RunningCount extends RichMapFunction<string, string> {

@@ -14,6 +14,7 @@ import type { OperatorTransformation, Transformation } from '../graph/transforma
 import { DataStreamSink } from './data-stream-sink.js';
 import type { KeyedStream } from './keyed-stream.js';
 import type { OutputTag } from './output-tag.js';
+import type { WatermarkStrategy } from '../watermark/watermark-strategy.js';
 
 type KeyedStreamConstructor = new <T, K>(
   input: DataStream<T>,
@@ -55,6 +56,14 @@ export class DataStream<T> {
 
   process<R>(fn: ProcessFunction<T, R>): SingleOutputStreamOperator<R> {
     return this.transform('Process', { kind: 'process', fn: fn });
+  }
+
+  /** Assigns event timestamps and generates watermarks in the stream (after a source without them). */
+  assignTimestampsAndWatermarks(watermarkStrategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
+    return this.transform('Timestamps/Watermarks', {
+      kind: 'timestampsAndWatermarks',
+      watermarkStrategy: watermarkStrategy as WatermarkStrategy<unknown>,
+    });
   }
 
   keyBy<K>(key: KeySelector<T, K>): KeyedStream<T, K> {

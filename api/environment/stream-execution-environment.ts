@@ -116,8 +116,11 @@ export class StreamExecutionEnvironment {
     watermarkStrategy: WatermarkStrategy<T>,
     sourceName: string,
   ): SingleOutputStreamOperator<T> {
-    const t = this.addOperator(`Source: ${sourceName}`, [], { kind: 'source', source: source });
-    void watermarkStrategy;
+    const t = this.addOperator(`Source: ${sourceName}`, [], {
+      kind: 'source',
+      source: source,
+      watermarkStrategy: watermarkStrategy as WatermarkStrategy<unknown>,
+    });
     return new SingleOutputStreamOperator<T>(this, t);
   }
 

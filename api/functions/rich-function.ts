@@ -13,17 +13,18 @@ export interface RichFunction {
 }
 
 export abstract class AbstractRichFunction implements RichFunction {
-  #runtimeContext: RuntimeContext | undefined;
+  /** A plain field (not #private) so the runtime can give each parallel subtask its own copy. */
+  private runtimeContext: RuntimeContext | undefined;
 
   setRuntimeContext(context: RuntimeContext): void {
-    this.#runtimeContext = context;
+    this.runtimeContext = context;
   }
 
   getRuntimeContext(): RuntimeContext {
-    if (this.#runtimeContext === undefined) {
+    if (this.runtimeContext === undefined) {
       throw new Error('The runtime context has not been initialized: it is available from open() on');
     }
-    return this.#runtimeContext;
+    return this.runtimeContext;
   }
 
   open(_openContext: OpenContext): void | Promise<void> {}

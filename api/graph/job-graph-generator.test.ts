@@ -228,24 +228,21 @@ describe('chaining', () => {
     expect(graph.vertices[1]!.inputs[0]!.partitioner).toBe('forward');
   });
 
-  it.fails(
-    "BUG slot-sharing-group-not-inherited: an operator without a group inherits its inputs' group (Flink), so it chains",
-    () => {
-      const env = newEnv(2);
-      env
-        .fromSequence(1, 10)
-        .map((x) => x)
-        .name('isolated')
-        .slotSharingGroup('x')
-        .filter(() => true)
-        .name('follower');
-      const graph = jobGraphOf(env);
-      // Flink: "Operations inherit the slot sharing group of the input if all input operations are
-      // in the same slot sharing group", so 'follower' is in 'x' and chains onto 'isolated'.
-      expect(vertexWith(graph, 'follower').slotSharingGroup).toBe('x');
-      expect(vertexNames(graph)).toEqual(['Source: Sequence Source', 'isolated -> follower']);
-    },
-  );
+  it("an operator without a group inherits its inputs' group (Flink), so it chains", () => {
+    const env = newEnv(2);
+    env
+      .fromSequence(1, 10)
+      .map((x) => x)
+      .name('isolated')
+      .slotSharingGroup('x')
+      .filter(() => true)
+      .name('follower');
+    const graph = jobGraphOf(env);
+    // Flink: "Operations inherit the slot sharing group of the input if all input operations are
+    // in the same slot sharing group", so 'follower' is in 'x' and chains onto 'isolated'.
+    expect(vertexWith(graph, 'follower').slotSharingGroup).toBe('x');
+    expect(vertexNames(graph)).toEqual(['Source: Sequence Source', 'isolated -> follower']);
+  });
 
   it('union of two inputs gives the consumer two inputs and is not chained to either', () => {
     const env = newEnv(2);

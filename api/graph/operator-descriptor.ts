@@ -14,9 +14,15 @@ import type {
 } from '../functions/functions.js';
 import type { KeyedProcessFunction } from '../functions/keyed-process-function.js';
 import type { ProcessFunction } from '../functions/process-function.js';
+import type { WatermarkStrategy } from '../watermark/watermark-strategy.js';
 
 export type OperatorDescriptor =
-  | { readonly kind: 'source'; readonly source: Source<unknown, unknown> }
+  | {
+      readonly kind: 'source';
+      readonly source: Source<unknown, unknown>;
+      readonly watermarkStrategy: WatermarkStrategy<unknown>;
+    }
+  | { readonly kind: 'timestampsAndWatermarks'; readonly watermarkStrategy: WatermarkStrategy<unknown> }
   | { readonly kind: 'map'; readonly fn: MapFunction<unknown, unknown> }
   | { readonly kind: 'flatMap'; readonly fn: FlatMapFunction<unknown, unknown> }
   | { readonly kind: 'filter'; readonly fn: FilterFunction<unknown> }

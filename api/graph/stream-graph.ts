@@ -78,7 +78,7 @@ export function generateStreamGraph(
       operator: t.operator,
       parallelism,
       maxParallelism,
-      slotSharingGroup: t.slotSharingGroup ?? 'default',
+      slotSharingGroup: t.slotSharingGroup ?? inheritedSlotSharingGroup(t, nodes),
       chainingStrategy: t.chainingStrategy,
       stateKeySelector: t.stateKeySelector,
       inEdges: [],
@@ -175,4 +175,22 @@ function checkUniqueUids(transformations: readonly OperatorTransformation[]): vo
     }
     seen.set(t.uid, t.name);
   }
+}
+
+/**
+ * Flink's rule: an operator without a group inherits its inputs' group when they all agree,
+ * else it goes to 'default'. Inputs have smaller IDs, so their nodes already exist.
+ */
+function inheritedSlotSharingGroup(
+  t: OperatorTransformation,
+  nodes: ReadonlyMap<number, StreamNode>,
+): string {
+  const groups = new Set<string>();
+  for (const input of t.inputs) {
+    for (const up of resolveUpstreams(input, undefined)) {
+      const group = nodes.get(up.nodeId)?.slotSharingGroup;
+      if (group !== undefined) groups.add(group);
+    }
+  }
+  return groups.size === 1 ? [...groups][0]! : 'default';
 }

@@ -32,6 +32,9 @@ export type WatermarkGeneratorSupplier<T> = (
  *   .withIdleness(60_000);
  * ```
  */
+const NO_WATERMARKS_SUPPLIER: WatermarkGeneratorSupplier<unknown> = () =>
+  new NoWatermarksGenerator<unknown>();
+
 export class WatermarkStrategy<T> {
   private constructor(
     private readonly generatorSupplier: WatermarkGeneratorSupplier<T>,
@@ -59,7 +62,19 @@ export class WatermarkStrategy<T> {
 
   /** No watermarks: for processing-time jobs (records keep whatever timestamps they have). */
   static noWatermarks<T>(): WatermarkStrategy<T> {
-    return new WatermarkStrategy<T>(() => new NoWatermarksGenerator<T>(), undefined, undefined);
+    return new WatermarkStrategy<T>(NO_WATERMARKS_SUPPLIER, undefined, undefined);
+  }
+
+  /**
+   * True when this strategy neither assigns timestamps nor makes watermarks: a source can then
+   * pass records through untouched (only the end-of-input MAX_WATERMARK is still emitted).
+   */
+  isPassThrough(): boolean {
+    return (
+      this.generatorSupplier === NO_WATERMARKS_SUPPLIER &&
+      this.timestampAssigner === undefined &&
+      this.idleTimeout === undefined
+    );
   }
 
   /** A custom generator, created once per parallel instance. */

@@ -6,7 +6,10 @@
 import type { ResultPartitionId } from './task-deployment.js';
 
 /** In-band control elements of a channel (besides record buffers). */
-export type ChannelEvent = { readonly type: 'end-of-partition' };
+export type ChannelEvent =
+  | { readonly type: 'end-of-partition' }
+  | { readonly type: 'watermark'; readonly timestamp: number }
+  | { readonly type: 'watermark-status'; readonly status: 'IDLE' | 'ACTIVE' };
 
 export type NetworkMessage =
   | {

@@ -3,6 +3,8 @@ import { UserError } from '../../common/errors/freshet-error.js';
 
 /** A writer writes its buffered lines once they exceed this many characters (and on flush). */
 const MAX_BUFFERED_CHARS = 64 * 1024;
+/** Buffered lines never wait longer than this (the default network buffer timeout). */
+const MAX_LINGER_MS = 100;
 
 /**
  * Prints every record as `JSON.stringify(record)` on its own line (Flink's PrintSink): to the
@@ -41,6 +43,7 @@ class PrintSinkWriter<T> implements SinkWriter<T> {
   private readonly prefix: string;
   private readonly writeText: (text: string) => void;
   private buffer = '';
+  private lingerTimer: NodeJS.Timeout | undefined;
 
   constructor(prefix: string, writeText: (text: string) => void) {
     this.prefix = prefix;
@@ -50,6 +53,11 @@ class PrintSinkWriter<T> implements SinkWriter<T> {
   write(element: T): void {
     this.buffer += `${this.prefix}${toJsonLine(element)}\n`;
     if (this.buffer.length > MAX_BUFFERED_CHARS) this.flushBuffer();
+    else if (this.lingerTimer === undefined) {
+      // Runs on the task's thread between records, so an unbounded job prints as it goes.
+      this.lingerTimer = setTimeout(() => this.flushBuffer(), MAX_LINGER_MS);
+      this.lingerTimer.unref();
+    }
   }
 
   flush(): void {
@@ -61,6 +69,10 @@ class PrintSinkWriter<T> implements SinkWriter<T> {
   }
 
   private flushBuffer(): void {
+    if (this.lingerTimer !== undefined) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+    }
     if (this.buffer === '') return;
     const text = this.buffer;
     this.buffer = '';

@@ -3,19 +3,18 @@
  * open/close, and set the key context before each record on keyed streams.
  */
 import type { RichFunction } from '../../api/functions/rich-function.js';
-import type { OperatorContext, StreamOperator } from './stream-operator.js';
+import { AbstractStreamOperator } from './abstract-stream-operator.js';
+import type { OperatorContext } from './stream-operator.js';
 
-export abstract class AbstractUdfOperator implements StreamOperator {
-  protected readonly out;
-
+export abstract class AbstractUdfOperator extends AbstractStreamOperator {
   constructor(
-    protected readonly ctx: OperatorContext,
+    ctx: OperatorContext,
     protected readonly userFunction: unknown,
   ) {
-    this.out = ctx.output;
+    super(ctx);
   }
 
-  async open(): Promise<void> {
+  override async open(): Promise<void> {
     const fn = this.userFunction as RichFunction | null;
     if (fn !== null && typeof fn === 'object') {
       fn.setRuntimeContext?.(this.ctx.runtimeContext);
@@ -23,11 +22,7 @@ export abstract class AbstractUdfOperator implements StreamOperator {
     }
   }
 
-  abstract processElement(value: unknown, timestamp: number | undefined): void;
-
-  async endInput(): Promise<void> {}
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     const fn = this.userFunction as RichFunction | null;
     if (fn !== null && typeof fn === 'object') await fn.close?.();
   }
@@ -37,4 +32,14 @@ export abstract class AbstractUdfOperator implements StreamOperator {
     const backend = this.ctx.keyedStateBackend;
     if (backend !== undefined) backend.setCurrentKey(this.ctx.stateKeySelector!(value));
   }
+}
+
+/**
+ * A per-subtask copy of a function object, as Flink gives every parallel instance its own
+ * deserialized copy: own fields (runtime context, counters), shared prototype. Plain functions
+ * are used as they are.
+ */
+export function copyUserFunction<F>(fn: F): F {
+  if (fn === null || typeof fn !== 'object') return fn;
+  return Object.create(Object.getPrototypeOf(fn) as object | null, Object.getOwnPropertyDescriptors(fn)) as F;
 }

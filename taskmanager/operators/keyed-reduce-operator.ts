@@ -25,10 +25,15 @@ export class KeyedReduceOperator extends AbstractUdfOperator {
   }
 
   processElement(value: unknown, timestamp: number | undefined): void {
-    this.setKeyContext(value);
-    const current = this.state.value();
-    const next = current === undefined ? value : this.reduce(current, value);
-    this.state.update(next);
+    let next: unknown;
+    try {
+      this.setKeyContext(value);
+      const current = this.state.value();
+      next = current === undefined ? value : this.reduce(current, value);
+      this.state.update(next);
+    } catch (error) {
+      throw this.fail(error);
+    }
     this.out.collect(next, timestamp);
   }
 }

@@ -1,53 +1,33 @@
 /**
  * ProcessFunction and KeyedProcessFunction operators (Flink's ProcessOperator and
- * KeyedProcessOperator): the function gets a context with the record's timestamp, side outputs
- * and (keyed) the current key.
+ * KeyedProcessOperator): the function gets the record's timestamp, side outputs, time, and — on
+ * keyed streams — the current key and per-key timers; `onTimer` output carries the timer's time.
  */
-import type { KeyedProcessContext } from '../../api/functions/keyed-process-function.js';
-import type { TimerService } from '../../api/functions/process-function.js';
 import type { OutputTag } from '../../api/datastream/output-tag.js';
 import type { Collector } from '../../api/functions/collector.js';
+import type { KeyedOnTimerContext } from '../../api/functions/keyed-process-function.js';
+import { TimeDomain, type TimerService } from '../../api/functions/process-function.js';
 import { UserError } from '../../common/errors/freshet-error.js';
+import { VOID_NAMESPACE } from '../state/keyed-state-backend.js';
 import { AbstractUdfOperator } from './abstract-udf-operator.js';
+import { KeyedTimerService } from './keyed-timer-service.js';
 import { TimestampedCollector } from './simple-operators.js';
 import type { OperatorContext } from './stream-operator.js';
 
 interface ProcessLike {
-  processElement(value: unknown, ctx: KeyedProcessContext<unknown>, out: Collector<unknown>): void;
+  processElement(value: unknown, ctx: KeyedOnTimerContext<unknown>, out: Collector<unknown>): void;
+  onTimer?(timestamp: number, ctx: KeyedOnTimerContext<unknown>, out: Collector<unknown>): void;
 }
 
-/** Timer service for this release: time queries work; registering timers needs event-time support. */
-class UnsupportedTimerService implements TimerService {
-  constructor(private readonly clock: () => number) {}
-  currentProcessingTime(): number {
-    return this.clock();
-  }
-  currentWatermark(): number {
-    return Number.MIN_SAFE_INTEGER;
-  }
-  registerProcessingTimeTimer(): void {
-    throw timersUnsupported();
-  }
-  registerEventTimeTimer(): void {
-    throw timersUnsupported();
-  }
-  deleteProcessingTimeTimer(): void {
-    throw timersUnsupported();
-  }
-  deleteEventTimeTimer(): void {
-    throw timersUnsupported();
-  }
-}
-
-function timersUnsupported(): UserError {
-  return new UserError('TIMERS_UNSUPPORTED', 'timers are not supported by this Freshet version yet');
-}
-
-export class ProcessOperator extends AbstractUdfOperator implements KeyedProcessContext<unknown> {
+export class ProcessOperator
+  extends AbstractUdfOperator
+  implements KeyedOnTimerContext<unknown>, TimerService
+{
   private readonly fn: ProcessLike;
   private readonly collector: TimestampedCollector;
-  private readonly timers: TimerService;
+  private readonly keyedTimers: KeyedTimerService | undefined;
   private currentTimestamp: number | undefined;
+  private domain: TimeDomain | undefined;
 
   constructor(
     ctx: OperatorContext,
@@ -63,30 +43,104 @@ export class ProcessOperator extends AbstractUdfOperator implements KeyedProcess
     }
     this.fn = userFunction as ProcessLike;
     this.collector = new TimestampedCollector(this.out);
-    this.timers = new UnsupportedTimerService(() => ctx.currentProcessingTime());
+    this.keyedTimers =
+      keyed && ctx.keyedStateBackend !== undefined
+        ? new KeyedTimerService(
+            ctx.keyedStateBackend,
+            ctx.processingTimeService,
+            (timer) => this.fireTimer(timer.timestamp, TimeDomain.EVENT_TIME),
+            (timer) => this.fireTimer(timer.timestamp, TimeDomain.PROCESSING_TIME),
+          )
+        : undefined;
   }
 
   processElement(value: unknown, timestamp: number | undefined): void {
-    if (this.keyed) this.setKeyContext(value);
     this.currentTimestamp = timestamp;
     this.collector.timestamp = timestamp;
-    this.fn.processElement(value, this, this.collector);
+    this.domain = undefined;
+    try {
+      if (this.keyed) this.setKeyContext(value);
+      this.fn.processElement(value, this, this.collector);
+    } catch (error) {
+      throw this.fail(error);
+    }
   }
+
+  protected override onWatermark(timestamp: number): void {
+    this.keyedTimers?.advanceWatermark(timestamp);
+  }
+
+  private fireTimer(timestamp: number, domain: TimeDomain): void {
+    this.currentTimestamp = domain === TimeDomain.EVENT_TIME ? timestamp : undefined;
+    this.collector.timestamp = this.currentTimestamp;
+    this.domain = domain;
+    try {
+      this.fn.onTimer?.(timestamp, this, this.collector);
+    } catch (error) {
+      throw this.fail(error);
+    } finally {
+      this.domain = undefined;
+    }
+  }
+
+  // --- the context handed to the function ---
 
   timestamp(): number | undefined {
     return this.currentTimestamp;
   }
 
   timerService(): TimerService {
-    return this.timers;
+    return this;
+  }
+
+  timeDomain(): TimeDomain {
+    if (this.domain === undefined)
+      throw new UserError('NOT_IN_TIMER', 'timeDomain() is only available in onTimer()');
+    return this.domain;
   }
 
   output<X>(outputTag: OutputTag<X>, value: X): void {
-    this.ctx.output.collectSide(outputTag.id, value, this.currentTimestamp);
+    this.out.collectSide(outputTag.id, value, this.currentTimestamp);
   }
 
   getCurrentKey(): unknown {
     if (!this.keyed) throw new UserError('NOT_KEYED', 'getCurrentKey() is only available on a keyed stream');
     return this.ctx.keyedStateBackend!.getCurrentKey();
+  }
+
+  // --- the timer service ---
+
+  currentProcessingTime(): number {
+    return this.ctx.processingTimeService.getCurrentProcessingTime();
+  }
+
+  currentWatermark(): number {
+    return this.inputWatermark;
+  }
+
+  registerEventTimeTimer(time: number): void {
+    this.timersOrFail().registerEventTimeTimer(VOID_NAMESPACE, time);
+  }
+
+  registerProcessingTimeTimer(time: number): void {
+    this.timersOrFail().registerProcessingTimeTimer(VOID_NAMESPACE, time);
+  }
+
+  deleteEventTimeTimer(time: number): void {
+    this.timersOrFail().deleteEventTimeTimer(VOID_NAMESPACE, time);
+  }
+
+  deleteProcessingTimeTimer(time: number): void {
+    this.timersOrFail().deleteProcessingTimeTimer(VOID_NAMESPACE, time);
+  }
+
+  private timersOrFail(): KeyedTimerService {
+    if (this.keyedTimers === undefined) {
+      throw new UserError(
+        'TIMERS_ON_NON_KEYED_STREAM',
+        'Setting timers is only supported on a keyed streams (after keyBy())',
+      );
+    }
+    return this.keyedTimers;
   }
 }

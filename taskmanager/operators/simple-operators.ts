@@ -2,33 +2,50 @@
 import type { Collector } from '../../api/functions/collector.js';
 import { resolveMethod } from '../../api/functions/functions.js';
 import { AbstractUdfOperator } from './abstract-udf-operator.js';
+import type { Output } from './output.js';
 import type { OperatorContext } from './stream-operator.js';
 
 export class StreamMap extends AbstractUdfOperator {
   private readonly fn: (value: unknown) => unknown;
+  private readonly keyed: boolean;
 
   constructor(ctx: OperatorContext, userFunction: unknown) {
     super(ctx, userFunction);
     this.fn = resolveMethod(userFunction as (v: unknown) => unknown, 'map', 'map()');
+    this.keyed = ctx.keyedStateBackend !== undefined;
   }
 
   processElement(value: unknown, timestamp: number | undefined): void {
-    if (this.ctx.keyedStateBackend !== undefined) this.setKeyContext(value);
-    this.out.collect(this.fn(value), timestamp);
+    let result: unknown;
+    try {
+      if (this.keyed) this.setKeyContext(value);
+      result = this.fn(value);
+    } catch (error) {
+      throw this.fail(error);
+    }
+    this.out.collect(result, timestamp);
   }
 }
 
 export class StreamFilter extends AbstractUdfOperator {
   private readonly fn: (value: unknown) => boolean;
+  private readonly keyed: boolean;
 
   constructor(ctx: OperatorContext, userFunction: unknown) {
     super(ctx, userFunction);
     this.fn = resolveMethod(userFunction as (v: unknown) => boolean, 'filter', 'filter()');
+    this.keyed = ctx.keyedStateBackend !== undefined;
   }
 
   processElement(value: unknown, timestamp: number | undefined): void {
-    if (this.ctx.keyedStateBackend !== undefined) this.setKeyContext(value);
-    if (this.fn(value)) this.out.collect(value, timestamp);
+    let keep: boolean;
+    try {
+      if (this.keyed) this.setKeyContext(value);
+      keep = this.fn(value);
+    } catch (error) {
+      throw this.fail(error);
+    }
+    if (keep) this.out.collect(value, timestamp);
   }
 }
 
@@ -36,7 +53,7 @@ export class StreamFilter extends AbstractUdfOperator {
 export class TimestampedCollector implements Collector<unknown> {
   timestamp: number | undefined = undefined;
 
-  constructor(private readonly output: { collect(value: unknown, timestamp: number | undefined): void }) {}
+  constructor(private readonly output: Output) {}
 
   collect(record: unknown): void {
     this.output.collect(record, this.timestamp);
@@ -46,6 +63,7 @@ export class TimestampedCollector implements Collector<unknown> {
 export class StreamFlatMap extends AbstractUdfOperator {
   private readonly fn: (value: unknown, out: Collector<unknown>) => void;
   private readonly collector: TimestampedCollector;
+  private readonly keyed: boolean;
 
   constructor(ctx: OperatorContext, userFunction: unknown) {
     super(ctx, userFunction);
@@ -55,11 +73,17 @@ export class StreamFlatMap extends AbstractUdfOperator {
       'flatMap()',
     );
     this.collector = new TimestampedCollector(this.out);
+    this.keyed = ctx.keyedStateBackend !== undefined;
   }
 
   processElement(value: unknown, timestamp: number | undefined): void {
-    if (this.ctx.keyedStateBackend !== undefined) this.setKeyContext(value);
     this.collector.timestamp = timestamp;
-    this.fn(value, this.collector);
+    try {
+      if (this.keyed) this.setKeyContext(value);
+      this.fn(value, this.collector);
+    } catch (error) {
+      // Errors of downstream operators arrive here already attributed and pass unchanged.
+      throw this.fail(error);
+    }
   }
 }

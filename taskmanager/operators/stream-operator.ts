@@ -1,6 +1,8 @@
 import type { RuntimeContext } from '../../api/functions/runtime-context.js';
+import type { WatermarkStatus } from '../../api/watermark/watermark-status.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import type { Output } from './output.js';
+import type { ProcessingTimeService } from './processing-time-service.js';
 
 /** What every operator gets when its task builds the chain. */
 export interface OperatorContext {
@@ -10,13 +12,18 @@ export interface OperatorContext {
   /** Present for operators on a keyed stream. */
   readonly keyedStateBackend: KeyedStateBackend | undefined;
   readonly stateKeySelector: ((value: unknown) => unknown) | undefined;
-  currentProcessingTime(): number;
+  readonly processingTimeService: ProcessingTimeService;
+  /** The job's `pipeline.auto-watermark-interval` in ms. */
+  readonly autoWatermarkInterval: number;
 }
 
-/** One operator of a chain (Flink's OneInputStreamOperator, minus what later issues add). */
+/** One operator of a chain (Flink's OneInputStreamOperator). */
 export interface StreamOperator {
   open(): Promise<void>;
   processElement(value: unknown, timestamp: number | undefined): void;
+  /** Fires the timers the watermark passed, then forwards it. */
+  processWatermark(timestamp: number): void;
+  processWatermarkStatus(status: WatermarkStatus): void;
   /** The input ended (bounded job): flush what is buffered. */
   endInput(): Promise<void>;
   close(): Promise<void>;

@@ -1,40 +1,34 @@
 /**
  * The operators of one task, wired as direct calls (Flink's OperatorChain). Built tail first so
  * every operator's outputs exist when it is created: chained successors are called directly,
- * network outputs go to record writers. Errors thrown by an operator carry its name.
+ * network outputs go to record writers (watermarks as in-band events). Every operator gets its
+ * own copy of its user function, as each parallel instance does in Flink.
  */
 import type { SinkInitContext } from '../../api/connector/sink.js';
 import type { ChainedOperator, JobVertex } from '../../api/graph/job-graph.js';
 import type { StreamGraph } from '../../api/graph/stream-graph.js';
+import type { WatermarkStatus } from '../../api/watermark/watermark-status.js';
 import { computeKeyGroupRangeForOperatorIndex } from '../../common/key-groups.js';
-import { createOperator } from '../operators/operator-factory.js';
-import { OperatorOutput, type RecordTarget } from '../operators/output.js';
-import type { StreamOperator } from '../operators/stream-operator.js';
 import type { RecordWriter } from '../network/partition/record-writer.js';
+import { createOperator } from '../operators/operator-factory.js';
+import { createOutput, type RecordTarget } from '../operators/output.js';
+import type { ProcessingTimeService } from '../operators/processing-time-service.js';
+import type { StreamOperator } from '../operators/stream-operator.js';
 import { HeapKeyedStateBackend } from '../state/heap/heap-keyed-state-backend.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { StreamingRuntimeContext, type TaskInfo } from './streaming-runtime-context.js';
 import { attributeToOperator } from './user-code-error.js';
 
-class GuardedTarget implements RecordTarget {
-  constructor(
-    private readonly operator: StreamOperator,
-    private readonly name: string,
-  ) {}
-
-  processElement(value: unknown, timestamp: number | undefined): void {
-    try {
-      this.operator.processElement(value, timestamp);
-    } catch (error) {
-      throw attributeToOperator(error, this.name);
-    }
-  }
-}
-
 class RecordWriterTarget implements RecordTarget {
   constructor(private readonly writer: RecordWriter) {}
   processElement(value: unknown, timestamp: number | undefined): void {
     this.writer.emit(value, timestamp);
+  }
+  processWatermark(timestamp: number): void {
+    this.writer.broadcastEvent({ type: 'watermark', timestamp });
+  }
+  processWatermarkStatus(status: WatermarkStatus): void {
+    this.writer.broadcastEvent({ type: 'watermark-status', status });
   }
 }
 
@@ -43,14 +37,14 @@ export interface OperatorChainOptions {
   readonly streamGraph: StreamGraph;
   readonly task: TaskInfo;
   readonly recordWriters: readonly RecordWriter[];
-  readonly clock: () => number;
+  readonly processingTimeService: ProcessingTimeService;
+  readonly autoWatermarkInterval: number;
   readonly sinkContext: (operator: ChainedOperator) => SinkInitContext;
 }
 
 export class OperatorChain {
   /** Head first, as in the vertex. */
   readonly operators: StreamOperator[];
-  readonly head: RecordTarget;
   private readonly backends: KeyedStateBackend[] = [];
   private readonly names: string[];
 
@@ -58,7 +52,6 @@ export class OperatorChain {
     const { vertex, streamGraph, task } = options;
     this.names = vertex.operators.map((op) => op.name);
     const built = new Array<StreamOperator | undefined>(vertex.operators.length);
-    const targets = new Array<RecordTarget | undefined>(vertex.operators.length);
     for (let index = vertex.operators.length - 1; index >= 0; index--) {
       const config = vertex.operators[index]!;
       const node = streamGraph.nodes.get(config.nodeId)!;
@@ -68,7 +61,7 @@ export class OperatorChain {
         if (tag === undefined) main.push(target);
         else side.set(tag, [...(side.get(tag) ?? []), target]);
       };
-      for (const out of config.chainedOutputs) route(out.outputTag, targets[out.operatorIndex]!);
+      for (const out of config.chainedOutputs) route(out.outputTag, built[out.operatorIndex]!);
       for (const dataSetIndex of config.networkOutputs) {
         route(
           vertex.producedDataSets[dataSetIndex]!.outputTag,
@@ -86,24 +79,25 @@ export class OperatorChain {
           })
         : undefined;
       if (backend !== undefined) this.backends.push(backend);
-      const keySelector = node.stateKeySelector as ((value: unknown) => unknown) | undefined;
-      const operator = createOperator(
+      built[index] = createOperator(
         node.operator,
         {
           operatorName: config.name,
-          output: new OperatorOutput(main, side),
+          output: createOutput(main, side),
           runtimeContext: new StreamingRuntimeContext(task, config.name, backend),
           keyedStateBackend: backend,
-          stateKeySelector: keySelector,
-          currentProcessingTime: options.clock,
+          stateKeySelector: node.stateKeySelector as ((value: unknown) => unknown) | undefined,
+          processingTimeService: options.processingTimeService,
+          autoWatermarkInterval: options.autoWatermarkInterval,
         },
         () => options.sinkContext(config),
       );
-      built[index] = operator;
-      targets[index] = new GuardedTarget(operator, config.name);
     }
     this.operators = built as StreamOperator[];
-    this.head = targets[0]!;
+  }
+
+  get head(): StreamOperator {
+    return this.operators[0]!;
   }
 
   /** Opens operators tail first, so a successor is ready before its predecessor emits. */

@@ -14,6 +14,12 @@ import { decodeBatch } from '../network/buffer/record-batch-codec.js';
 import type { InputGate } from '../network/consumer/input-gate.js';
 import { RecordWriter } from '../network/partition/record-writer.js';
 import { OperatorChain } from './operator-chain.js';
+import { TaskProcessingTimeService } from '../operators/processing-time-service.js';
+import type { SourceOperator } from '../operators/source-operator.js';
+import {
+  StatusWatermarkValve,
+  type StatusWatermarkValveOutput,
+} from '../operators/watermark/status-watermark-valve.js';
 import type { TaskEnvironment } from './task-environment.js';
 import type { TaskInfo } from './streaming-runtime-context.js';
 import { attributeToOperator } from './user-code-error.js';
@@ -27,8 +33,12 @@ export class StreamTask {
   private chain: OperatorChain | undefined;
   private gate: InputGate | undefined;
   private cancelled = false;
+  /** An error raised outside the loop (a timer callback); the loop rethrows it. */
+  private asyncError: Error | undefined;
   private resolveCancel!: () => void;
+  /** Resolves on cancel or on an asynchronous failure: every wait in the loop races it. */
   private readonly cancelSignal = new Promise<void>((resolve) => (this.resolveCancel = resolve));
+  private readonly processingTimeService: TaskProcessingTimeService;
   private flushTimer: NodeJS.Timeout | undefined;
   private sliceStart = 0;
 
@@ -47,6 +57,13 @@ export class StreamTask {
       maxParallelism: tdd.maxParallelism,
       attemptNumber: tdd.attemptNumber,
     };
+    this.processingTimeService = new TaskProcessingTimeService(
+      () => env.clock(),
+      (error) => {
+        this.asyncError ??= error instanceof Error ? error : new Error(String(error));
+        this.resolveCancel();
+      },
+    );
   }
 
   cancel(): void {
@@ -66,6 +83,7 @@ export class StreamTask {
       const head = this.vertex.operators[0]!;
       if (head.kind === 'source') await this.runSource();
       else await this.runInput();
+      this.checkAsyncError();
       if (this.cancelled) return;
       await this.chain!.endInput();
       for (const writer of this.recordWriters) writer.broadcastEvent({ type: 'end-of-partition' });
@@ -103,7 +121,8 @@ export class StreamTask {
       streamGraph: pipeline.streamGraph,
       task: this.info,
       recordWriters: this.recordWriters,
-      clock: () => this.env.clock(),
+      processingTimeService: this.processingTimeService,
+      autoWatermarkInterval: pipeline.jobGraph.config.autoWatermarkIntervalMs,
       sinkContext: (operator) => ({
         jobId: tdd.job.jobId,
         indexOfSubtask: tdd.subtaskIndex,
@@ -128,6 +147,7 @@ export class StreamTask {
   }
 
   private tearDown(): void {
+    this.processingTimeService.shutdown();
     if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
     if (this.gate !== undefined) this.env.network.releaseInputGate(this.gate);
     if (this.cancelled) {
@@ -161,13 +181,14 @@ export class StreamTask {
     } catch (error) {
       throw attributeToOperator(error, head.name);
     }
-    const target = this.chain!.head;
+    const sourceOperator = this.chain!.head as SourceOperator;
     const output = {
-      collect: (record: unknown, timestamp?: number) => target.processElement(record, timestamp),
+      collect: (record: unknown, timestamp?: number) => sourceOperator.processElement(record, timestamp),
     };
     try {
       this.sliceStart = performance.now();
       while (!this.cancelled) {
+        this.checkAsyncError();
         if (!(await this.waitForOutputs())) return;
         let status;
         try {
@@ -175,7 +196,10 @@ export class StreamTask {
         } catch (error) {
           throw attributeToOperator(error, head.name);
         }
-        if (status === 'END_OF_INPUT') return;
+        if (status === 'END_OF_INPUT') {
+          sourceOperator.endOfSourceInput();
+          return;
+        }
         if (status === 'NOTHING_AVAILABLE') {
           await Promise.race([reader.isAvailable(), this.cancelSignal]);
           this.sliceStart = performance.now();
@@ -191,8 +215,15 @@ export class StreamTask {
   private async runInput(): Promise<void> {
     const gate = this.gate!;
     const head = this.chain!.head;
+    const channelIndex = new Map(gate.channels.map((channel, index) => [channel, index]));
+    const valve = new StatusWatermarkValve(gate.channels.length);
+    const valveOutput: StatusWatermarkValveOutput = {
+      emitWatermark: (timestamp) => head.processWatermark(timestamp),
+      emitWatermarkStatus: (status) => head.processWatermarkStatus(status),
+    };
     this.sliceStart = performance.now();
     while (!this.cancelled) {
+      this.checkAsyncError();
       if (!(await this.waitForOutputs())) return;
       const polled = gate.pollNext();
       if (polled === undefined) {
@@ -210,10 +241,19 @@ export class StreamTask {
         }
         polled.channel.onBufferConsumed();
         await this.maybeYield();
-      } else if (gate.isFinished()) {
-        return;
+      } else {
+        const event = polled.entry.event;
+        if (event.type === 'watermark')
+          valve.inputWatermark(event.timestamp, channelIndex.get(polled.channel)!, valveOutput);
+        else if (event.type === 'watermark-status') {
+          valve.inputWatermarkStatus(event.status, channelIndex.get(polled.channel)!, valveOutput);
+        } else if (gate.isFinished()) return;
       }
     }
+  }
+
+  private checkAsyncError(): void {
+    if (this.asyncError !== undefined) throw this.asyncError;
   }
 
   /** Waits until every output partition has room; false when cancelled meanwhile. */

@@ -1,0 +1,85 @@
+/**
+ * Binds an InternalTimerService to a keyed operator: timers are registered under the current key
+ * (and its key group), event-time timers fire as the watermark advances, processing-time timers
+ * through the task's ProcessingTimeService; before a timer fires, its key becomes current.
+ */
+import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import type { ProcessingTimeService } from './processing-time-service.js';
+import { InternalTimerService, type InternalTimer } from './windowing/internal-timer-service.js';
+
+export class KeyedTimerService {
+  readonly timers = new InternalTimerService<unknown>();
+  private scheduledAt: number | undefined;
+  private cancelScheduled: (() => void) | undefined;
+
+  constructor(
+    private readonly backend: KeyedStateBackend,
+    private readonly processingTime: ProcessingTimeService,
+    private readonly onEventTime: (timer: InternalTimer) => void,
+    private readonly onProcessingTime: (timer: InternalTimer) => void,
+  ) {}
+
+  currentWatermark(): number {
+    return this.timers.currentWatermark();
+  }
+
+  registerEventTimeTimer(namespace: string, time: number): void {
+    this.timers.registerEventTimeTimer(
+      this.backend.getCurrentKey(),
+      this.backend.getCurrentKeyGroupIndex(),
+      namespace,
+      time,
+    );
+  }
+
+  deleteEventTimeTimer(namespace: string, time: number): void {
+    this.timers.deleteEventTimeTimer(
+      this.backend.getCurrentKey(),
+      this.backend.getCurrentKeyGroupIndex(),
+      namespace,
+      time,
+    );
+  }
+
+  registerProcessingTimeTimer(namespace: string, time: number): void {
+    this.timers.registerProcessingTimeTimer(
+      this.backend.getCurrentKey(),
+      this.backend.getCurrentKeyGroupIndex(),
+      namespace,
+      time,
+    );
+    this.schedule();
+  }
+
+  deleteProcessingTimeTimer(namespace: string, time: number): void {
+    this.timers.deleteProcessingTimeTimer(
+      this.backend.getCurrentKey(),
+      this.backend.getCurrentKeyGroupIndex(),
+      namespace,
+      time,
+    );
+  }
+
+  advanceWatermark(watermark: number): void {
+    this.timers.advanceWatermark(watermark, (timer) => {
+      this.backend.setCurrentKey(timer.key, timer.keyGroup);
+      this.onEventTime(timer);
+    });
+  }
+
+  private schedule(): void {
+    const next = this.timers.nextProcessingTime();
+    if (next === undefined || (this.scheduledAt !== undefined && this.scheduledAt <= next)) return;
+    this.cancelScheduled?.();
+    this.scheduledAt = next;
+    this.cancelScheduled = this.processingTime.registerTimer(next, (now) => {
+      this.scheduledAt = undefined;
+      this.cancelScheduled = undefined;
+      this.timers.onProcessingTime(Math.max(now, this.processingTime.getCurrentProcessingTime()), (timer) => {
+        this.backend.setCurrentKey(timer.key, timer.keyGroup);
+        this.onProcessingTime(timer);
+      });
+      this.schedule();
+    });
+  }
+}
