@@ -15,6 +15,9 @@ export { registerBuiltInConnectors, type BuiltInConnectors } from './environment
 // keyed-stream.ts registers itself with DataStream when loaded: keep it imported here.
 export { KeyedStream } from './datastream/keyed-stream.js';
 export { DataStream, SingleOutputStreamOperator } from './datastream/data-stream.js';
+// all-windowed-stream.ts registers itself with DataStream when loaded: keep it imported here.
+export { AllWindowedStream } from './datastream/all-windowed-stream.js';
+export { WindowedStream } from './datastream/windowed-stream.js';
 export { DataStreamSink } from './datastream/data-stream-sink.js';
 export { OutputTag } from './datastream/output-tag.js';
 export type { AggregationField } from './datastream/field-aggregators.js';
@@ -73,6 +76,49 @@ export {
 } from './connector/source.js';
 export type { Sink, SinkWriter, SinkInitContext, SinkWriterContext } from './connector/sink.js';
 export { WatermarkStrategy, type TimestampAssigner } from './watermark/watermark-strategy.js';
+export { Watermark } from './watermark/watermark.js';
+export { WatermarkStatus } from './watermark/watermark-status.js';
+export type {
+  WatermarkGenerator,
+  WatermarkOutput,
+  WatermarkGeneratorSupplierContext,
+} from './watermark/watermark-generator.js';
+export {
+  ProcessWindowFunction,
+  ProcessAllWindowFunction,
+  type ProcessWindowContext,
+  type WindowFunction,
+  type AllWindowFunction,
+} from './functions/window-functions.js';
+export type { KeyedStateStore } from './state/keyed-state-store.js';
+export { WindowAssigner, type WindowAssignerContext } from './windowing/assigners/window-assigner.js';
+export { MergingWindowAssigner } from './windowing/assigners/merging-window-assigner.js';
+export { TumblingEventTimeWindows } from './windowing/assigners/tumbling-event-time-windows.js';
+export { SlidingEventTimeWindows } from './windowing/assigners/sliding-event-time-windows.js';
+export { EventTimeSessionWindows } from './windowing/assigners/event-time-session-windows.js';
+export { DynamicEventTimeSessionWindows } from './windowing/assigners/dynamic-event-time-session-windows.js';
+export { TumblingProcessingTimeWindows } from './windowing/assigners/tumbling-processing-time-windows.js';
+export { SlidingProcessingTimeWindows } from './windowing/assigners/sliding-processing-time-windows.js';
+export { ProcessingTimeSessionWindows } from './windowing/assigners/processing-time-session-windows.js';
+export { DynamicProcessingTimeSessionWindows } from './windowing/assigners/dynamic-processing-time-session-windows.js';
+export type { SessionWindowTimeGapExtractor } from './windowing/assigners/session-window-time-gap-extractor.js';
+export { GlobalWindows } from './windowing/assigners/global-windows.js';
+export { Trigger } from './windowing/triggers/trigger.js';
+export type { TriggerContext, OnMergeContext } from './windowing/triggers/trigger-context.js';
+export type { TriggerFunctions } from './windowing/triggers/to-trigger.js';
+export { TriggerResult } from './windowing/triggers/trigger-result.js';
+export { EventTimeTrigger } from './windowing/triggers/event-time-trigger.js';
+export { ProcessingTimeTrigger } from './windowing/triggers/processing-time-trigger.js';
+export { CountTrigger } from './windowing/triggers/count-trigger.js';
+export { PurgingTrigger } from './windowing/triggers/purging-trigger.js';
+export { ContinuousEventTimeTrigger } from './windowing/triggers/continuous-event-time-trigger.js';
+export { ContinuousProcessingTimeTrigger } from './windowing/triggers/continuous-processing-time-trigger.js';
+export type { Evictor, EvictorContext, TimestampedValue } from './windowing/evictors/evictor.js';
+export { CountEvictor } from './windowing/evictors/count-evictor.js';
+export { TimeEvictor } from './windowing/evictors/time-evictor.js';
+export { Window } from './windowing/windows/window.js';
+export { TimeWindow } from './windowing/windows/time-window.js';
+export { GlobalWindow } from './windowing/windows/global-window.js';
 export { Time } from './common/time.js';
 export type { JobGraph, JobVertex } from './graph/job-graph.js';
 export type { StreamGraph, StreamNode } from './graph/stream-graph.js';

@@ -14,7 +14,20 @@ import type { OperatorTransformation, Transformation } from '../graph/transforma
 import { DataStreamSink } from './data-stream-sink.js';
 import type { KeyedStream } from './keyed-stream.js';
 import type { OutputTag } from './output-tag.js';
+import type { AllWindowedStream } from './all-windowed-stream.js';
+import { GlobalWindows } from '../windowing/assigners/global-windows.js';
+import type { WindowAssigner } from '../windowing/assigners/window-assigner.js';
+import { CountEvictor } from '../windowing/evictors/count-evictor.js';
+import { CountTrigger } from '../windowing/triggers/count-trigger.js';
+import { PurgingTrigger } from '../windowing/triggers/purging-trigger.js';
+import type { GlobalWindow } from '../windowing/windows/global-window.js';
+import type { Window } from '../windowing/windows/window.js';
 import type { WatermarkStrategy } from '../watermark/watermark-strategy.js';
+
+type AllWindowedStreamConstructor = new <T, W extends Window>(
+  input: DataStream<T>,
+  assigner: WindowAssigner<T, W>,
+) => AllWindowedStream<T, W>;
 
 type KeyedStreamConstructor = new <T, K>(
   input: DataStream<T>,
@@ -24,6 +37,8 @@ type KeyedStreamConstructor = new <T, K>(
 export class DataStream<T> {
   /** Set by keyed-stream.ts when it loads (it extends this class, so it cannot be imported here). */
   static keyedStreamConstructor: KeyedStreamConstructor | undefined;
+  /** Set by all-windowed-stream.ts when it loads (it builds on keyBy, so it cannot be imported here). */
+  static allWindowedStreamConstructor: AllWindowedStreamConstructor | undefined;
 
   constructor(
     readonly environment: StreamExecutionEnvironment,
@@ -70,6 +85,22 @@ export class DataStream<T> {
     const ctor = DataStream.keyedStreamConstructor;
     if (ctor === undefined) throw new Error('KeyedStream is not loaded; import the API from freshet');
     return new ctor<T, K>(this, key);
+  }
+
+  /** Windows over the whole stream, evaluated by one subtask (Flink's windowAll). */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    const ctor = DataStream.allWindowedStreamConstructor;
+    if (ctor === undefined) throw new Error('AllWindowedStream is not loaded; import the API from freshet');
+    return new ctor<T, W>(this, assigner);
+  }
+
+  /** Count windows over the whole stream (Flink's countWindowAll). */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T, GlobalWindow> {
+    const windowed = this.windowAll(GlobalWindows.create());
+    if (slide === undefined) return windowed.trigger(PurgingTrigger.of(CountTrigger.of<GlobalWindow>(size)));
+    return windowed
+      .evictor(CountEvictor.of<GlobalWindow>(size))
+      .trigger(CountTrigger.of<GlobalWindow>(slide));
   }
 
   union(...others: DataStream<T>[]): DataStream<T> {

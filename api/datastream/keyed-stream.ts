@@ -8,6 +8,15 @@ import type { KeyedProcessFunction } from '../functions/keyed-process-function.j
 import { resolveMethod } from '../functions/functions.js';
 import { DataStream, type SingleOutputStreamOperator } from './data-stream.js';
 import { fieldAggregator, type AggregationField } from './field-aggregators.js';
+import { WindowedStream } from './windowed-stream.js';
+import type { WindowOperatorSpec } from '../graph/window-operator-spec.js';
+import { GlobalWindows } from '../windowing/assigners/global-windows.js';
+import type { WindowAssigner } from '../windowing/assigners/window-assigner.js';
+import { CountEvictor } from '../windowing/evictors/count-evictor.js';
+import { CountTrigger } from '../windowing/triggers/count-trigger.js';
+import { PurgingTrigger } from '../windowing/triggers/purging-trigger.js';
+import type { GlobalWindow } from '../windowing/windows/global-window.js';
+import type { Window } from '../windowing/windows/window.js';
 
 export class KeyedStream<T, K> extends DataStream<T> {
   readonly keySelector: KeySelector<T, K>;
@@ -48,6 +57,25 @@ export class KeyedStream<T, K> extends DataStream<T> {
       kind: 'keyedProcess',
       fn: fn as unknown as KeyedProcessFunction<unknown, unknown, unknown>,
     });
+  }
+
+  /** Cuts the keyed stream into windows (Flink's `window`). */
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, assigner);
+  }
+
+  /** Count windows: tumbling of `size` elements, or sliding by `slide` elements (Flink's countWindow). */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    const windowed = this.window(GlobalWindows.create());
+    if (slide === undefined) return windowed.trigger(PurgingTrigger.of(CountTrigger.of<GlobalWindow>(size)));
+    return windowed
+      .evictor(CountEvictor.of<GlobalWindow>(size))
+      .trigger(CountTrigger.of<GlobalWindow>(slide));
+  }
+
+  /** @internal Adds a window operator on this keyed stream. */
+  windowOperator<R>(name: string, spec: WindowOperatorSpec): SingleOutputStreamOperator<R> {
+    return this.transform<R>(name, { kind: 'window', window: spec });
   }
 
   /** Rolling reduce per key: emits the new reduced value for every input record. */

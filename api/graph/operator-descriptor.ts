@@ -15,6 +15,7 @@ import type {
 import type { KeyedProcessFunction } from '../functions/keyed-process-function.js';
 import type { ProcessFunction } from '../functions/process-function.js';
 import type { WatermarkStrategy } from '../watermark/watermark-strategy.js';
+import type { WindowOperatorSpec } from './window-operator-spec.js';
 
 export type OperatorDescriptor =
   | {
@@ -29,6 +30,7 @@ export type OperatorDescriptor =
   | { readonly kind: 'process'; readonly fn: ProcessFunction<unknown, unknown> }
   | { readonly kind: 'keyedProcess'; readonly fn: KeyedProcessFunction<unknown, unknown, unknown> }
   | { readonly kind: 'keyedReduce'; readonly fn: ReduceFunction<unknown> }
+  | { readonly kind: 'window'; readonly window: WindowOperatorSpec }
   | { readonly kind: 'sink'; readonly sink: Sink<unknown> };
 
 export type OperatorKind = OperatorDescriptor['kind'];

@@ -9,6 +9,7 @@ import { StreamFilter, StreamFlatMap, StreamMap } from './simple-operators.js';
 import { SinkWriterOperator } from './sink-writer-operator.js';
 import { SourceOperator, TimestampsAndWatermarksOperator } from './source-operator.js';
 import type { OperatorContext, StreamOperator } from './stream-operator.js';
+import { WindowOperator } from './windowing/window-operator.js';
 
 export function createOperator(
   descriptor: OperatorDescriptor,
@@ -35,6 +36,8 @@ export function createOperator(
         throw new FreshetError('NOT_KEYED', `operator '${ctx.operatorName}' needs a keyed input`);
       }
       return new KeyedReduceOperator(ctx, copyUserFunction(descriptor.fn));
+    case 'window':
+      return new WindowOperator(ctx, descriptor.window);
     case 'sink':
       return new SinkWriterOperator(ctx, descriptor.sink, sinkContext());
     default:

@@ -52,7 +52,11 @@ export type KeyedStateHandle = (
   | MapState<unknown, unknown>
   | ReducingState<unknown>
   | AggregatingState<unknown, unknown>
-) & { setCurrentNamespace(namespace: string): void };
+) & {
+  setCurrentNamespace(namespace: string): void;
+  /** Merges the current key's values in `sources` into `target` (list, reducing, aggregating state). */
+  mergeNamespaces(target: string, sources: readonly string[]): void;
+};
 
 /**
  * Canonical keyed-state snapshot: for each key group, for each state name, the entries

@@ -4,7 +4,7 @@
  * (key, namespace) identity is the key identity itself for VOID_NAMESPACE and is cached per key
  * change otherwise.
  */
-import { UserError } from '../../../common/errors/freshet-error.js';
+import { FreshetError, UserError } from '../../../common/errors/freshet-error.js';
 import { VOID_NAMESPACE } from '../keyed-state-backend.js';
 import { namespacedId } from './heap-key-id.js';
 import type { InternalKeyContext } from './internal-key-context.js';
@@ -31,6 +31,39 @@ export abstract class AbstractHeapState<V> {
 
   getCurrentNamespace(): string {
     return this.namespace;
+  }
+
+  /**
+   * Merges the values of the current key in `sources` into `target` and clears the sources
+   * (Flink's InternalMergingState.mergeNamespaces, used when session windows merge). Only list,
+   * reducing and aggregating state can merge.
+   */
+  mergeNamespaces(target: string, sources: readonly string[]): void {
+    const saved = this.namespace;
+    let merged: V | undefined;
+    for (const source of sources) {
+      if (source === target) continue;
+      this.setCurrentNamespace(source);
+      const entry = this.getEntry();
+      if (entry === undefined) continue;
+      merged = merged === undefined ? entry.value : this.mergeValues(merged, entry.value);
+      this.clear();
+    }
+    if (merged !== undefined) {
+      this.setCurrentNamespace(target);
+      const entry = this.getEntry();
+      if (entry === undefined) this.putNewEntry(merged);
+      else entry.value = this.mergeValues(entry.value, merged);
+    }
+    this.setCurrentNamespace(saved);
+  }
+
+  /** Combines two stored values of a mergeable state. */
+  protected mergeValues(_a: V, _b: V): V {
+    throw new FreshetError(
+      'STATE_NOT_MERGEABLE',
+      `state '${this.table.name}' (${this.table.kind}) cannot be merged`,
+    );
   }
 
   /** Removes the value of the current key in the current namespace. */

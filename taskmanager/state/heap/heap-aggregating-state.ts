@@ -35,4 +35,8 @@ export class HeapAggregatingState<IN, ACC, OUT>
     if (entry !== undefined) entry.value = fn.add(value, entry.value);
     else this.putNewEntry(fn.add(value, fn.createAccumulator()));
   }
+
+  protected override mergeValues(a: ACC, b: ACC): ACC {
+    return this.aggregateFunction.merge(a, b);
+  }
 }

@@ -41,6 +41,10 @@ export class HeapListState<T> extends AbstractHeapState<T[]> implements ListStat
     if (entry !== undefined) entry.value = next;
     else this.putNewEntry(next);
   }
+
+  protected override mergeValues(a: T[], b: T[]): T[] {
+    return a.concat(b);
+  }
 }
 
 /** A fresh array of the elements, or an error naming the state if any element is null/undefined. */

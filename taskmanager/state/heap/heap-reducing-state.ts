@@ -31,4 +31,8 @@ export class HeapReducingState<T> extends AbstractHeapState<T> implements Reduci
     if (entry !== undefined) entry.value = this.reduce(entry.value, value);
     else this.putNewEntry(value);
   }
+
+  protected override mergeValues(a: T, b: T): T {
+    return this.reduce(a, b);
+  }
 }

@@ -1,0 +1,105 @@
+/**
+ * The contexts a window operator hands out: the trigger's (timers and state scoped to key and
+ * window), and the window function's (window, time, per-window and global state, side outputs).
+ */
+import type { OutputTag } from '../../../api/datastream/output-tag.js';
+import type { ProcessWindowContext } from '../../../api/functions/window-functions.js';
+import type { AnyStateDescriptor, StateDescriptor } from '../../../api/state/state-descriptor.js';
+import type { KeyedStateStore } from '../../../api/state/keyed-state-store.js';
+import type { OnMergeContext } from '../../../api/windowing/triggers/trigger-context.js';
+import type { Window } from '../../../api/windowing/windows/window.js';
+import { windowNamespace } from '../../../api/windowing/windows/window-namespace.js';
+import type { KeyedStateBackend, KeyedStateHandle } from '../../state/keyed-state-backend.js';
+import { VOID_NAMESPACE } from '../../state/keyed-state-backend.js';
+import type { KeyedTimerService } from '../keyed-timer-service.js';
+import type { Output } from '../output.js';
+
+/** A state store whose every handle is switched to `namespace()` when handed out. */
+export function namespacedStateStore(backend: KeyedStateBackend, namespace: () => string): KeyedStateStore {
+  const get = <S>(descriptor: unknown): S => {
+    const handle = backend.getPartitionedState<KeyedStateHandle>(descriptor as AnyStateDescriptor);
+    handle.setCurrentNamespace(namespace());
+    return handle as unknown as S;
+  };
+  return {
+    getState: (d) => get(d),
+    getListState: (d) => get(d),
+    getMapState: (d) => get(d),
+    getReducingState: (d) => get(d),
+    getAggregatingState: (d) => get(d),
+  };
+}
+
+export class WindowTriggerContext implements OnMergeContext {
+  window!: Window;
+  mergedWindows: readonly Window[] = [];
+
+  constructor(
+    private readonly backend: KeyedStateBackend,
+    private readonly timers: KeyedTimerService,
+    private readonly processingTime: () => number,
+  ) {}
+
+  getCurrentProcessingTime(): number {
+    return this.processingTime();
+  }
+  getCurrentWatermark(): number {
+    return this.timers.currentWatermark();
+  }
+  registerProcessingTimeTimer(time: number): void {
+    this.timers.registerProcessingTimeTimer(windowNamespace(this.window), time);
+  }
+  registerEventTimeTimer(time: number): void {
+    this.timers.registerEventTimeTimer(windowNamespace(this.window), time);
+  }
+  deleteProcessingTimeTimer(time: number): void {
+    this.timers.deleteProcessingTimeTimer(windowNamespace(this.window), time);
+  }
+  deleteEventTimeTimer(time: number): void {
+    this.timers.deleteEventTimeTimer(windowNamespace(this.window), time);
+  }
+
+  getPartitionedState<S>(descriptor: StateDescriptor): S {
+    const handle = this.backend.getPartitionedState<KeyedStateHandle>(descriptor as AnyStateDescriptor);
+    handle.setCurrentNamespace(windowNamespace(this.window));
+    return handle as unknown as S;
+  }
+
+  mergePartitionedState(descriptor: StateDescriptor): void {
+    if (this.mergedWindows.length === 0) return;
+    const handle = this.backend.getPartitionedState<KeyedStateHandle>(descriptor as AnyStateDescriptor);
+    handle.mergeNamespaces(windowNamespace(this.window), this.mergedWindows.map(windowNamespace));
+  }
+}
+
+export class WindowProcessContext implements ProcessWindowContext<Window> {
+  window!: Window;
+  private readonly perWindow: KeyedStateStore;
+  private readonly global: KeyedStateStore;
+
+  constructor(
+    backend: KeyedStateBackend,
+    private readonly timers: KeyedTimerService,
+    private readonly processingTime: () => number,
+    private readonly sideOutput: Output,
+  ) {
+    this.perWindow = namespacedStateStore(backend, () => windowNamespace(this.window));
+    this.global = namespacedStateStore(backend, () => VOID_NAMESPACE);
+  }
+
+  currentProcessingTime(): number {
+    return this.processingTime();
+  }
+  currentWatermark(): number {
+    return this.timers.currentWatermark();
+  }
+  windowState(): KeyedStateStore {
+    return this.perWindow;
+  }
+  globalState(): KeyedStateStore {
+    return this.global;
+  }
+  output<X>(outputTag: OutputTag<X>, value: X): void {
+    this.sideOutput.collectSide(outputTag.id, value, this.window.maxTimestamp());
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * The window operator (Flink's WindowOperator and EvictingWindowOperator): assigns each record to
+ * windows, keeps per-(key, window) contents in keyed state — an accumulator for reduce/aggregate,
+ * the elements otherwise (timestamped when an evictor is set) — asks the trigger after every
+ * element and timer, emits fired windows through the user's window function with the window's
+ * max timestamp, merges session windows, and cleans a window up at maxTimestamp + allowed
+ * lateness. Late records are dropped (counted in `numLateRecordsDropped`) or go to the late-data
+ * side output when every window they belong to has already been cleaned up.
+ */
+import {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  ReducingStateDescriptor,
+} from '../../../api/state/state-descriptor.js';
+import type { WindowOperatorSpec } from '../../../api/graph/window-operator-spec.js';
+import { MergingWindowAssigner } from '../../../api/windowing/assigners/merging-window-assigner.js';
+import type { TimestampedValue } from '../../../api/windowing/evictors/evictor.js';
+import { isFire, isPurge, type TriggerResult } from '../../../api/windowing/triggers/trigger-result.js';
+import type { Window } from '../../../api/windowing/windows/window.js';
+import { parseWindowNamespace, windowNamespace } from '../../../api/windowing/windows/window-namespace.js';
+import { FreshetError } from '../../../common/errors/freshet-error.js';
+import type { KeyedStateHandle } from '../../state/keyed-state-backend.js';
+import { AbstractUdfOperator, copyUserFunction } from '../abstract-udf-operator.js';
+import { KeyedTimerService } from '../keyed-timer-service.js';
+import { TimestampedCollector } from '../simple-operators.js';
+import type { OperatorContext } from '../stream-operator.js';
+import type { InternalTimer } from './internal-timer-service.js';
+import { MergingWindowSet } from './merging-window-set.js';
+import { WindowProcessContext, WindowTriggerContext } from './window-contexts.js';
+
+const CONTENTS = 'window-contents';
+const MERGING_WINDOWS = 'merging-window-set';
+const MAX_TIME = Number.MAX_SAFE_INTEGER;
+
+type ContentsState = KeyedStateHandle & { get(): unknown; add(value: unknown): void };
+/** Per key: the merging window set as [window, state window] namespace pairs (VOID namespace). */
+type MergingSetsState = KeyedStateHandle & { get(): [string, string][]; update(values: unknown[]): void };
+
+export class WindowOperator extends AbstractUdfOperator {
+  private readonly spec: WindowOperatorSpec;
+  private readonly isEventTime: boolean;
+  /** Contents kept as a list of elements (process/apply, or any function with an evictor). */
+  private readonly keepsList: boolean;
+  private readonly merging: MergingWindowAssigner<unknown, Window> | undefined;
+  private readonly timers: KeyedTimerService;
+  private readonly triggerContext: WindowTriggerContext;
+  private readonly processContext: WindowProcessContext;
+  private readonly collector: TimestampedCollector;
+  private readonly assignerContext = { getCurrentProcessingTime: () => this.now() };
+  private contents!: ContentsState;
+  private mergingSets!: MergingSetsState;
+  /** Flink's `numLateRecordsDropped` metric. */
+  numLateRecordsDropped = 0;
+
+  constructor(ctx: OperatorContext, spec: WindowOperatorSpec) {
+    super(ctx, copyUserFunction(spec.userFunction));
+    const backend = ctx.keyedStateBackend;
+    if (backend === undefined)
+      throw new FreshetError('NOT_KEYED', `window operator '${ctx.operatorName}' needs a keyed input`);
+    this.spec = spec;
+    this.isEventTime = spec.assigner.isEventTime();
+    this.keepsList = spec.evictor !== undefined || spec.contents.kind === 'list';
+    this.merging = spec.assigner instanceof MergingWindowAssigner ? spec.assigner : undefined;
+    this.timers = new KeyedTimerService(
+      backend,
+      ctx.processingTimeService,
+      (timer) => this.onTimer(timer, 'event'),
+      (timer) => this.onTimer(timer, 'processing'),
+    );
+    this.triggerContext = new WindowTriggerContext(backend, this.timers, () => this.now());
+    this.processContext = new WindowProcessContext(backend, this.timers, () => this.now(), this.out);
+    this.collector = new TimestampedCollector(this.out);
+  }
+
+  override async open(): Promise<void> {
+    await super.open();
+    const backend = this.ctx.keyedStateBackend!;
+    const { contents } = this.spec;
+    const descriptor =
+      this.keepsList || contents.kind === 'list'
+        ? new ListStateDescriptor<unknown>(CONTENTS)
+        : contents.kind === 'reduce'
+          ? new ReducingStateDescriptor<unknown>(CONTENTS, contents.fn)
+          : new AggregatingStateDescriptor<unknown, unknown, unknown>(CONTENTS, contents.fn);
+    this.contents = backend.getPartitionedState<ContentsState>(descriptor);
+    if (this.merging !== undefined) {
+      this.mergingSets = backend.getPartitionedState<MergingSetsState>(
+        new ListStateDescriptor<unknown>(MERGING_WINDOWS),
+      );
+    }
+  }
+
+  processElement(value: unknown, timestamp: number | undefined): void {
+    try {
+      this.setKeyContext(value);
+      const windows = this.spec.assigner.assignWindows(value, timestamp, this.assignerContext);
+      let skipped = true;
+      if (this.merging !== undefined) {
+        const set = this.mergingWindowSet();
+        for (const window of windows) {
+          const actual = set.addWindow(
+            window,
+            (mergeResult, mergedWindows, stateResult, mergedStateWindows) => {
+              if (this.isEventTime && this.cleanupTime(mergeResult) <= this.timers.currentWatermark()) {
+                throw new FreshetError(
+                  'WINDOW_MERGED_LATE',
+                  `The end timestamp of an event-time window cannot become earlier than the current watermark by merging. Current watermark: ${this.timers.currentWatermark()} window: ${mergeResult.toString()}`,
+                );
+              }
+              this.triggerContext.window = mergeResult;
+              this.triggerContext.mergedWindows = mergedWindows;
+              this.spec.trigger.onMerge(mergeResult, this.triggerContext);
+              this.triggerContext.mergedWindows = [];
+              for (const merged of mergedWindows) {
+                this.triggerContext.window = merged;
+                this.spec.trigger.clear(merged, this.triggerContext);
+                this.deleteCleanupTimer(merged);
+              }
+              this.contents.mergeNamespaces(
+                windowNamespace(stateResult),
+                mergedStateWindows.map(windowNamespace),
+              );
+            },
+          );
+          if (this.isWindowLate(actual)) {
+            set.retireWindow(actual);
+            continue;
+          }
+          skipped = false;
+          this.addToWindow(actual, set.getStateWindow(actual)!, value, timestamp);
+        }
+        this.persist(set);
+      } else {
+        for (const window of windows) {
+          if (this.isWindowLate(window)) continue;
+          skipped = false;
+          this.addToWindow(window, window, value, timestamp);
+        }
+      }
+      if (skipped && this.isElementLate(timestamp)) {
+        if (this.spec.lateDataTag !== undefined)
+          this.out.collectSide(this.spec.lateDataTag, value, timestamp);
+        else this.numLateRecordsDropped++;
+      }
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  protected override onWatermark(timestamp: number): void {
+    try {
+      this.timers.advanceWatermark(timestamp);
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  private addToWindow(
+    window: Window,
+    stateWindow: Window,
+    value: unknown,
+    timestamp: number | undefined,
+  ): void {
+    this.contents.setCurrentNamespace(windowNamespace(stateWindow));
+    this.contents.add(
+      this.spec.evictor === undefined ? value : ({ value, timestamp } satisfies TimestampedValue<unknown>),
+    );
+    this.triggerContext.window = window;
+    const result = this.spec.trigger.onElement(value, timestamp, window, this.triggerContext);
+    this.act(result, window);
+    this.registerCleanupTimer(window);
+  }
+
+  /** Fires and/or purges the window whose contents `this.contents` points at. */
+  private act(result: TriggerResult, window: Window): void {
+    if (isFire(result)) {
+      const contents = this.readContents();
+      if (contents !== undefined) this.emitWindowContents(window, contents);
+    }
+    if (isPurge(result)) this.contents.clear();
+  }
+
+  private onTimer(timer: InternalTimer, domain: 'event' | 'processing'): void {
+    const window = parseWindowNamespace(timer.namespace);
+    let set: MergingWindowSet<Window> | undefined;
+    if (this.merging !== undefined) {
+      set = this.mergingWindowSet();
+      const stateWindow = set.getStateWindow(window);
+      if (stateWindow === undefined) return; // the timer of a window merged away meanwhile
+      this.contents.setCurrentNamespace(windowNamespace(stateWindow));
+    } else {
+      this.contents.setCurrentNamespace(timer.namespace);
+    }
+    this.triggerContext.window = window;
+    if (this.readContents() !== undefined) {
+      const result =
+        domain === 'event'
+          ? this.spec.trigger.onEventTime(timer.timestamp, window, this.triggerContext)
+          : this.spec.trigger.onProcessingTime(timer.timestamp, window, this.triggerContext);
+      this.act(result, window);
+    }
+    const cleanupDomain = this.isEventTime ? 'event' : 'processing';
+    if (domain === cleanupDomain && this.cleanupTime(window) === timer.timestamp)
+      this.clearAllState(window, set);
+    if (set !== undefined) this.persist(set);
+  }
+
+  private emitWindowContents(window: Window, contents: unknown): void {
+    let elements: unknown[];
+    if (this.spec.evictor !== undefined) {
+      const list = contents as TimestampedValue<unknown>[];
+      const evictorContext = {
+        getCurrentProcessingTime: () => this.now(),
+        getCurrentWatermark: () => this.timers.currentWatermark(),
+      };
+      this.spec.evictor.evictBefore(list, list.length, window, evictorContext);
+      elements = this.applyIncremental(list.map((e) => e.value));
+      this.invokeWindowFunction(window, elements);
+      this.spec.evictor.evictAfter(list, list.length, window, evictorContext);
+      (this.contents as unknown as { update(values: unknown[]): void }).update(list);
+      return;
+    }
+    elements = this.spec.contents.kind === 'list' ? (contents as unknown[]) : [contents];
+    this.invokeWindowFunction(window, elements);
+  }
+
+  /** The window's contents, or undefined when it has none (an empty list counts as none, as in Flink). */
+  private readContents(): unknown {
+    const contents = this.contents.get();
+    if (this.keepsList && Array.isArray(contents) && contents.length === 0) return undefined;
+    return contents;
+  }
+
+  /** With an evictor the contents are a list even for reduce/aggregate: fold it at firing time. */
+  private applyIncremental(values: unknown[]): unknown[] {
+    const contents = this.spec.contents;
+    if (values.length === 0 || contents.kind === 'list') return values;
+    if (contents.kind === 'reduce') {
+      const reduce = typeof contents.fn === 'function' ? contents.fn : contents.fn.reduce.bind(contents.fn);
+      return [values.reduce((a, b) => reduce(a, b))];
+    }
+    const fn = contents.fn;
+    let acc = fn.createAccumulator();
+    for (const v of values) acc = fn.add(v, acc);
+    return [fn.getResult(acc)];
+  }
+
+  private invokeWindowFunction(window: Window, elements: unknown[]): void {
+    this.collector.timestamp = window.maxTimestamp();
+    this.processContext.window = window;
+    this.spec.emit(
+      this.userFunction,
+      this.ctx.keyedStateBackend!.getCurrentKey(),
+      this.processContext,
+      elements,
+      this.collector,
+    );
+  }
+
+  private clearAllState(window: Window, set: MergingWindowSet<Window> | undefined): void {
+    this.contents.clear();
+    this.triggerContext.window = window;
+    this.spec.trigger.clear(window, this.triggerContext);
+    this.processContext.window = window;
+    this.spec.clear?.(this.userFunction, this.processContext);
+    set?.retireWindow(window);
+  }
+
+  private mergingWindowSet(): MergingWindowSet<Window> {
+    this.mergingSets.setCurrentNamespace('');
+    const pairs = this.mergingSets.get();
+    return MergingWindowSet.fromNamespaces(this.merging!, pairs);
+  }
+
+  private persist(set: MergingWindowSet<Window>): void {
+    if (!set.hasChanged()) return;
+    this.mergingSets.setCurrentNamespace('');
+    this.mergingSets.update(set.snapshotNamespaces());
+  }
+
+  private cleanupTime(window: Window): number {
+    if (!this.isEventTime) return window.maxTimestamp();
+    const time = window.maxTimestamp() + this.spec.allowedLateness;
+    return time >= window.maxTimestamp() && time <= MAX_TIME ? time : MAX_TIME;
+  }
+
+  private isWindowLate(window: Window): boolean {
+    return this.isEventTime && this.cleanupTime(window) <= this.timers.currentWatermark();
+  }
+
+  private isElementLate(timestamp: number | undefined): boolean {
+    return (
+      this.isEventTime &&
+      timestamp !== undefined &&
+      timestamp + this.spec.allowedLateness <= this.timers.currentWatermark()
+    );
+  }
+
+  private registerCleanupTimer(window: Window): void {
+    const time = this.cleanupTime(window);
+    if (time === MAX_TIME) return;
+    if (this.isEventTime) this.timers.registerEventTimeTimer(windowNamespace(window), time);
+    else this.timers.registerProcessingTimeTimer(windowNamespace(window), time);
+  }
+
+  private deleteCleanupTimer(window: Window): void {
+    const time = this.cleanupTime(window);
+    if (time === MAX_TIME) return;
+    if (this.isEventTime) this.timers.deleteEventTimeTimer(windowNamespace(window), time);
+    else this.timers.deleteProcessingTimeTimer(windowNamespace(window), time);
+  }
+
+  private now(): number {
+    return this.ctx.processingTimeService.getCurrentProcessingTime();
+  }
+}
