@@ -268,7 +268,7 @@ export class WindowOperator extends AbstractUdfOperator {
 
   private mergingWindowSet(): MergingWindowSet<Window> {
     this.mergingSets.setCurrentNamespace('');
-    const pairs = this.mergingSets.get();
+    const pairs = this.mergingSets.get() as [string, string][];
     return MergingWindowSet.fromNamespaces(this.merging!, pairs);
   }
 
