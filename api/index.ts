@@ -18,6 +18,28 @@ export { DataStream, SingleOutputStreamOperator } from './datastream/data-stream
 // all-windowed-stream.ts registers itself with DataStream when loaded: keep it imported here.
 export { AllWindowedStream } from './datastream/all-windowed-stream.js';
 export { WindowedStream } from './datastream/windowed-stream.js';
+// connected-streams.ts and joined-streams.ts register themselves with DataStream when loaded.
+export { ConnectedStreams } from './datastream/connected-streams.js';
+export {
+  JoinedStreams,
+  CoGroupedStreams,
+  JoinedWindowedStreams,
+  CoGroupedWindowedStreams,
+} from './datastream/joined-streams.js';
+export { IntervalJoin, IntervalJoined } from './datastream/interval-join.js';
+export {
+  CoProcessFunction,
+  KeyedCoProcessFunction,
+  ProcessJoinFunction,
+  type CoMapFunction,
+  type CoFlatMapFunction,
+  type KeyedCoProcessContext,
+  type KeyedCoOnTimerContext,
+  type ProcessJoinContext,
+  type JoinFunction,
+  type FlatJoinFunction,
+  type CoGroupFunction,
+} from './functions/co-functions.js';
 export { DataStreamSink } from './datastream/data-stream-sink.js';
 export { OutputTag } from './datastream/output-tag.js';
 export type { AggregationField } from './datastream/field-aggregators.js';

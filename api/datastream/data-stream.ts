@@ -15,6 +15,8 @@ import { DataStreamSink } from './data-stream-sink.js';
 import type { KeyedStream } from './keyed-stream.js';
 import type { OutputTag } from './output-tag.js';
 import type { AllWindowedStream } from './all-windowed-stream.js';
+import type { ConnectedStreams } from './connected-streams.js';
+import type { CoGroupedStreams, JoinedStreams } from './joined-streams.js';
 import { GlobalWindows } from '../windowing/assigners/global-windows.js';
 import type { WindowAssigner } from '../windowing/assigners/window-assigner.js';
 import { CountEvictor } from '../windowing/evictors/count-evictor.js';
@@ -39,6 +41,16 @@ export class DataStream<T> {
   static keyedStreamConstructor: KeyedStreamConstructor | undefined;
   /** Set by all-windowed-stream.ts when it loads (it builds on keyBy, so it cannot be imported here). */
   static allWindowedStreamConstructor: AllWindowedStreamConstructor | undefined;
+  /** Set by connected-streams.ts when it loads. */
+  static connectedStreamsConstructor:
+    (new <A, B>(first: DataStream<A>, second: DataStream<B>) => ConnectedStreams<A, B>) | undefined;
+  /** Set by joined-streams.ts when it loads. */
+  static joinFactory:
+    | {
+        join<A, B>(first: DataStream<A>, second: DataStream<B>): JoinedStreams<A, B>;
+        coGroup<A, B>(first: DataStream<A>, second: DataStream<B>): CoGroupedStreams<A, B>;
+      }
+    | undefined;
 
   constructor(
     readonly environment: StreamExecutionEnvironment,
@@ -101,6 +113,27 @@ export class DataStream<T> {
     return windowed
       .evictor(CountEvictor.of<GlobalWindow>(size))
       .trigger(CountTrigger.of<GlobalWindow>(slide));
+  }
+
+  /** Connects two streams for a two-input operator (Flink's connect). */
+  connect<R>(other: DataStream<R>): ConnectedStreams<T, R> {
+    const ctor = DataStream.connectedStreamsConstructor;
+    if (ctor === undefined) throw new Error('ConnectedStreams is not loaded; import the API from freshet');
+    return new ctor<T, R>(this, other);
+  }
+
+  /** Window join: `a.join(b).where(ka).equalTo(kb).window(assigner).apply(fn)`. */
+  join<R>(other: DataStream<R>): JoinedStreams<T, R> {
+    if (DataStream.joinFactory === undefined)
+      throw new Error('JoinedStreams is not loaded; import the API from freshet');
+    return DataStream.joinFactory.join(this, other);
+  }
+
+  /** Window co-group: `a.coGroup(b).where(ka).equalTo(kb).window(assigner).apply(fn)`. */
+  coGroup<R>(other: DataStream<R>): CoGroupedStreams<T, R> {
+    if (DataStream.joinFactory === undefined)
+      throw new Error('CoGroupedStreams is not loaded; import the API from freshet');
+    return DataStream.joinFactory.coGroup(this, other);
   }
 
   union(...others: DataStream<T>[]): DataStream<T> {

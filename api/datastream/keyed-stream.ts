@@ -9,6 +9,7 @@ import { resolveMethod } from '../functions/functions.js';
 import { DataStream, type SingleOutputStreamOperator } from './data-stream.js';
 import { fieldAggregator, type AggregationField } from './field-aggregators.js';
 import { WindowedStream } from './windowed-stream.js';
+import { IntervalJoin } from './interval-join.js';
 import type { WindowOperatorSpec } from '../graph/window-operator-spec.js';
 import { GlobalWindows } from '../windowing/assigners/global-windows.js';
 import type { WindowAssigner } from '../windowing/assigners/window-assigner.js';
@@ -76,6 +77,11 @@ export class KeyedStream<T, K> extends DataStream<T> {
   /** @internal Adds a window operator on this keyed stream. */
   windowOperator<R>(name: string, spec: WindowOperatorSpec): SingleOutputStreamOperator<R> {
     return this.transform<R>(name, { kind: 'window', window: spec });
+  }
+
+  /** Joins with another keyed stream on time intervals (Flink's intervalJoin). */
+  intervalJoin<T2>(other: KeyedStream<T2, K>): IntervalJoin<T, T2, K> {
+    return new IntervalJoin<T, T2, K>(this, other);
   }
 
   /** Rolling reduce per key: emits the new reduced value for every input record. */

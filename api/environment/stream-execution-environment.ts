@@ -207,6 +207,7 @@ export class StreamExecutionEnvironment {
     inputs: readonly Transformation[],
     operator: OperatorDescriptor,
     stateKeySelector?: KeySelector<unknown, unknown>,
+    stateKeySelector2?: KeySelector<unknown, unknown>,
   ): OperatorTransformation {
     for (const input of inputs) this.checkOwnTransformation(input);
     const t: OperatorTransformation = {
@@ -215,6 +216,7 @@ export class StreamExecutionEnvironment {
       inputs,
       operator,
       stateKeySelector,
+      stateKeySelector2,
       name,
       uid: undefined,
       parallelism: undefined,

@@ -100,7 +100,6 @@ export function createJobGraph(graph: StreamGraph, config: JobConfig): JobGraph 
   }
 
   // Wire inputs in the order of the head's input edges.
-  const byId = new Map(vertices.map((v) => [v.id, v]));
   const dataSetByEdge = new Map<string, { vertex: JobVertex; dataSet: IntermediateDataSet }>();
   for (const vertex of vertices) {
     for (const dataSet of vertex.producedDataSets)
@@ -114,11 +113,11 @@ export function createJobGraph(graph: StreamGraph, config: JobConfig): JobGraph 
         dataSetId: produced.dataSet.id,
         sourceVertexId: produced.vertex.id,
         partitioner: edge.partitioner,
+        inputIndex: edge.inputIndex,
       };
     });
     return { ...vertex, inputs };
   });
-  void byId;
 
   const graphHash = hashJobGraph(wired);
   return { jobName: graph.jobName, graphHash, vertices: wired, config };
@@ -136,7 +135,9 @@ function hashJobGraph(vertices: readonly JobVertex[]): string {
       hash.update(JSON.stringify([op.operatorId, op.kind, op.keyed, op.chainedOutputs, op.networkOutputs]));
     }
     for (const input of v.inputs)
-      hash.update(JSON.stringify([input.dataSetId, input.sourceVertexId, input.partitioner]));
+      hash.update(
+        JSON.stringify([input.dataSetId, input.sourceVertexId, input.partitioner, input.inputIndex]),
+      );
     for (const ds of v.producedDataSets)
       hash.update(JSON.stringify([ds.id, ds.partitioner, ds.outputTag ?? null]));
   }

@@ -71,4 +71,6 @@ export interface JobEdge {
   readonly dataSetId: IntermediateDataSetId;
   readonly sourceVertexId: JobVertexId;
   readonly partitioner: PartitionerType;
+  /** 0, or 1 for the second input of a two-input head operator. */
+  readonly inputIndex: number;
 }

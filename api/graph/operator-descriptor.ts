@@ -16,6 +16,31 @@ import type { KeyedProcessFunction } from '../functions/keyed-process-function.j
 import type { ProcessFunction } from '../functions/process-function.js';
 import type { WatermarkStrategy } from '../watermark/watermark-strategy.js';
 import type { WindowOperatorSpec } from './window-operator-spec.js';
+import type {
+  CoFlatMapFunction,
+  CoMapFunction,
+  CoProcessFunction,
+  KeyedCoProcessFunction,
+  ProcessJoinFunction,
+} from '../functions/co-functions.js';
+
+/** An interval join: right elements with timestamps in [left + lower, left + upper] join a left element. */
+export interface IntervalJoinSpec {
+  readonly lowerBound: number;
+  readonly upperBound: number;
+  readonly fn: ProcessJoinFunction<unknown, unknown, unknown>;
+  readonly leftLateDataTag: string | undefined;
+  readonly rightLateDataTag: string | undefined;
+}
+
+/** Operator kinds with two inputs (their input edges carry inputIndex 0 or 1). */
+export const TWO_INPUT_KINDS: ReadonlySet<string> = new Set([
+  'coMap',
+  'coFlatMap',
+  'coProcess',
+  'keyedCoProcess',
+  'intervalJoin',
+]);
 
 export type OperatorDescriptor =
   | {
@@ -31,6 +56,14 @@ export type OperatorDescriptor =
   | { readonly kind: 'keyedProcess'; readonly fn: KeyedProcessFunction<unknown, unknown, unknown> }
   | { readonly kind: 'keyedReduce'; readonly fn: ReduceFunction<unknown> }
   | { readonly kind: 'window'; readonly window: WindowOperatorSpec }
+  | { readonly kind: 'coMap'; readonly fn: CoMapFunction<unknown, unknown, unknown> }
+  | { readonly kind: 'coFlatMap'; readonly fn: CoFlatMapFunction<unknown, unknown, unknown> }
+  | { readonly kind: 'coProcess'; readonly fn: CoProcessFunction<unknown, unknown, unknown> }
+  | {
+      readonly kind: 'keyedCoProcess';
+      readonly fn: KeyedCoProcessFunction<unknown, unknown, unknown, unknown>;
+    }
+  | { readonly kind: 'intervalJoin'; readonly join: IntervalJoinSpec }
   | { readonly kind: 'sink'; readonly sink: Sink<unknown> };
 
 export type OperatorKind = OperatorDescriptor['kind'];

@@ -5,7 +5,7 @@
 import { UserError, assertNever } from '../../common/errors/freshet-error.js';
 import { checkParallelismPreconditions, computeDefaultMaxParallelism } from '../../common/key-groups.js';
 import type { KeySelector } from '../functions/functions.js';
-import type { ChainingStrategy, OperatorDescriptor } from './operator-descriptor.js';
+import { TWO_INPUT_KINDS, type ChainingStrategy, type OperatorDescriptor } from './operator-descriptor.js';
 import type { PartitionerType } from './partitioner.js';
 import type { OperatorTransformation, Transformation } from './transformation.js';
 
@@ -20,6 +20,7 @@ export interface StreamNode {
   readonly slotSharingGroup: string;
   readonly chainingStrategy: ChainingStrategy;
   readonly stateKeySelector: KeySelector<unknown, unknown> | undefined;
+  readonly stateKeySelector2: KeySelector<unknown, unknown> | undefined;
   readonly inEdges: StreamEdge[];
   readonly outEdges: StreamEdge[];
 }
@@ -33,6 +34,8 @@ export interface StreamEdge {
   readonly keySelector: KeySelector<unknown, unknown> | undefined;
   /** The side output this edge carries, if any. */
   readonly outputTag: string | undefined;
+  /** Which input of the target it feeds: 0, or 1 for the second input of a two-input operator. */
+  readonly inputIndex: number;
 }
 
 export interface StreamGraph {
@@ -81,6 +84,7 @@ export function generateStreamGraph(
       slotSharingGroup: t.slotSharingGroup ?? inheritedSlotSharingGroup(t, nodes),
       chainingStrategy: t.chainingStrategy,
       stateKeySelector: t.stateKeySelector,
+      stateKeySelector2: t.stateKeySelector2,
       inEdges: [],
       outEdges: [],
     });
@@ -90,7 +94,8 @@ export function generateStreamGraph(
   for (const t of ordered) {
     const target = nodes.get(t.id)!;
     const edgeCount = new Map<number, number>();
-    for (const input of t.inputs) {
+    const twoInput = TWO_INPUT_KINDS.has(t.operator.kind);
+    for (const [inputIndex, input] of t.inputs.entries()) {
       for (const up of resolveUpstreams(input, undefined)) {
         const source = nodes.get(up.nodeId);
         if (source === undefined) {
@@ -117,6 +122,7 @@ export function generateStreamGraph(
           partitioner,
           keySelector: up.keySelector,
           outputTag: up.outputTag,
+          inputIndex: twoInput ? inputIndex : 0,
         };
         source.outEdges.push(edge);
         target.inEdges.push(edge);

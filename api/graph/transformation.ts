@@ -15,6 +15,8 @@ export interface OperatorTransformation {
   readonly operator: OperatorDescriptor;
   /** Set for operators on a keyed stream: their state is scoped by this key. */
   readonly stateKeySelector: KeySelector<unknown, unknown> | undefined;
+  /** The second input's state key, for keyed two-input operators. */
+  readonly stateKeySelector2?: KeySelector<unknown, unknown> | undefined;
   name: string;
   uid: string | undefined;
   /** Undefined: the environment's default parallelism. */

@@ -44,6 +44,8 @@ export interface InputChannelDeploymentDescriptor {
 
 export interface InputGateDeploymentDescriptor {
   readonly dataSetId: IntermediateDataSetId;
+  /** Which input of the task's head operator this gate feeds (0, or 1 for two-input operators). */
+  readonly inputIndex: number;
   readonly channels: readonly InputChannelDeploymentDescriptor[];
 }
 

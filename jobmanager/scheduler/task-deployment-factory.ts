@@ -50,6 +50,7 @@ export function createTaskDeployment(
       : Array.from({ length: producer.parallelism }, (_, j) => j);
     return {
       dataSetId: edge.dataSetId,
+      inputIndex: edge.inputIndex,
       channels: producers.map((j) => ({
         partitionId: { dataSetId: edge.dataSetId, producerSubtask: j },
         producerLocation: plainLocation(placement.location(producer.id, j)),

@@ -10,6 +10,8 @@ import { SinkWriterOperator } from './sink-writer-operator.js';
 import { SourceOperator, TimestampsAndWatermarksOperator } from './source-operator.js';
 import type { OperatorContext, StreamOperator } from './stream-operator.js';
 import { WindowOperator } from './windowing/window-operator.js';
+import { CoProcessOperator } from './co/co-process-operator.js';
+import { IntervalJoinOperator } from './co/interval-join-operator.js';
 
 export function createOperator(
   descriptor: OperatorDescriptor,
@@ -36,6 +38,13 @@ export function createOperator(
         throw new FreshetError('NOT_KEYED', `operator '${ctx.operatorName}' needs a keyed input`);
       }
       return new KeyedReduceOperator(ctx, copyUserFunction(descriptor.fn));
+    case 'coMap':
+    case 'coFlatMap':
+    case 'coProcess':
+    case 'keyedCoProcess':
+      return new CoProcessOperator(ctx, copyUserFunction(descriptor.fn), descriptor.kind);
+    case 'intervalJoin':
+      return new IntervalJoinOperator(ctx, descriptor.join);
     case 'window':
       return new WindowOperator(ctx, descriptor.window);
     case 'sink':

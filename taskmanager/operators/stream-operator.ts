@@ -12,6 +12,8 @@ export interface OperatorContext {
   /** Present for operators on a keyed stream. */
   readonly keyedStateBackend: KeyedStateBackend | undefined;
   readonly stateKeySelector: ((value: unknown) => unknown) | undefined;
+  /** The second input's key selector of a keyed two-input operator. */
+  readonly stateKeySelector2?: ((value: unknown) => unknown) | undefined;
   readonly processingTimeService: ProcessingTimeService;
   /** The job's `pipeline.auto-watermark-interval` in ms. */
   readonly autoWatermarkInterval: number;

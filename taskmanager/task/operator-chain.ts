@@ -87,6 +87,7 @@ export class OperatorChain {
           runtimeContext: new StreamingRuntimeContext(task, config.name, backend),
           keyedStateBackend: backend,
           stateKeySelector: node.stateKeySelector as ((value: unknown) => unknown) | undefined,
+          stateKeySelector2: node.stateKeySelector2 as ((value: unknown) => unknown) | undefined,
           processingTimeService: options.processingTimeService,
           autoWatermarkInterval: options.autoWatermarkInterval,
         },

@@ -10,16 +10,12 @@ import type { SourceReader } from '../../api/connector/source.js';
 import { ChannelSelector } from '../../api/graph/partitioner.js';
 import type { JobVertex } from '../../api/graph/job-graph.js';
 import { FreshetError } from '../../common/errors/freshet-error.js';
-import { decodeBatch } from '../network/buffer/record-batch-codec.js';
 import type { InputGate } from '../network/consumer/input-gate.js';
 import { RecordWriter } from '../network/partition/record-writer.js';
 import { OperatorChain } from './operator-chain.js';
 import { TaskProcessingTimeService } from '../operators/processing-time-service.js';
 import type { SourceOperator } from '../operators/source-operator.js';
-import {
-  StatusWatermarkValve,
-  type StatusWatermarkValveOutput,
-} from '../operators/watermark/status-watermark-valve.js';
+import { StreamInputProcessor } from './stream-input-processor.js';
 import type { TaskEnvironment } from './task-environment.js';
 import type { TaskInfo } from './streaming-runtime-context.js';
 import { attributeToOperator } from './user-code-error.js';
@@ -214,13 +210,8 @@ export class StreamTask {
 
   private async runInput(): Promise<void> {
     const gate = this.gate!;
-    const head = this.chain!.head;
-    const channelIndex = new Map(gate.channels.map((channel, index) => [channel, index]));
-    const valve = new StatusWatermarkValve(gate.channels.length);
-    const valveOutput: StatusWatermarkValveOutput = {
-      emitWatermark: (timestamp) => head.processWatermark(timestamp),
-      emitWatermarkStatus: (status) => head.processWatermarkStatus(status),
-    };
+    const gates = this.env.tdd.inputGates;
+    const processor = new StreamInputProcessor(gate.channels, (g) => gates[g]!.inputIndex, this.chain!.head);
     this.sliceStart = performance.now();
     while (!this.cancelled) {
       this.checkAsyncError();
@@ -232,22 +223,11 @@ export class StreamTask {
         this.sliceStart = performance.now();
         continue;
       }
-      if (polled.entry.kind === 'buffer') {
-        const { values, timestamps } = decodeBatch(polled.entry.data);
-        if (timestamps === null) {
-          for (let i = 0; i < values.length; i++) head.processElement(values[i], undefined);
-        } else {
-          for (let i = 0; i < values.length; i++) head.processElement(values[i], timestamps[i]);
-        }
+      if (processor.process(polled)) {
         polled.channel.onBufferConsumed();
         await this.maybeYield();
-      } else {
-        const event = polled.entry.event;
-        if (event.type === 'watermark')
-          valve.inputWatermark(event.timestamp, channelIndex.get(polled.channel)!, valveOutput);
-        else if (event.type === 'watermark-status') {
-          valve.inputWatermarkStatus(event.status, channelIndex.get(polled.channel)!, valveOutput);
-        } else if (gate.isFinished()) return;
+      } else if (gate.isFinished()) {
+        return;
       }
     }
   }
