@@ -32,7 +32,7 @@ describe('joins smoke', () => {
       .where((e) => e.k)
       .equalTo((e) => e.k)
       .window(TumblingEventTimeWindows.of(10))
-      .apply((l, r) => `${l.k}:${l.ts}-${r.ts}`)
+      .apply((l: E, r: E) => `${l.k}:${l.ts}-${r.ts}`)
       .executeAndCollect();
     expect(out.sort()).toEqual(['x:1-5', 'x:12-11', 'x:2-5']);
   });

@@ -1,6 +1,7 @@
 /** `npm run bench -- <name>`: runs one benchmark (or all with no name) and prints its figures. */
 const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   local: () => import('./local.js'),
+  windows: () => import('./windows.js'),
 };
 
 const names = process.argv.slice(2);

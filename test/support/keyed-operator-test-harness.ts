@@ -32,6 +32,7 @@ import { StreamExecutionEnvironment, type WatermarkStatus, type DataStream, type
 
 import type { WindowOperatorSpec } from '../../api/graph/window-operator-spec.js';
 import { computeKeyGroupRangeForOperatorIndex } from '../../common/key-groups.js';
+import { KeyedTimerService } from '../../taskmanager/operators/keyed-timer-service.js';
 import type { Output } from '../../taskmanager/operators/output.js';
 import type { ProcessingTimeService } from '../../taskmanager/operators/processing-time-service.js';
 import type { OperatorContext, StreamOperator } from '../../taskmanager/operators/stream-operator.js';
@@ -323,6 +324,50 @@ export class KeyedOneInputStreamOperatorTestHarness<IN, OP extends StreamOperato
   clearOutput(): void {
     this.output.elements.length = 0;
   }
+
+  /** Every keyed-state entry (all state names, keys and namespaces), from a backend snapshot. */
+  keyedStateEntries(): KeyedStateEntry[] {
+    const entries: KeyedStateEntry[] = [];
+    for (const states of this.keyedStateBackend.snapshot().keyGroups.values()) {
+      for (const [state, rows] of states) {
+        for (const [key, namespace, value] of rows) entries.push({ state, key, namespace, value });
+      }
+    }
+    return entries;
+  }
+
+  /** Flink's `numKeyedStateEntries()`. */
+  numKeyedStateEntries(): number {
+    return this.keyedStateEntries().length;
+  }
+
+  /**
+   * Flink's `numEventTimeTimers()` / `numProcessingTimeTimers()`, for operators that keep their
+   * timers in a KeyedTimerService field named `timers` (as the window operator does; the field is
+   * private, tests reach into it).
+   */
+  numEventTimeTimers(namespace?: string): number {
+    return this.timerService().timers.numEventTimeTimers(namespace);
+  }
+
+  numProcessingTimeTimers(namespace?: string): number {
+    return this.timerService().timers.numProcessingTimeTimers(namespace);
+  }
+
+  private timerService(): KeyedTimerService {
+    const timers = (this.operator as unknown as { timers?: unknown }).timers;
+    if (!(timers instanceof KeyedTimerService)) {
+      throw new Error('the operator under test keeps no KeyedTimerService in a field named `timers`');
+    }
+    return timers;
+  }
+}
+
+export interface KeyedStateEntry {
+  readonly state: string;
+  readonly key: unknown;
+  readonly namespace: string;
+  readonly value: unknown;
 }
 
 // ------------------------------------------------------------------------------------------------

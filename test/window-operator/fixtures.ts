@@ -133,6 +133,13 @@ export class ReducedProcessSessionWindowFunction extends ProcessWindowFunction<
   }
 }
 
+/** ReducedSessionWindowFunction as a process function (what `reduce(fn, windowFunction)` takes). */
+export class ReducedSessionAsProcess extends ProcessWindowFunction<Tuple2, Tuple3, string, TimeWindow> {
+  process(key: string, ctx: ProcessWindowContext<TimeWindow>, values: Tuple2[], out: Collector<Tuple3>): void {
+    reducedSessionWindowFunction(key, ctx.window, values, out);
+  }
+}
+
 /** Flink's PassThroughFunction (apply): emits every element of the window. */
 export function passThroughFunction(
   _key: string,

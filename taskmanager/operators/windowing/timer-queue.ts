@@ -14,12 +14,18 @@ export interface InternalTimer<K = unknown> {
 }
 
 interface QueuedTimer<K> extends InternalTimer<K>, HeapTimer {
-  readonly id: string;
+  readonly keyId: string;
 }
+
+/**
+ * The dedup index: timestamp → namespace → key identity → timer. Nested maps avoid building a
+ * composite string per registration (the window operator registers timers for every element).
+ */
+type TimerIndex<K> = Map<number, Map<string, Map<string, QueuedTimer<K>>>>;
 
 export class TimerQueue<K = unknown> {
   private readonly heap = new TimerHeap<QueuedTimer<K>>();
-  private readonly byId = new Map<string, QueuedTimer<K>>();
+  private readonly index: TimerIndex<K> = new Map();
   private nextSeq = 0;
 
   get size(): number {
@@ -28,8 +34,12 @@ export class TimerQueue<K = unknown> {
 
   /** Adds the timer unless an equal one (same key, namespace and timestamp) is queued; true when added. */
   add(key: K, keyGroup: number, namespace: string, timestamp: number): boolean {
-    const id = timerId(key, namespace, timestamp);
-    if (this.byId.has(id)) return false;
+    const keyId = heapKeyId(key);
+    let byNamespace = this.index.get(timestamp);
+    if (byNamespace === undefined) this.index.set(timestamp, (byNamespace = new Map()));
+    let byKey = byNamespace.get(namespace);
+    if (byKey === undefined) byNamespace.set(namespace, (byKey = new Map()));
+    if (byKey.has(keyId)) return false;
     const timer: QueuedTimer<K> = {
       key,
       keyGroup,
@@ -37,18 +47,18 @@ export class TimerQueue<K = unknown> {
       timestamp,
       seq: this.nextSeq++,
       heapIndex: -1,
-      id,
+      keyId,
     };
-    this.byId.set(id, timer);
+    byKey.set(keyId, timer);
     this.heap.push(timer);
     return true;
   }
 
   /** Removes the timer if it is queued; true when it was. */
   remove(key: K, namespace: string, timestamp: number): boolean {
-    const timer = this.byId.get(timerId(key, namespace, timestamp));
+    const timer = this.index.get(timestamp)?.get(namespace)?.get(heapKeyId(key));
     if (timer === undefined) return false;
-    this.byId.delete(timer.id);
+    this.unindex(timer);
     this.heap.remove(timer);
     return true;
   }
@@ -59,8 +69,19 @@ export class TimerQueue<K = unknown> {
 
   poll(): InternalTimer<K> | undefined {
     const timer = this.heap.poll();
-    if (timer !== undefined) this.byId.delete(timer.id);
+    if (timer !== undefined) this.unindex(timer);
     return timer;
+  }
+
+  private unindex(timer: QueuedTimer<K>): void {
+    const byNamespace = this.index.get(timer.timestamp);
+    const byKey = byNamespace?.get(timer.namespace);
+    if (byKey === undefined) return;
+    byKey.delete(timer.keyId);
+    if (byKey.size === 0) {
+      byNamespace!.delete(timer.namespace);
+      if (byNamespace!.size === 0) this.index.delete(timer.timestamp);
+    }
   }
 
   /** Queued timers in namespace `namespace` (all when omitted); O(n), for gauges and tests. */
@@ -75,9 +96,4 @@ export class TimerQueue<K = unknown> {
   sorted(): Array<InternalTimer<K>> {
     return [...this.heap.values()].sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
   }
-}
-
-/** Timestamp first and a separator no namespace or key identity can forge at that position. */
-function timerId(key: unknown, namespace: string, timestamp: number): string {
-  return `${timestamp}\u0000${namespace.length}:${namespace}${heapKeyId(key)}`;
 }

@@ -31,8 +31,21 @@ export function namespacedStateStore(backend: KeyedStateBackend, namespace: () =
 }
 
 export class WindowTriggerContext implements OnMergeContext {
-  window!: Window;
+  private current!: Window;
+  /** The current window's state/timer namespace, computed once per window switch. */
+  private namespace = '';
   mergedWindows: readonly Window[] = [];
+
+  get window(): Window {
+    return this.current;
+  }
+
+  set window(window: Window) {
+    if (window !== this.current) {
+      this.current = window;
+      this.namespace = windowNamespace(window);
+    }
+  }
 
   constructor(
     private readonly backend: KeyedStateBackend,
@@ -47,28 +60,33 @@ export class WindowTriggerContext implements OnMergeContext {
     return this.timers.currentWatermark();
   }
   registerProcessingTimeTimer(time: number): void {
-    this.timers.registerProcessingTimeTimer(windowNamespace(this.window), time);
+    this.timers.registerProcessingTimeTimer(this.namespace, time);
   }
   registerEventTimeTimer(time: number): void {
-    this.timers.registerEventTimeTimer(windowNamespace(this.window), time);
+    this.timers.registerEventTimeTimer(this.namespace, time);
   }
   deleteProcessingTimeTimer(time: number): void {
-    this.timers.deleteProcessingTimeTimer(windowNamespace(this.window), time);
+    this.timers.deleteProcessingTimeTimer(this.namespace, time);
   }
   deleteEventTimeTimer(time: number): void {
-    this.timers.deleteEventTimeTimer(windowNamespace(this.window), time);
+    this.timers.deleteEventTimeTimer(this.namespace, time);
+  }
+
+  /** The namespace of the current window (shared with the operator to avoid rebuilding it). */
+  currentNamespace(): string {
+    return this.namespace;
   }
 
   getPartitionedState<S>(descriptor: StateDescriptor): S {
     const handle = this.backend.getPartitionedState<KeyedStateHandle>(descriptor as AnyStateDescriptor);
-    handle.setCurrentNamespace(windowNamespace(this.window));
+    handle.setCurrentNamespace(this.namespace);
     return handle as unknown as S;
   }
 
   mergePartitionedState(descriptor: StateDescriptor): void {
     if (this.mergedWindows.length === 0) return;
     const handle = this.backend.getPartitionedState<KeyedStateHandle>(descriptor as AnyStateDescriptor);
-    handle.mergeNamespaces(windowNamespace(this.window), this.mergedWindows.map(windowNamespace));
+    handle.mergeNamespaces(this.namespace, this.mergedWindows.map(windowNamespace));
   }
 }
 

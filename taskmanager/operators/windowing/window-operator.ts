@@ -161,14 +161,15 @@ export class WindowOperator extends AbstractUdfOperator {
     value: unknown,
     timestamp: number | undefined,
   ): void {
-    this.contents.setCurrentNamespace(windowNamespace(stateWindow));
+    this.triggerContext.window = window;
+    const namespace = this.triggerContext.currentNamespace();
+    this.contents.setCurrentNamespace(stateWindow === window ? namespace : windowNamespace(stateWindow));
     this.contents.add(
       this.spec.evictor === undefined ? value : ({ value, timestamp } satisfies TimestampedValue<unknown>),
     );
-    this.triggerContext.window = window;
     const result = this.spec.trigger.onElement(value, timestamp, window, this.triggerContext);
     this.act(result, window);
-    this.registerCleanupTimer(window);
+    this.registerCleanupTimer(window, namespace);
   }
 
   /** Fires and/or purges the window whose contents `this.contents` points at. */
@@ -296,11 +297,11 @@ export class WindowOperator extends AbstractUdfOperator {
     );
   }
 
-  private registerCleanupTimer(window: Window): void {
+  private registerCleanupTimer(window: Window, namespace: string): void {
     const time = this.cleanupTime(window);
     if (time === MAX_TIME) return;
-    if (this.isEventTime) this.timers.registerEventTimeTimer(windowNamespace(window), time);
-    else this.timers.registerProcessingTimeTimer(windowNamespace(window), time);
+    if (this.isEventTime) this.timers.registerEventTimeTimer(namespace, time);
+    else this.timers.registerProcessingTimeTimer(namespace, time);
   }
 
   private deleteCleanupTimer(window: Window): void {
