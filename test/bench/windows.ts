@@ -22,7 +22,7 @@ function slidingBaseline(count: number, size: number, slide: number): number {
       const lastStart = e.ts - (((e.ts % slide) + slide) % slide);
       for (let start = lastStart; start > e.ts - size; start -= slide) {
         let perKey = windows.get(start);
-        if (perKey === undefined) windows.set(start, (perKey = new Map()));
+        if (perKey === undefined) windows.set(start, (perKey = new Map<number, number>()));
         perKey.set(e.key, (perKey.get(e.key) ?? 0) + e.value);
       }
       if (i % WATERMARK_EVERY === 0 || i === count - 1) {

@@ -4,7 +4,6 @@
  * runs with a context giving the timestamp, side outputs and — keyed — the key and timers.
  */
 import type { OutputTag } from '../../../api/datastream/output-tag.js';
-import type { Collector } from '../../../api/functions/collector.js';
 import { TimeDomain, type TimerService } from '../../../api/functions/process-function.js';
 import { UserError } from '../../../common/errors/freshet-error.js';
 import { VOID_NAMESPACE } from '../../state/keyed-state-backend.js';
@@ -57,11 +56,10 @@ export class CoProcessOperator extends AbstractTwoInputOperator implements Timer
             (timer) => this.fireTimer(timer.timestamp, TimeDomain.PROCESSING_TIME),
           )
         : undefined;
-    const self = this;
     this.context = {
-      timestamp: () => self.currentTimestamp,
-      timerService: (): TimerService => self,
-      output: <X>(tag: OutputTag<X>, value: X) => self.out.collectSide(tag.id, value, self.currentTimestamp),
+      timestamp: () => this.currentTimestamp,
+      timerService: (): TimerService => this,
+      output: <X>(tag: OutputTag<X>, value: X) => this.out.collectSide(tag.id, value, this.currentTimestamp),
       getCurrentKey: () => {
         if (ctx.keyedStateBackend === undefined)
           throw new UserError('NOT_KEYED', 'getCurrentKey() needs keyed connected streams');

@@ -36,9 +36,10 @@ export class TimerQueue<K = unknown> {
   add(key: K, keyGroup: number, namespace: string, timestamp: number): boolean {
     const keyId = heapKeyId(key);
     let byNamespace = this.index.get(timestamp);
-    if (byNamespace === undefined) this.index.set(timestamp, (byNamespace = new Map()));
+    if (byNamespace === undefined)
+      this.index.set(timestamp, (byNamespace = new Map<string, Map<string, QueuedTimer<K>>>()));
     let byKey = byNamespace.get(namespace);
-    if (byKey === undefined) byNamespace.set(namespace, (byKey = new Map()));
+    if (byKey === undefined) byNamespace.set(namespace, (byKey = new Map<string, QueuedTimer<K>>()));
     if (byKey.has(keyId)) return false;
     const timer: QueuedTimer<K> = {
       key,
