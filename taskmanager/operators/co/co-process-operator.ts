@@ -66,9 +66,9 @@ export class CoProcessOperator extends AbstractTwoInputOperator implements Timer
         return ctx.keyedStateBackend.getCurrentKey();
       },
       timeDomain: () => {
-        if (self.domain === undefined)
+        if (this.domain === undefined)
           throw new UserError('NOT_IN_TIMER', 'timeDomain() is only available in onTimer()');
-        return self.domain;
+        return this.domain;
       },
     };
   }
