@@ -89,13 +89,13 @@ export function scripted<T>(
 }
 
 /**
- * Flink's bounded-out-of-orderness generator, but emitting after every event instead of
- * periodically: the watermark after an event is `maxSeen - bound - 1`, deterministically.
+ * `strategy`'s own generator, but asked for its watermark after every event instead of only
+ * periodically: for `forBoundedOutOfOrderness(b)` the watermark after an event is then
+ * `maxSeen - b - 1`, deterministically.
  */
-export function boundedOnEveryEvent<T>(bound: number): WatermarkStrategy<T> {
-  const periodic = WatermarkStrategy.forBoundedOutOfOrderness<T>(bound);
+export function onEveryEvent<T>(strategy: WatermarkStrategy<T>): WatermarkStrategy<T> {
   return WatermarkStrategy.forGenerator<T>((context): WatermarkGenerator<T> => {
-    const inner = periodic.createWatermarkGenerator(context);
+    const inner = strategy.createWatermarkGenerator(context);
     return {
       onEvent: (event, timestamp, output) => {
         inner.onEvent(event, timestamp, output);
@@ -104,6 +104,14 @@ export function boundedOnEveryEvent<T>(bound: number): WatermarkStrategy<T> {
       onPeriodicEmit: (output) => inner.onPeriodicEmit(output),
     };
   });
+}
+
+/** Watermark = the event's timestamp, emitted right after each event (a punctuated generator). */
+export function punctuated<T>(timestampOf: (event: T) => number): WatermarkStrategy<T> {
+  return WatermarkStrategy.forGenerator<T>(() => ({
+    onEvent: (_event, timestamp, output) => output.emitWatermark(new Watermark(timestamp)),
+    onPeriodicEmit: () => {},
+  })).withTimestampAssigner((event) => timestampOf(event));
 }
 
 // ---- observing a stream ------------------------------------------------------------------------

@@ -14,14 +14,22 @@ export interface InternalTimer<K = unknown> {
 }
 
 interface QueuedTimer<K> extends InternalTimer<K>, HeapTimer {
-  readonly keyId: string;
+  readonly keyId: unknown;
+}
+
+/**
+ * The identity of a key in the index: primitives are their own identity (a Map tells 1 from
+ * '1'), objects their canonical string.
+ */
+function keyIdentity(key: unknown): unknown {
+  return typeof key === 'object' && key !== null ? heapKeyId(key) : key;
 }
 
 /**
  * The dedup index: timestamp → namespace → key identity → timer. Nested maps avoid building a
  * composite string per registration (the window operator registers timers for every element).
  */
-type TimerIndex<K> = Map<number, Map<string, Map<string, QueuedTimer<K>>>>;
+type TimerIndex<K> = Map<number, Map<string, Map<unknown, QueuedTimer<K>>>>;
 
 export class TimerQueue<K = unknown> {
   private readonly heap = new TimerHeap<QueuedTimer<K>>();
@@ -34,12 +42,12 @@ export class TimerQueue<K = unknown> {
 
   /** Adds the timer unless an equal one (same key, namespace and timestamp) is queued; true when added. */
   add(key: K, keyGroup: number, namespace: string, timestamp: number): boolean {
-    const keyId = heapKeyId(key);
+    const keyId = keyIdentity(key);
     let byNamespace = this.index.get(timestamp);
     if (byNamespace === undefined)
-      this.index.set(timestamp, (byNamespace = new Map<string, Map<string, QueuedTimer<K>>>()));
+      this.index.set(timestamp, (byNamespace = new Map<string, Map<unknown, QueuedTimer<K>>>()));
     let byKey = byNamespace.get(namespace);
-    if (byKey === undefined) byNamespace.set(namespace, (byKey = new Map<string, QueuedTimer<K>>()));
+    if (byKey === undefined) byNamespace.set(namespace, (byKey = new Map<unknown, QueuedTimer<K>>()));
     if (byKey.has(keyId)) return false;
     const timer: QueuedTimer<K> = {
       key,
@@ -57,7 +65,7 @@ export class TimerQueue<K = unknown> {
 
   /** Removes the timer if it is queued; true when it was. */
   remove(key: K, namespace: string, timestamp: number): boolean {
-    const timer = this.index.get(timestamp)?.get(namespace)?.get(heapKeyId(key));
+    const timer = this.index.get(timestamp)?.get(namespace)?.get(keyIdentity(key));
     if (timer === undefined) return false;
     this.unindex(timer);
     this.heap.remove(timer);
