@@ -54,10 +54,16 @@ export async function run(): Promise<void> {
   );
   await runJob('chained-pipeline', ['100000']); // warm-up (bundling, worker start)
   const chainedMs = await runJob('chained-pipeline', [String(CHAINED_COUNT)]);
+  // Steady state: the extra time a job with twice the records takes (start-up cancels out).
+  const chainedDoubleMs = await runJob('chained-pipeline', [String(2 * CHAINED_COUNT)]);
+  const steadyRate = (CHAINED_COUNT / Math.max(chainedDoubleMs - chainedMs, 1)) * 1000;
   const chainedBaseMs = chainedBaseline(CHAINED_COUNT);
+  const baseRate = (CHAINED_COUNT / chainedBaseMs) * 1000;
   figure('local.chained.freshet', (CHAINED_COUNT / chainedMs) * 1000, 'records/s');
-  figure('local.chained.baseline', (CHAINED_COUNT / chainedBaseMs) * 1000, 'records/s');
+  figure('local.chained.freshet-steady', steadyRate, 'records/s');
+  figure('local.chained.baseline', baseRate, 'records/s');
   figure('local.chained.ratio', chainedBaseMs / chainedMs, 'x');
+  figure('local.chained.ratio-steady', steadyRate / baseRate, 'x');
 
   const keyedMs = await runJob('keyed-sum', [String(COUNT)]);
   const keyedBaseMs = keyedBaseline(COUNT);

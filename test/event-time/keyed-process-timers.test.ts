@@ -76,13 +76,13 @@ async function runProcessingTime<I, O, K>(
     trace,
   ).executeAndCollect();
   // Surface a failed job at once instead of waiting for the deadline.
-  let failure: unknown;
-  job.catch((error: unknown) => (failure = error));
+  let failure: Error | undefined;
+  job.catch((error: unknown) => (failure = error instanceof Error ? error : new Error('the job failed')));
   source.push(...input);
   try {
     await waitFor(
       () => {
-        if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+        if (failure !== undefined) throw failure;
         return done(trace);
       },
       WAIT_MS,
@@ -681,7 +681,7 @@ describe('processing-time timers', () => {
       }
       const env = newEnv(1, 0);
       const source = new ControlledSource<number>();
-      pending.push(source as ControlledSource<unknown>);
+      pending.push(source);
       const sideTrace: Observed<number>[] = [];
       const main = env
         .fromSource(source, WatermarkStrategy.noWatermarks(), 'controlled')
