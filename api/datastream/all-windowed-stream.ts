@@ -17,7 +17,7 @@ import type { Trigger } from '../windowing/triggers/trigger.js';
 import type { Window } from '../windowing/windows/window.js';
 import { DataStream, type SingleOutputStreamOperator } from './data-stream.js';
 import type { OutputTag } from './output-tag.js';
-import { WindowedStream } from './windowed-stream.js';
+import { WindowedStream, processWindowCalls } from './windowed-stream.js';
 
 export class AllWindowedStream<T, W extends Window> {
   private readonly windowed: WindowedStream<T, number, W>;
@@ -85,24 +85,13 @@ export class AllWindowedStream<T, W extends Window> {
     contents: Parameters<WindowedStream<T, number, W>['applyInternal']>[1],
     windowFunction: ProcessAllWindowFunction<unknown, R, W> | undefined,
   ): SingleOutputStreamOperator<R> {
-    const emit: WindowEmitFunction =
-      windowFunction === undefined
-        ? (_fn, _key, _ctx, elements, out) => {
-            for (const element of elements) out.collect(element);
-          }
-        : (userFunction, _key, ctx, elements, out) =>
-            (userFunction as ProcessAllWindowFunction<unknown, R, W>).process(
-              ctx as unknown as ProcessWindowContext<W>,
-              elements,
-              out,
-            );
-    const clear =
-      windowFunction === undefined
-        ? undefined
-        : (userFunction: unknown, ctx: ProcessWindowContext<Window>) =>
-            (userFunction as ProcessAllWindowFunction<unknown, R, W>).clear(
-              ctx as unknown as ProcessWindowContext<W>,
-            );
+    const { emit, clear } = processWindowCalls(windowFunction, (fn, _key, ctx, elements, out) =>
+      (fn as ProcessAllWindowFunction<unknown, R, W>).process(
+        ctx as unknown as ProcessWindowContext<W>,
+        elements,
+        out,
+      ),
+    );
     return this.windowed.applyInternal<R>(name, contents, windowFunction, emit, clear).setParallelism(1);
   }
 }

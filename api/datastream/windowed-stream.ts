@@ -146,25 +146,14 @@ export class WindowedStream<T, K, W extends Window> {
     contents: WindowContents,
     windowFunction: ProcessWindowFunction<unknown, R, K, W> | undefined,
   ): SingleOutputStreamOperator<R> {
-    const emit: WindowEmitFunction =
-      windowFunction === undefined
-        ? (_fn, _key, _ctx, elements, out) => {
-            for (const element of elements) out.collect(element);
-          }
-        : (userFunction, key, ctx, elements, out) =>
-            (userFunction as ProcessWindowFunction<unknown, R, K, W>).process(
-              key as K,
-              ctx as unknown as ProcessWindowContext<W>,
-              elements,
-              out,
-            );
-    const clear =
-      windowFunction === undefined
-        ? undefined
-        : (userFunction: unknown, ctx: ProcessWindowContext<AnyWindow>) =>
-            (userFunction as ProcessWindowFunction<unknown, R, K, W>).clear(
-              ctx as unknown as ProcessWindowContext<W>,
-            );
+    const { emit, clear } = processWindowCalls(windowFunction, (fn, key, ctx, elements, out) =>
+      (fn as ProcessWindowFunction<unknown, R, K, W>).process(
+        key as K,
+        ctx as unknown as ProcessWindowContext<W>,
+        elements,
+        out,
+      ),
+    );
     return this.applyInternal<R>(name, contents, windowFunction, emit, clear);
   }
 
@@ -186,4 +175,27 @@ export class WindowedStream<T, K, W extends Window> {
       clear,
     };
   }
+}
+
+/**
+ * How a fired window reaches a process-style window function (keyed or all-window): emit calls
+ * `process`, clear calls its `clear`; without a function the pre-aggregated result is emitted.
+ */
+export function processWindowCalls(
+  windowFunction: unknown,
+  process: WindowEmitFunction,
+): { emit: WindowEmitFunction; clear: WindowOperatorSpec['clear'] } {
+  if (windowFunction === undefined) {
+    return {
+      emit: (_fn, _key, _ctx, elements, out) => {
+        for (const element of elements) out.collect(element);
+      },
+      clear: undefined,
+    };
+  }
+  return {
+    emit: process,
+    clear: (userFunction, ctx) =>
+      (userFunction as { clear(c: ProcessWindowContext<AnyWindow>): void }).clear(ctx),
+  };
 }

@@ -8,9 +8,9 @@ import type { Collector } from '../../api/functions/collector.js';
 import type { KeyedOnTimerContext } from '../../api/functions/keyed-process-function.js';
 import { TimeDomain, type TimerService } from '../../api/functions/process-function.js';
 import { UserError } from '../../common/errors/freshet-error.js';
-import { VOID_NAMESPACE } from '../state/keyed-state-backend.js';
 import { AbstractUdfOperator } from './abstract-udf-operator.js';
 import { KeyedTimerService } from './keyed-timer-service.js';
+import { UserTimerService } from './user-timer-service.js';
 import { TimestampedCollector } from './simple-operators.js';
 import type { OperatorContext } from './stream-operator.js';
 
@@ -19,13 +19,11 @@ interface ProcessLike {
   onTimer?(timestamp: number, ctx: KeyedOnTimerContext<unknown>, out: Collector<unknown>): void;
 }
 
-export class ProcessOperator
-  extends AbstractUdfOperator
-  implements KeyedOnTimerContext<unknown>, TimerService
-{
+export class ProcessOperator extends AbstractUdfOperator implements KeyedOnTimerContext<unknown> {
   private readonly fn: ProcessLike;
   private readonly collector: TimestampedCollector;
   private readonly keyedTimers: KeyedTimerService | undefined;
+  private readonly userTimers: UserTimerService;
   private currentTimestamp: number | undefined;
   private domain: TimeDomain | undefined;
 
@@ -52,6 +50,11 @@ export class ProcessOperator
             (timer) => this.fireTimer(timer.timestamp, TimeDomain.PROCESSING_TIME),
           )
         : undefined;
+    this.userTimers = new UserTimerService(
+      this.keyedTimers,
+      ctx.processingTimeService,
+      () => this.inputWatermark,
+    );
   }
 
   processElement(value: unknown, timestamp: number | undefined): void {
@@ -90,7 +93,7 @@ export class ProcessOperator
   }
 
   timerService(): TimerService {
-    return this;
+    return this.userTimers;
   }
 
   timeDomain(): TimeDomain {
@@ -109,38 +112,4 @@ export class ProcessOperator
   }
 
   // --- the timer service ---
-
-  currentProcessingTime(): number {
-    return this.ctx.processingTimeService.getCurrentProcessingTime();
-  }
-
-  currentWatermark(): number {
-    return this.inputWatermark;
-  }
-
-  registerEventTimeTimer(time: number): void {
-    this.timersOrFail().registerEventTimeTimer(VOID_NAMESPACE, time);
-  }
-
-  registerProcessingTimeTimer(time: number): void {
-    this.timersOrFail().registerProcessingTimeTimer(VOID_NAMESPACE, time);
-  }
-
-  deleteEventTimeTimer(time: number): void {
-    this.timersOrFail().deleteEventTimeTimer(VOID_NAMESPACE, time);
-  }
-
-  deleteProcessingTimeTimer(time: number): void {
-    this.timersOrFail().deleteProcessingTimeTimer(VOID_NAMESPACE, time);
-  }
-
-  private timersOrFail(): KeyedTimerService {
-    if (this.keyedTimers === undefined) {
-      throw new UserError(
-        'TIMERS_ON_NON_KEYED_STREAM',
-        'Setting timers is only supported on a keyed streams (after keyBy())',
-      );
-    }
-    return this.keyedTimers;
-  }
 }

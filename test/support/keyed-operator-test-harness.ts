@@ -28,7 +28,7 @@
  * expect(h.extractOutput()).toEqual([record(['key2', 3], 2999), watermark(2999)]);
  * ```
  */
-import { StreamExecutionEnvironment, type WatermarkStatus, type DataStream, type KeyedStream } from 'freshet';
+import { StreamExecutionEnvironment, type KeyedStream, type WatermarkStatus } from 'freshet';
 
 import type { WindowOperatorSpec } from '../../api/graph/window-operator-spec.js';
 import { computeKeyGroupRangeForOperatorIndex } from '../../common/key-groups.js';
@@ -251,7 +251,7 @@ export class KeyedOneInputStreamOperatorTestHarness<IN, OP extends StreamOperato
    */
   static forWindow<IN, K>(
     keySelector: (value: IN) => K,
-    build: (keyed: KeyedStream<IN, K>) => DataStream<unknown>,
+    build: (keyed: KeyedStream<IN, K>) => unknown,
     options: HarnessOptions = {},
   ): KeyedOneInputStreamOperatorTestHarness<IN, WindowOperator> {
     const { spec, stateKeySelector } = windowOperatorSpec(keySelector, build);
@@ -385,7 +385,7 @@ export interface BuiltWindowOperator {
  */
 export function windowOperatorSpec<IN, K>(
   keySelector: (value: IN) => K,
-  build: (keyed: KeyedStream<IN, K>) => DataStream<unknown>,
+  build: (keyed: KeyedStream<IN, K>) => unknown,
 ): BuiltWindowOperator {
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   env.setParallelism(1);

@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { record, watermark } from '../support/keyed-operator-test-harness.js';
 import { windowNamespace } from '../../api/windowing/windows/window-namespace.js';
+import type { KeyedStateHandle } from '../../taskmanager/state/keyed-state-backend.js';
 import {
   EventTimeTriggerAccumGC,
   FireEverytimeOnElementAndEventTimeTrigger,
@@ -39,10 +40,9 @@ function passThroughFunction2(_key: string, _w: TimeWindow, input: Tuple2[], out
 
 /** The elements the window operator keeps for `key` in `window` (its "window-contents" list state). */
 function windowContents(h: WindowHarness, key: string, window: TimeWindow): unknown {
-  const state = h.keyedStateBackend.getPartitionedState<{
-    setCurrentNamespace(ns: string): void;
-    get(): unknown;
-  }>(new ListStateDescriptor<Tuple2>('window-contents'));
+  const state = h.keyedStateBackend.getPartitionedState<KeyedStateHandle>(
+    new ListStateDescriptor<Tuple2>('window-contents'),
+  ) as unknown as { setCurrentNamespace(ns: string): void; get(): unknown };
   h.keyedStateBackend.setCurrentKey(key);
   state.setCurrentNamespace(windowNamespace(window));
   return state.get() ?? [];
@@ -134,7 +134,11 @@ describe('WindowOperator: cleanup timers (Flink WindowOperatorTest)', () => {
     h.processWatermark(4998);
     h.processWatermark(14600);
 
-    expectOutputEqualsSorted(h.extractOutput(), [record(['key2', 1], 3999), watermark(4998), watermark(14600)]);
+    expectOutputEqualsSorted(h.extractOutput(), [
+      record(['key2', 1], 3999),
+      watermark(4998),
+      watermark(14600),
+    ]);
     // contents, trigger state and the merging window set are all gone
     expect(h.numKeyedStateEntries()).toBe(0);
     expect(h.numEventTimeTimers()).toBe(0);

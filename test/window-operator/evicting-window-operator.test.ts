@@ -152,7 +152,8 @@ describe('WindowOperator with an evictor (Flink EvictingWindowOperatorTest)', ()
     await h.open();
     const expected: OutputElement[] = [];
 
-    for (const key of ['key2', 'key2', 'key1', 'key1', 'key1', 'key2', 'key2', 'key2']) h.processElement([key, 1]);
+    for (const key of ['key2', 'key2', 'key1', 'key1', 'key1', 'key2', 'key2', 'key2'])
+      h.processElement([key, 1]);
     expected.push(record(['key2', 2], MAX_TS), record(['key1', 2], MAX_TS), record(['key2', 4], MAX_TS));
     expectOutputEqualsSorted(h.extractOutput(), expected);
 
@@ -181,7 +182,10 @@ describe('WindowOperator with an evictor (Flink EvictingWindowOperatorTest)', ()
           .evictor(CountEvictor.of<GlobalWindow>(4))
           .apply(sumApply),
     ],
-    ['countWindow(4, 2).reduce: the same sliding count window', (k: Parameters<Parameters<typeof windowHarness>[0]>[0]) => k.countWindow(4, 2).reduce(sumReducer)],
+    [
+      'countWindow(4, 2).reduce: the same sliding count window',
+      (k: Parameters<Parameters<typeof windowHarness>[0]>[0]) => k.countWindow(4, 2).reduce(sumReducer),
+    ],
   ] as const) {
     it(name, async () => {
       harness = windowHarness(build);

@@ -12,7 +12,6 @@ import {
   TriggerResult,
   EventTimeTrigger,
   type Collector,
-  type DataStream,
   type KeyedStream,
   type OnMergeContext,
   type OpenContext,
@@ -39,9 +38,7 @@ export const MAX_TS = Number.MAX_SAFE_INTEGER;
 export type WindowHarness = KeyedOneInputStreamOperatorTestHarness<Tuple2, WindowOperator>;
 
 /** A harness around the window operator `build` makes from `keyBy(t => t[0])`. */
-export function windowHarness(
-  build: (keyed: KeyedStream<Tuple2, string>) => DataStream<unknown>,
-): WindowHarness {
+export function windowHarness(build: (keyed: KeyedStream<Tuple2, string>) => unknown): WindowHarness {
   return KeyedOneInputStreamOperatorTestHarness.forWindow<Tuple2, string>((t) => t[0], build);
 }
 
@@ -135,7 +132,12 @@ export class ReducedProcessSessionWindowFunction extends ProcessWindowFunction<
 
 /** ReducedSessionWindowFunction as a process function (what `reduce(fn, windowFunction)` takes). */
 export class ReducedSessionAsProcess extends ProcessWindowFunction<Tuple2, Tuple3, string, TimeWindow> {
-  process(key: string, ctx: ProcessWindowContext<TimeWindow>, values: Tuple2[], out: Collector<Tuple3>): void {
+  process(
+    key: string,
+    ctx: ProcessWindowContext<TimeWindow>,
+    values: Tuple2[],
+    out: Collector<Tuple3>,
+  ): void {
     reducedSessionWindowFunction(key, ctx.window, values, out);
   }
 }

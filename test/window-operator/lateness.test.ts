@@ -200,7 +200,8 @@ describe('WindowOperator: allowed lateness (Flink WindowOperatorTest)', () => {
 
       h.processElement(['key2', 1], 10000);
       h.processElement(['key2', 1], 10100);
-      if (withTag) expected.push(sideRecord(LATE.id, ['key2', 1], 10000), sideRecord(LATE.id, ['key2', 1], 10100));
+      if (withTag)
+        expected.push(sideRecord(LATE.id, ['key2', 1], 10000), sideRecord(LATE.id, ['key2', 1], 10100));
 
       h.processElement(['key2', 1], 14500);
       h.processWatermark(20000);

@@ -124,7 +124,8 @@ describe('WindowOperator: processing-time windows (Flink WindowOperatorTest)', (
   });
 
   it('testDynamicProcessingTimeSessionWindows', async () => {
-    const gap = (t: Tuple2): number => (t[0] === 'key1' ? 3000 : t[0] === 'key2' ? (t[1] === 10 ? 1000 : 2000) : 0);
+    const gap = (t: Tuple2): number =>
+      t[0] === 'key1' ? 3000 : t[0] === 'key2' ? (t[1] === 10 ? 1000 : 2000) : 0;
     harness = windowHarness((k) =>
       k.window(DynamicProcessingTimeSessionWindows.withDynamicGap(gap)).apply(sessionWindowFunction),
     );

@@ -33,7 +33,6 @@ afterEach(async () => {
   harness = undefined;
 });
 
-
 /** The scenario of Flink's testSessionWindows and its three variants. */
 function checkSessionWindows(h: WindowHarness): void {
   const expected: OutputElement[] = [];
@@ -68,7 +67,9 @@ function checkSessionWindows(h: WindowHarness): void {
 
 describe('WindowOperator: event-time session windows (Flink WindowOperatorTest)', () => {
   it('testSessionWindows (list state, WindowFunction)', async () => {
-    harness = windowHarness((k) => k.window(EventTimeSessionWindows.withGap(3000)).apply(sessionWindowFunction));
+    harness = windowHarness((k) =>
+      k.window(EventTimeSessionWindows.withGap(3000)).apply(sessionWindowFunction),
+    );
     await harness.open();
     checkSessionWindows(harness);
   });
@@ -161,11 +162,7 @@ describe('WindowOperator: event-time session windows (Flink WindowOperatorTest)'
     h.processElement(['key2', 4], 3500);
     // fires; the next trigger time is 6000
     h.processWatermark(4000);
-    expected.push(
-      record(['key1-3', 1500, 7000], 6999),
-      record(['key2-15', 0, 7000], 6999),
-      watermark(4000),
-    );
+    expected.push(record(['key1-3', 1500, 7000], 6999), record(['key2-15', 0, 7000], 6999), watermark(4000));
     expectOutputEqualsSorted(h.extractOutput(), expected);
   });
 
@@ -190,8 +187,11 @@ describe('WindowOperator: event-time session windows (Flink WindowOperatorTest)'
   });
 
   it('testDynamicEventTimeSessionWindows: the gap comes from each element, the furthest end wins', async () => {
-    const gap = (t: Tuple2): number => (t[0] === 'key1' ? 3000 : t[0] === 'key2' ? (t[1] === 10 ? 1000 : 2000) : 0);
-    harness = windowHarness((k) => k.window(EventTimeSessionWindows.withDynamicGap(gap)).apply(sessionWindowFunction));
+    const gap = (t: Tuple2): number =>
+      t[0] === 'key1' ? 3000 : t[0] === 'key2' ? (t[1] === 10 ? 1000 : 2000) : 0;
+    harness = windowHarness((k) =>
+      k.window(EventTimeSessionWindows.withDynamicGap(gap)).apply(sessionWindowFunction),
+    );
     const h = harness;
     await h.open();
     const expected: OutputElement[] = [];

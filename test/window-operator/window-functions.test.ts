@@ -19,7 +19,13 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { record, sideRecord, watermark } from '../support/keyed-operator-test-harness.js';
-import { sessionWindowFunction, sumReducer, windowHarness, type Tuple2, type WindowHarness } from './fixtures.js';
+import {
+  sessionWindowFunction,
+  sumReducer,
+  windowHarness,
+  type Tuple2,
+  type WindowHarness,
+} from './fixtures.js';
 
 let harness: WindowHarness | undefined;
 afterEach(async () => {
@@ -38,7 +44,12 @@ describe('WindowOperator: window functions and their context', () => {
   it('ctx.output() sends side-output records stamped with the window maxTimestamp', async () => {
     const counts = new OutputTag<Tuple2>('counts');
     class WithSideOutput extends ProcessWindowFunction<Tuple2, string, string, TimeWindow> {
-      process(key: string, ctx: ProcessWindowContext<TimeWindow>, values: Tuple2[], out: Collector<string>): void {
+      process(
+        key: string,
+        ctx: ProcessWindowContext<TimeWindow>,
+        values: Tuple2[],
+        out: Collector<string>,
+      ): void {
         out.collect(`${key}:${values.length}`);
         ctx.output(counts, [key, values.length]);
       }
@@ -61,12 +72,19 @@ describe('WindowOperator: window functions and their context', () => {
     const total = new ValueStateDescriptor<number>('total');
     class CountsFirings extends ProcessWindowFunction<Tuple2, string, string, TimeWindow> {
       clearCalls = 0;
-      process(key: string, ctx: ProcessWindowContext<TimeWindow>, values: Tuple2[], out: Collector<string>): void {
+      process(
+        key: string,
+        ctx: ProcessWindowContext<TimeWindow>,
+        values: Tuple2[],
+        out: Collector<string>,
+      ): void {
         const perWindow = ctx.windowState().getState(fires);
         perWindow.update((perWindow.value() ?? 0) + 1);
         const global = ctx.globalState().getState(total);
         global.update((global.value() ?? 0) + 1);
-        out.collect(`${key}@${ctx.window.start} n=${values.length} fire#${perWindow.value()} total=${global.value()}`);
+        out.collect(
+          `${key}@${ctx.window.start} n=${values.length} fire#${perWindow.value()} total=${global.value()}`,
+        );
       }
       override clear(ctx: ProcessWindowContext<TimeWindow>): void {
         ctx.windowState().getState(fires).update(undefined);
@@ -101,7 +119,12 @@ describe('WindowOperator: window functions and their context', () => {
 
   it('the context shows the watermark that fired the window and the processing time', async () => {
     class Clocks extends ProcessWindowFunction<Tuple2, string, string, TimeWindow> {
-      process(_key: string, ctx: ProcessWindowContext<TimeWindow>, _v: Tuple2[], out: Collector<string>): void {
+      process(
+        _key: string,
+        ctx: ProcessWindowContext<TimeWindow>,
+        _v: Tuple2[],
+        out: Collector<string>,
+      ): void {
         out.collect(`wm=${ctx.currentWatermark()} pt=${ctx.currentProcessingTime()}`);
       }
     }
@@ -116,11 +139,18 @@ describe('WindowOperator: window functions and their context', () => {
 
   it('aggregate accumulators merge when sessions merge (AggregateFunction.merge)', async () => {
     class Describe extends ProcessWindowFunction<number, string, string, TimeWindow> {
-      process(key: string, ctx: ProcessWindowContext<TimeWindow>, values: number[], out: Collector<string>): void {
+      process(
+        key: string,
+        ctx: ProcessWindowContext<TimeWindow>,
+        values: number[],
+        out: Collector<string>,
+      ): void {
         out.collect(`${key} [${ctx.window.start},${ctx.window.end}) avg=${values[0]}`);
       }
     }
-    harness = windowHarness((k) => k.window(EventTimeSessionWindows.withGap(3000)).aggregate(average, new Describe()));
+    harness = windowHarness((k) =>
+      k.window(EventTimeSessionWindows.withGap(3000)).aggregate(average, new Describe()),
+    );
     const h = harness;
     await h.open();
     h.processElement(['key1', 1], 0);

@@ -6,8 +6,8 @@
 import type { OutputTag } from '../../../api/datastream/output-tag.js';
 import { TimeDomain, type TimerService } from '../../../api/functions/process-function.js';
 import { UserError } from '../../../common/errors/freshet-error.js';
-import { VOID_NAMESPACE } from '../../state/keyed-state-backend.js';
 import { KeyedTimerService } from '../keyed-timer-service.js';
+import { UserTimerService } from '../user-timer-service.js';
 import { TimestampedCollector } from '../simple-operators.js';
 import type { OperatorContext } from '../stream-operator.js';
 import { AbstractTwoInputOperator } from './abstract-two-input-operator.js';
@@ -16,10 +16,11 @@ export type CoOperatorKind = 'coMap' | 'coFlatMap' | 'coProcess' | 'keyedCoProce
 
 type Fn = Record<string, ((...args: unknown[]) => unknown) | undefined>;
 
-export class CoProcessOperator extends AbstractTwoInputOperator implements TimerService {
+export class CoProcessOperator extends AbstractTwoInputOperator {
   private readonly fn: Fn;
   private readonly collector: TimestampedCollector;
   private readonly keyedTimers: KeyedTimerService | undefined;
+  private readonly userTimers: UserTimerService;
   private readonly methods: readonly [string, string];
   private currentTimestamp: number | undefined;
   private domain: TimeDomain | undefined;
@@ -56,9 +57,14 @@ export class CoProcessOperator extends AbstractTwoInputOperator implements Timer
             (timer) => this.fireTimer(timer.timestamp, TimeDomain.PROCESSING_TIME),
           )
         : undefined;
+    this.userTimers = new UserTimerService(
+      this.keyedTimers,
+      ctx.processingTimeService,
+      () => this.inputWatermark,
+    );
     this.context = {
       timestamp: () => this.currentTimestamp,
-      timerService: (): TimerService => this,
+      timerService: (): TimerService => this.userTimers,
       output: <X>(tag: OutputTag<X>, value: X) => this.out.collectSide(tag.id, value, this.currentTimestamp),
       getCurrentKey: () => {
         if (ctx.keyedStateBackend === undefined)
@@ -113,34 +119,5 @@ export class CoProcessOperator extends AbstractTwoInputOperator implements Timer
     } finally {
       this.domain = undefined;
     }
-  }
-
-  currentProcessingTime(): number {
-    return this.ctx.processingTimeService.getCurrentProcessingTime();
-  }
-  currentWatermark(): number {
-    return this.inputWatermark;
-  }
-  registerEventTimeTimer(time: number): void {
-    this.timers().registerEventTimeTimer(VOID_NAMESPACE, time);
-  }
-  registerProcessingTimeTimer(time: number): void {
-    this.timers().registerProcessingTimeTimer(VOID_NAMESPACE, time);
-  }
-  deleteEventTimeTimer(time: number): void {
-    this.timers().deleteEventTimeTimer(VOID_NAMESPACE, time);
-  }
-  deleteProcessingTimeTimer(time: number): void {
-    this.timers().deleteProcessingTimeTimer(VOID_NAMESPACE, time);
-  }
-
-  private timers(): KeyedTimerService {
-    if (this.keyedTimers === undefined) {
-      throw new UserError(
-        'TIMERS_ON_NON_KEYED_STREAM',
-        'Setting timers is only supported on a keyed streams (after keyBy())',
-      );
-    }
-    return this.keyedTimers;
   }
 }

@@ -1,0 +1,46 @@
+/**
+ * The TimerService user functions get from `ctx.timerService()` (Flink's SimpleTimerService):
+ * time queries always work; registering timers needs keyed timers, i.e. a keyed stream.
+ */
+import type { TimerService } from '../../api/functions/process-function.js';
+import { UserError } from '../../common/errors/freshet-error.js';
+import { VOID_NAMESPACE } from '../state/keyed-state-backend.js';
+import type { KeyedTimerService } from './keyed-timer-service.js';
+import type { ProcessingTimeService } from './processing-time-service.js';
+
+export class UserTimerService implements TimerService {
+  constructor(
+    private readonly keyedTimers: KeyedTimerService | undefined,
+    private readonly processingTime: ProcessingTimeService,
+    private readonly watermark: () => number,
+  ) {}
+
+  currentProcessingTime(): number {
+    return this.processingTime.getCurrentProcessingTime();
+  }
+  currentWatermark(): number {
+    return this.watermark();
+  }
+  registerEventTimeTimer(time: number): void {
+    this.timers().registerEventTimeTimer(VOID_NAMESPACE, time);
+  }
+  registerProcessingTimeTimer(time: number): void {
+    this.timers().registerProcessingTimeTimer(VOID_NAMESPACE, time);
+  }
+  deleteEventTimeTimer(time: number): void {
+    this.timers().deleteEventTimeTimer(VOID_NAMESPACE, time);
+  }
+  deleteProcessingTimeTimer(time: number): void {
+    this.timers().deleteProcessingTimeTimer(VOID_NAMESPACE, time);
+  }
+
+  private timers(): KeyedTimerService {
+    if (this.keyedTimers === undefined) {
+      throw new UserError(
+        'TIMERS_ON_NON_KEYED_STREAM',
+        'Setting timers is only supported on a keyed streams (after keyBy())',
+      );
+    }
+    return this.keyedTimers;
+  }
+}
