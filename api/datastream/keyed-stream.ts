@@ -20,7 +20,6 @@ import type { GlobalWindow } from '../windowing/windows/global-window.js';
 import type { Window } from '../windowing/windows/window.js';
 
 export class KeyedStream<T, K> extends DataStream<T> {
-  readonly keySelector: KeySelector<T, K>;
   private readonly keyOf: (value: T) => K;
 
   constructor(input: DataStream<T>, keySelector: KeySelector<T, K>) {
@@ -32,7 +31,6 @@ export class KeyedStream<T, K> extends DataStream<T> {
       partitioner: 'hash',
       keySelector: keyOf as (value: unknown) => unknown,
     });
-    this.keySelector = keySelector;
     this.keyOf = keyOf;
   }
 
