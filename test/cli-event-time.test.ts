@@ -6,7 +6,14 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assignKeyToParallelOperator } from '../common/key-groups.js';
-import { JOBS_DIR, killRunningClis, makeTempDir, nonBlankLines, parsePrintLines, runCli } from './support/cli.js';
+import {
+  JOBS_DIR,
+  killRunningClis,
+  makeTempDir,
+  nonBlankLines,
+  parsePrintLines,
+  runCli,
+} from './support/cli.js';
 
 const RUN_TIMEOUT_MS = 30_000;
 const TEST_TIMEOUT_MS = 60_000;
@@ -112,7 +119,9 @@ describe('freshet run: an event-time job', () => {
       for (const { subtask } of printed) expect(subtask).toBeUndefined();
       const sessions = printed.map((p) => p.record).filter((r): r is Session => 'user' in r);
       expect(sessions).toEqual(EXPECTED_SESSIONS);
-      expect(canonical(printed.map((p) => p.record).filter((r) => 'late' in r))).toEqual(canonical(EXPECTED_LATE));
+      expect(canonical(printed.map((p) => p.record).filter((r) => 'late' in r))).toEqual(
+        canonical(EXPECTED_LATE),
+      );
     },
     TEST_TIMEOUT_MS,
   );

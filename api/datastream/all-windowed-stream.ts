@@ -17,7 +17,7 @@ import type { Trigger } from '../windowing/triggers/trigger.js';
 import type { Window } from '../windowing/windows/window.js';
 import { DataStream, type SingleOutputStreamOperator } from './data-stream.js';
 import type { OutputTag } from './output-tag.js';
-import { WindowedStream, processWindowCalls } from './windowed-stream.js';
+import { WindowedStream, processWindowCalls, rejectRichIncremental } from './windowed-stream.js';
 
 export class AllWindowedStream<T, W extends Window> {
   private readonly windowed: WindowedStream<T, number, W>;
@@ -50,6 +50,7 @@ export class AllWindowedStream<T, W extends Window> {
     reducer: ReduceFunction<T>,
     windowFunction?: ProcessAllWindowFunction<T, R, W>,
   ): SingleOutputStreamOperator<R> {
+    rejectRichIncremental(reducer, 'ReduceFunction of reduce');
     resolveMethod(reducer as (a: T, b: T) => T, 'reduce', 'window reduce()');
     return this.build(
       'AllWindow(Reduce)',
@@ -62,6 +63,7 @@ export class AllWindowedStream<T, W extends Window> {
     aggregateFunction: AggregateFunction<T, ACC, V>,
     windowFunction?: ProcessAllWindowFunction<V, R, W>,
   ): SingleOutputStreamOperator<R> {
+    rejectRichIncremental(aggregateFunction, 'AggregateFunction of aggregate');
     return this.build('AllWindow(Aggregate)', { kind: 'aggregate', fn: aggregateFunction }, windowFunction);
   }
 
@@ -71,9 +73,11 @@ export class AllWindowedStream<T, W extends Window> {
 
   apply<R>(fn: AllWindowFunction<T, R, W>): SingleOutputStreamOperator<R> {
     const call = resolveMethod(fn as (w: W, i: T[], o: Collector<R>) => void, 'apply', 'apply()');
+    void call; // validates the shape now
     const emit: WindowEmitFunction = (userFunction, _key, ctx, elements, out) => {
-      const target = typeof userFunction === 'function' ? (userFunction as typeof call) : call;
-      target(ctx.window as W, elements as T[], out);
+      if (typeof userFunction === 'function')
+        (userFunction as typeof call)(ctx.window as W, elements as T[], out);
+      else (userFunction as { apply: typeof call }).apply(ctx.window as W, elements as T[], out);
     };
     return this.windowed
       .applyInternal<R>('AllWindow(Apply)', { kind: 'list' }, fn, emit, undefined)

@@ -5,6 +5,7 @@
  */
 import { UserError } from '../../common/errors/freshet-error.js';
 import type { Collector } from '../functions/collector.js';
+import { AbstractRichFunction } from '../functions/rich-function.js';
 import { resolveMethod, type AggregateFunction, type ReduceFunction } from '../functions/functions.js';
 import type {
   ProcessWindowContext,
@@ -71,12 +72,6 @@ export class WindowedStream<T, K, W extends Window> {
         `The allowed lateness cannot be negative, got ${lateness}`,
       );
     }
-    if (!this.assigner.isEventTime() && lateness > 0) {
-      throw new UserError(
-        'LATENESS_ON_PROCESSING_TIME',
-        'allowedLateness() only applies to event-time windows',
-      );
-    }
     this.lateness = lateness;
     return this;
   }
@@ -90,6 +85,7 @@ export class WindowedStream<T, K, W extends Window> {
     reducer: ReduceFunction<T>,
     windowFunction?: ProcessWindowFunction<T, R, K, W>,
   ): SingleOutputStreamOperator<R> {
+    rejectRichIncremental(reducer, 'ReduceFunction of reduce');
     resolveMethod(reducer as (a: T, b: T) => T, 'reduce', 'window reduce()');
     return this.build(
       'Window(Reduce)',
@@ -102,6 +98,7 @@ export class WindowedStream<T, K, W extends Window> {
     aggregateFunction: AggregateFunction<T, ACC, V>,
     windowFunction?: ProcessWindowFunction<V, R, K, W>,
   ): SingleOutputStreamOperator<R> {
+    rejectRichIncremental(aggregateFunction, 'AggregateFunction of aggregate');
     for (const method of ['createAccumulator', 'add', 'getResult', 'merge'] as const) {
       if (typeof (aggregateFunction as unknown as Record<string, unknown>)[method] !== 'function') {
         throw new UserError('INVALID_FUNCTION', `aggregate() needs an AggregateFunction with ${method}()`);
@@ -123,9 +120,12 @@ export class WindowedStream<T, K, W extends Window> {
   /** The legacy WindowFunction shape: `(key, window, input, out)` or `{ apply }`. */
   apply<R>(fn: WindowFunction<T, R, K, W>): SingleOutputStreamOperator<R> {
     const call = resolveMethod(fn as (k: K, w: W, i: T[], o: Collector<R>) => void, 'apply', 'apply()');
+    void call; // validates the shape now
     const emit: WindowEmitFunction = (userFunction, key, ctx, elements, out) => {
-      const target = typeof userFunction === 'function' ? (userFunction as typeof call) : call;
-      target(key as K, ctx.window as W, elements as T[], out);
+      // The operator passes its per-subtask copy: call that one (it was opened, it has the context).
+      if (typeof userFunction === 'function')
+        (userFunction as typeof call)(key as K, ctx.window as W, elements as T[], out);
+      else (userFunction as { apply: typeof call }).apply(key as K, ctx.window as W, elements as T[], out);
     };
     return this.applyInternal<R>('Window(Apply)', { kind: 'list' }, fn, emit, undefined);
   }
@@ -198,4 +198,15 @@ export function processWindowCalls(
     clear: (userFunction, ctx) =>
       (userFunction as { clear(c: ProcessWindowContext<AnyWindow>): void }).clear(ctx),
   };
+}
+
+/** Flink refuses rich incremental functions in windows: they would never be opened. */
+export function rejectRichIncremental(fn: unknown, what: string): void {
+  if (fn instanceof AbstractRichFunction) {
+    const method = what.endsWith('reduce') ? 'reduce' : 'aggregate';
+    throw new UserError(
+      'RICH_INCREMENTAL_WINDOW_FUNCTION',
+      `${what} can not be a RichFunction. Please use ${method}(function, ProcessWindowFunction) instead.`,
+    );
+  }
 }

@@ -52,8 +52,10 @@ async function runKeyed<I, O, K>(
 ): Promise<Observed<O>[]> {
   const env = newEnv(1, 0);
   const trace: Observed<O>[] = [];
-  const out = await observe(scripted(env, steps).keyBy(key).process(fn).name('keyed-process'), trace)
-    .executeAndCollect();
+  const out = await observe(
+    scripted(env, steps).keyBy(key).process(fn).name('keyed-process'),
+    trace,
+  ).executeAndCollect();
   expect(out).toEqual(trace.map((o) => o.value));
   return trace;
 }
@@ -216,8 +218,13 @@ class TriggeringStatefulFunction extends KeyedProcessFunction<number, { v: numbe
 describe("KeyedProcessFunction (Flink's KeyedProcessOperatorTest)", () => {
   it('testKeyQuerying: getCurrentKey() is the key of the record; outputs keep the record timestamp', async () => {
     class KeyQuerying extends KeyedProcessFunction<number, [number, string], string> {
-      processElement(value: [number, string], ctx: KeyedProcessContext<number>, out: Collector<string>): void {
-        if (ctx.getCurrentKey() !== value[0]) throw new Error(`key ${ctx.getCurrentKey()} is not ${value[0]}`);
+      processElement(
+        value: [number, string],
+        ctx: KeyedProcessContext<number>,
+        out: Collector<string>,
+      ): void {
+        if (ctx.getCurrentKey() !== value[0])
+          throw new Error(`key ${ctx.getCurrentKey()} is not ${value[0]}`);
         out.collect(value[1]);
       }
     }
@@ -281,7 +288,13 @@ describe("KeyedProcessFunction (Flink's KeyedProcessOperatorTest)", () => {
       { value: 1777, ts: 5, wm: 0 },
     ]);
     expect(fired).toEqual([
-      expect.objectContaining({ key: 17, timestamp: 5, domain: TimeDomain.EVENT_TIME, ctxTimestamp: 5, watermark: 5 }),
+      expect.objectContaining({
+        key: 17,
+        timestamp: 5,
+        domain: TimeDomain.EVENT_TIME,
+        ctxTimestamp: 5,
+        watermark: 5,
+      }),
     ]);
   });
 
@@ -379,7 +392,9 @@ describe("KeyedProcessFunction (Flink's KeyedProcessOperatorTest)", () => {
       ),
       trace,
     ).executeAndCollect();
-    expect(trace.map(({ value, ts }) => ({ value, ts })).sort((a, b) => a.value.localeCompare(b.value))).toEqual([
+    expect(
+      trace.map(({ value, ts }) => ({ value, ts })).sort((a, b) => a.value.localeCompare(b.value)),
+    ).toEqual([
       { value: 'IN:42', ts: 17 },
       { value: 'int:42', ts: 17 },
       { value: 'text:text-42', ts: 17 },
@@ -403,22 +418,25 @@ describe("KeyedProcessFunction (Flink's KeyedProcessOperatorTest)", () => {
     expect(error.message).toContain('null-tagger');
   });
 
-  it.fails('BUG null-output-tag: ctx.output(null, …) is refused with an error about the OutputTag (Flink: "OutputTag must not be null.")', async () => {
-    class NullTag extends KeyedProcessFunction<number, number, string> {
-      processElement(value: number, ctx: KeyedProcessContext<number>): void {
-        ctx.output(null as unknown as OutputTag<number>, value);
+  it.fails(
+    'BUG null-output-tag: ctx.output(null, …) is refused with an error about the OutputTag (Flink: "OutputTag must not be null.")',
+    async () => {
+      class NullTag extends KeyedProcessFunction<number, number, string> {
+        processElement(value: number, ctx: KeyedProcessContext<number>): void {
+          ctx.output(null as unknown as OutputTag<number>, value);
+        }
       }
-    }
-    const error = await failureOf(
-      newEnv(1)
-        .fromElements(5)
-        .keyBy((v) => v)
-        .process(new NullTag())
-        .name('null-tagger')
-        .executeAndCollect(),
-    );
-    expect(fullMessage(error)).toMatch(/OutputTag/);
-  });
+      const error = await failureOf(
+        newEnv(1)
+          .fromElements(5)
+          .keyBy((v) => v)
+          .process(new NullTag())
+          .name('null-tagger')
+          .executeAndCollect(),
+      );
+      expect(fullMessage(error)).toMatch(/OutputTag/);
+    },
+  );
 });
 
 // ---- timer semantics beyond the port -----------------------------------------------------------
@@ -442,7 +460,8 @@ describe('event-time timers', () => {
     }
 
     override onTimer(timestamp: number, ctx: KeyedOnTimerContext<string>, out: Collector<string>): void {
-      if (ctx.timestamp() !== timestamp) throw new Error(`ctx.timestamp() ${ctx.timestamp()} in timer ${timestamp}`);
+      if (ctx.timestamp() !== timestamp)
+        throw new Error(`ctx.timestamp() ${ctx.timestamp()} in timer ${timestamp}`);
       out.collect(`${ctx.getCurrentKey()}@${timestamp}`);
       this.onFire(timestamp, (t) => ctx.timerService().registerEventTimeTimer(t));
     }
@@ -513,6 +532,16 @@ describe('event-time timers', () => {
       { value: 'late@5000', ts: 5_000, wm: 100 },
     ]);
     expect(fired).toEqual([MAX_WATERMARK, MAX_WATERMARK]);
+  });
+
+  it('a timer at MAX_WATERMARK fires at the end of input', async () => {
+    const trace = await runKeyed(
+      [rec({ k: 'a' }, 1), wm(1_000_000)],
+      byKey,
+      new Timers<{ k: string }>(() => [MAX_WATERMARK]),
+    );
+    expect(trace.map((o) => o.value)).toEqual(['in:a', `a@${MAX_WATERMARK}`]);
+    expect(trace[1]).toMatchObject({ ts: MAX_WATERMARK, wm: 1_000_000 });
   });
 
   it('a timer set at or below the current watermark fires at the next watermark, not at once', async () => {
@@ -589,7 +618,9 @@ describe('event-time timers', () => {
       await observe(keyed, trace).executeAndCollect();
 
       const fired = trace.filter((o) => !o.value.startsWith('in:'));
-      const expectedFired = new Set(steps.flatMap((s) => ('value' in s ? [`${s.value.k}@${s.at + 5}`, `${s.value.k}@${s.at + 25}`] : [])));
+      const expectedFired = new Set(
+        steps.flatMap((s) => ('value' in s ? [`${s.value.k}@${s.at + 5}`, `${s.value.k}@${s.at + 25}`] : [])),
+      );
       expect(new Set(fired.map((o) => o.value))).toEqual(expectedFired);
       expect(fired).toHaveLength(expectedFired.size);
       for (const o of fired) {
@@ -628,7 +659,12 @@ describe('processing-time timers', () => {
         out.collect(label);
       }
     }
-    const trace = await runProcessingTime(['a', 'b'], (v) => v, new ProcTimers(), () => fired.includes('b+40'));
+    const trace = await runProcessingTime(
+      ['a', 'b'],
+      (v) => v,
+      new ProcTimers(),
+      () => fired.includes('b+40'),
+    );
     expect(fired).toEqual(['a+10', 'b+10', 'a+30', 'b+40']);
     expect(trace.map((o) => o.value)).toEqual(['in:a', 'in:b', 'a+10', 'b+10', 'a+30', 'b+40']);
   });
@@ -657,9 +693,16 @@ describe('processing-time timers', () => {
       }
       const keys = Array.from({ length: 40 }, (_, i) => i);
       const fired: Fired[] = [];
-      await runProcessingTime(keys, (v) => v, new Spread(), () => fired.length === keys.length);
+      await runProcessingTime(
+        keys,
+        (v) => v,
+        new Spread(),
+        () => fired.length === keys.length,
+      );
       const early = fired.filter((f) => f.now <= f.timestamp);
-      expect(early, `${early.length} of ${fired.length} timers fired before the clock passed them`).toEqual([]);
+      expect(early, `${early.length} of ${fired.length} timers fired before the clock passed them`).toEqual(
+        [],
+      );
     },
   );
 
@@ -703,7 +746,10 @@ describe('processing-time timers', () => {
 describe('timers on a non-keyed stream', () => {
   it.each([
     ['registerEventTimeTimer', (ctx: ProcessContext) => ctx.timerService().registerEventTimeTimer(10)],
-    ['registerProcessingTimeTimer', (ctx: ProcessContext) => ctx.timerService().registerProcessingTimeTimer(10)],
+    [
+      'registerProcessingTimeTimer',
+      (ctx: ProcessContext) => ctx.timerService().registerProcessingTimeTimer(10),
+    ],
     ['deleteEventTimeTimer', (ctx: ProcessContext) => ctx.timerService().deleteEventTimeTimer(10)],
     ['deleteProcessingTimeTimer', (ctx: ProcessContext) => ctx.timerService().deleteProcessingTimeTimer(10)],
   ])('%s fails the job with an error naming the operator and keyed streams', async (_name, call) => {

@@ -103,7 +103,9 @@ describe('bounded out-of-orderness', () => {
     const stamped = env
       .fromCollection(timestamps.map((ts, i) => ev(`e${i}`, ts)))
       .assignTimestampsAndWatermarks(
-        onEveryEvent(WatermarkStrategy.forBoundedOutOfOrderness<Ev>(bound)).withTimestampAssigner((e) => e.ts),
+        onEveryEvent(WatermarkStrategy.forBoundedOutOfOrderness<Ev>(bound)).withTimestampAssigner(
+          (e) => e.ts,
+        ),
       )
       .setParallelism(1);
     const trace: Observed<Ev>[] = [];
@@ -144,7 +146,15 @@ describe('watermarks from onEvent', () => {
     onPeriodicEmit: () => {},
   })).withTimestampAssigner((e) => e.ts);
 
-  const events = [ev('r1', 5), ev('wm-a', 10), ev('r2', 12), ev('wm-b', 20), ev('r3', 3), ev('wm-c', 15), ev('r4', 4)];
+  const events = [
+    ev('r1', 5),
+    ev('wm-a', 10),
+    ev('r2', 12),
+    ev('wm-b', 20),
+    ev('r3', 3),
+    ev('wm-c', 15),
+    ev('r4', 4),
+  ];
   // Each watermark is seen by the record right after its own; wm-c (15 < 20) does not go back.
   const expected = [MIN_WATERMARK, MIN_WATERMARK, 10, 10, 20, 20, 20];
 
@@ -179,7 +189,9 @@ describe('watermarks from onEvent', () => {
     })).withTimestampAssigner(() => 1);
     const trace: Observed<string>[] = [];
     await observe(
-      scripted(env, [rec('x', 5), wm(100), rec('y', 6)]).assignTimestampsAndWatermarks(silent).setParallelism(1),
+      scripted(env, [rec('x', 5), wm(100), rec('y', 6)])
+        .assignTimestampsAndWatermarks(silent)
+        .setParallelism(1),
       trace,
     ).executeAndCollect();
     expect(trace).toEqual([
@@ -206,11 +218,19 @@ describe('periodic emission', () => {
     const COUNT = 60;
     const bound = 5;
     const env = newEnv(1, 20);
-    const source = new DataGeneratorSource<Ev>((i) => ev(`e${i}`, 1_000 + i * 10), COUNT, RateLimiterStrategy.perSecond(100));
+    const source = new DataGeneratorSource<Ev>(
+      (i) => ev(`e${i}`, 1_000 + i * 10),
+      COUNT,
+      RateLimiterStrategy.perSecond(100),
+    );
     const trace: Observed<Ev>[] = [];
     const job = observe(
       env
-        .fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness<Ev>(bound).withTimestampAssigner((e) => e.ts), 'slow')
+        .fromSource(
+          source,
+          WatermarkStrategy.forBoundedOutOfOrderness<Ev>(bound).withTimestampAssigner((e) => e.ts),
+          'slow',
+        )
         .setParallelism(1),
       trace,
     ).executeAndCollect();
@@ -287,8 +307,18 @@ describe('a task with several inputs', () => {
     const trace: Observed<Ev>[] = [];
     const job = observe(
       env
-        .fromSource(a, punctuated<Ev>((e) => e.ts), 'A')
-        .union(env.fromSource(b, WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0).withTimestampAssigner((e) => e.ts), 'B')),
+        .fromSource(
+          a,
+          punctuated<Ev>((e) => e.ts),
+          'A',
+        )
+        .union(
+          env.fromSource(
+            b,
+            WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0).withTimestampAssigner((e) => e.ts),
+            'B',
+          ),
+        ),
       trace,
     ).executeAndCollect();
     a.push(ev('a1', 1_000));
@@ -302,7 +332,10 @@ describe('a task with several inputs', () => {
       WAIT_MS,
       () => `10 records downstream; saw ${trace.length}`,
     );
-    expect(trace.every((o) => o.wm === MIN_WATERMARK), JSON.stringify(trace)).toBe(true);
+    expect(
+      trace.every((o) => o.wm === MIN_WATERMARK),
+      JSON.stringify(trace),
+    ).toBe(true);
     a.finish();
     b.finish();
     await job;
@@ -315,11 +348,17 @@ describe('a task with several inputs', () => {
     const trace: Observed<Ev>[] = [];
     const job = observe(
       env
-        .fromSource(a, punctuated<Ev>((e) => e.ts), 'A')
+        .fromSource(
+          a,
+          punctuated<Ev>((e) => e.ts),
+          'A',
+        )
         .union(
           env.fromSource(
             b,
-            WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0).withTimestampAssigner((e) => e.ts).withIdleness(50),
+            WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0)
+              .withTimestampAssigner((e) => e.ts)
+              .withIdleness(50),
             'B (idle)',
           ),
         ),
@@ -370,7 +409,9 @@ describe('bad timestamps', () => {
         newEnv(1)
           .fromElements({ when: value })
           .assignTimestampsAndWatermarks(
-            WatermarkStrategy.forMonotonousTimestamps<{ when: unknown }>().withTimestampAssigner((e) => e.when as number),
+            WatermarkStrategy.forMonotonousTimestamps<{ when: unknown }>().withTimestampAssigner(
+              (e) => e.when as number,
+            ),
           )
           .setParallelism(1)
           .name('stamper')
@@ -399,18 +440,33 @@ describe('bad timestamps', () => {
   });
 
   class Count extends ProcessWindowFunction<Ev, string, string, TimeWindow> {
-    process(key: string, _ctx: ProcessWindowContext<TimeWindow>, elements: Ev[], out: Collector<string>): void {
+    process(
+      key: string,
+      _ctx: ProcessWindowContext<TimeWindow>,
+      elements: Ev[],
+      out: Collector<string>,
+    ): void {
       out.collect(`${key}:${elements.length}`);
     }
   }
 
   it.each([
-    ['TumblingEventTimeWindows', (k: KeyedStream<Ev, string>) => k.window(TumblingEventTimeWindows.of(10)).process(new Count())],
-    ['SlidingEventTimeWindows', (k: KeyedStream<Ev, string>) => k.window(SlidingEventTimeWindows.of(10, 5)).process(new Count())],
-    ['EventTimeSessionWindows', (k: KeyedStream<Ev, string>) => k.window(EventTimeSessionWindows.withGap(10)).process(new Count())],
+    [
+      'TumblingEventTimeWindows',
+      (k: KeyedStream<Ev, string>) => k.window(TumblingEventTimeWindows.of(10)).process(new Count()),
+    ],
+    [
+      'SlidingEventTimeWindows',
+      (k: KeyedStream<Ev, string>) => k.window(SlidingEventTimeWindows.of(10, 5)).process(new Count()),
+    ],
+    [
+      'EventTimeSessionWindows',
+      (k: KeyedStream<Ev, string>) => k.window(EventTimeSessionWindows.withGap(10)).process(new Count()),
+    ],
     [
       'DynamicEventTimeSessionWindows',
-      (k: KeyedStream<Ev, string>) => k.window(EventTimeSessionWindows.withDynamicGap<Ev>(() => 10)).process(new Count()),
+      (k: KeyedStream<Ev, string>) =>
+        k.window(EventTimeSessionWindows.withDynamicGap<Ev>(() => 10)).process(new Count()),
     ],
   ])(
     'a record without a timestamp reaching %s fails the job naming the window operator and assignTimestampsAndWatermarks',
@@ -444,12 +500,32 @@ describe('window arguments', () => {
   it.each([
     ['TumblingEventTimeWindows.of(0)', () => TumblingEventTimeWindows.of(0), /abs\(offset\) < size/],
     ['TumblingEventTimeWindows.of(-10)', () => TumblingEventTimeWindows.of(-10), /abs\(offset\) < size/],
-    ['TumblingEventTimeWindows.of(10, 10)', () => TumblingEventTimeWindows.of(10, 10), /abs\(offset\) < size/],
-    ['TumblingEventTimeWindows.of(10, -10)', () => TumblingEventTimeWindows.of(10, -10), /abs\(offset\) < size/],
+    [
+      'TumblingEventTimeWindows.of(10, 10)',
+      () => TumblingEventTimeWindows.of(10, 10),
+      /abs\(offset\) < size/,
+    ],
+    [
+      'TumblingEventTimeWindows.of(10, -10)',
+      () => TumblingEventTimeWindows.of(10, -10),
+      /abs\(offset\) < size/,
+    ],
     ['TumblingEventTimeWindows.of(2.5)', () => TumblingEventTimeWindows.of(2.5), /size/],
-    ['SlidingEventTimeWindows.of(10, 0)', () => SlidingEventTimeWindows.of(10, 0), /abs\(offset\) < slide and size > 0/],
-    ['SlidingEventTimeWindows.of(0, 5)', () => SlidingEventTimeWindows.of(0, 5), /abs\(offset\) < slide and size > 0/],
-    ['SlidingEventTimeWindows.of(10, 5, 5)', () => SlidingEventTimeWindows.of(10, 5, 5), /abs\(offset\) < slide/],
+    [
+      'SlidingEventTimeWindows.of(10, 0)',
+      () => SlidingEventTimeWindows.of(10, 0),
+      /abs\(offset\) < slide and size > 0/,
+    ],
+    [
+      'SlidingEventTimeWindows.of(0, 5)',
+      () => SlidingEventTimeWindows.of(0, 5),
+      /abs\(offset\) < slide and size > 0/,
+    ],
+    [
+      'SlidingEventTimeWindows.of(10, 5, 5)',
+      () => SlidingEventTimeWindows.of(10, 5, 5),
+      /abs\(offset\) < slide/,
+    ],
     ['SlidingEventTimeWindows.of(10, -5)', () => SlidingEventTimeWindows.of(10, -5), /abs\(offset\) < slide/],
     ['EventTimeSessionWindows.withGap(0)', () => EventTimeSessionWindows.withGap(0), /0 < size/],
     ['EventTimeSessionWindows.withGap(-1)', () => EventTimeSessionWindows.withGap(-1), /0 < size/],
@@ -510,7 +586,9 @@ describe('assignTimestampsAndWatermarks parallelism', () => {
       const env = newEnv(3);
       const stamped = env
         .fromElements(1, 2, 3)
-        .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x));
+        .assignTimestampsAndWatermarks(
+          WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x),
+        );
       expect(stamped.getParallelism()).toBe(1);
       const vertices = env.getPipeline().jobGraph.vertices.map((v) => v.name);
       expect(vertices[0]).toMatch(/Collection Source.*Timestamps\/Watermarks/);

@@ -70,7 +70,13 @@ function windowStart(ts: number, size: number, offset = 0): number {
   return r < 0 ? ts - (r + size) : ts - r;
 }
 
-function aggregateInto(windows: Map<string, Fired>, key: string, start: number, end: number, v: number): void {
+function aggregateInto(
+  windows: Map<string, Fired>,
+  key: string,
+  start: number,
+  end: number,
+  v: number,
+): void {
   const id = `${key}|${start}|${end}`;
   const w = windows.get(id) ?? { key, start, end, sum: 0, count: 0 };
   windows.set(id, { ...w, sum: w.sum + v, count: w.count + 1 });
@@ -96,7 +102,8 @@ function slidingReference(clicks: readonly Click[], size: number, slide: number)
 }
 
 /** Sessions per key: windows [ts, ts + gap) merged while they overlap or touch. */
-function sessionReference(clicks: readonly Click[], gap: number): Fired[] {
+function sessionReference(clicks: readonly Click[], gapOf: number | ((click: Click) => number)): Fired[] {
+  const gap = (c: Click): number => (typeof gapOf === 'number' ? gapOf : gapOf(c));
   const perKey = new Map<string, Click[]>();
   for (const c of clicks) perKey.set(c.user, [...(perKey.get(c.user) ?? []), c]);
   const result: Fired[] = [];
@@ -105,10 +112,15 @@ function sessionReference(clicks: readonly Click[], gap: number): Fired[] {
     let current: Fired | undefined;
     for (const c of sorted) {
       if (current !== undefined && c.ts <= current.end) {
-        current = { ...current, end: Math.max(current.end, c.ts + gap), sum: current.sum + c.v, count: current.count + 1 };
+        current = {
+          ...current,
+          end: Math.max(current.end, c.ts + gap(c)),
+          sum: current.sum + c.v,
+          count: current.count + 1,
+        };
       } else {
         if (current !== undefined) result.push(current);
-        current = { key, start: c.ts, end: c.ts + gap, sum: c.v, count: 1 };
+        current = { key, start: c.ts, end: c.ts + gap(c), sum: c.v, count: 1 };
       }
     }
     if (current !== undefined) result.push(current);
@@ -176,7 +188,12 @@ const sumCount: AggregateFunction<Click, { sum: number; count: number }, { sum: 
 };
 
 /** Describes a window from its pre-aggregated sum and count, with the subtask that fired it. */
-class DescribeAggregate extends ProcessWindowFunction<{ sum: number; count: number }, FiredOn, string, TimeWindow> {
+class DescribeAggregate extends ProcessWindowFunction<
+  { sum: number; count: number },
+  FiredOn,
+  string,
+  TimeWindow
+> {
   process(
     key: string,
     ctx: ProcessWindowContext<TimeWindow>,
@@ -184,13 +201,25 @@ class DescribeAggregate extends ProcessWindowFunction<{ sum: number; count: numb
     out: Collector<FiredOn>,
   ): void {
     const [{ sum, count }] = elements as [{ sum: number; count: number }];
-    out.collect({ key, start: ctx.window.start, end: ctx.window.end, sum, count, subtask: this.getRuntimeContext().getIndexOfThisSubtask() });
+    out.collect({
+      key,
+      start: ctx.window.start,
+      end: ctx.window.end,
+      sum,
+      count,
+      subtask: this.getRuntimeContext().getIndexOfThisSubtask(),
+    });
   }
 }
 
 /** Describes a window from all its elements. */
 class DescribeElements extends ProcessWindowFunction<Click, FiredOn, string, TimeWindow> {
-  process(key: string, ctx: ProcessWindowContext<TimeWindow>, elements: Click[], out: Collector<FiredOn>): void {
+  process(
+    key: string,
+    ctx: ProcessWindowContext<TimeWindow>,
+    elements: Click[],
+    out: Collector<FiredOn>,
+  ): void {
     out.collect({
       key,
       start: ctx.window.start,
@@ -202,7 +231,10 @@ class DescribeElements extends ProcessWindowFunction<Click, FiredOn, string, Tim
   }
 }
 
-type WindowFn = (keyed: KeyedStream<Click, string>, assigner: WindowAssigner<Click, TimeWindow>) => SingleOutputStreamOperator<FiredOn>;
+type WindowFn = (
+  keyed: KeyedStream<Click, string>,
+  assigner: WindowAssigner<Click, TimeWindow>,
+) => SingleOutputStreamOperator<FiredOn>;
 
 /** The four ways to evaluate a window; all must give the same result. */
 const FUNCTIONS: [string, WindowFn][] = [
@@ -218,9 +250,21 @@ const FUNCTIONS: [string, WindowFn][] = [
         .reduce(
           (x, y) => ({ ...x, v: x.v + y.v, n: x.n + y.n }),
           new (class extends ProcessWindowFunction<Click & { n: number }, FiredOn, string, TimeWindow> {
-            process(key: string, ctx: ProcessWindowContext<TimeWindow>, elements: (Click & { n: number })[], out: Collector<FiredOn>): void {
+            process(
+              key: string,
+              ctx: ProcessWindowContext<TimeWindow>,
+              elements: (Click & { n: number })[],
+              out: Collector<FiredOn>,
+            ): void {
               const [r] = elements as [Click & { n: number }];
-              out.collect({ key, start: ctx.window.start, end: ctx.window.end, sum: r.v, count: r.n, subtask: this.getRuntimeContext().getIndexOfThisSubtask() });
+              out.collect({
+                key,
+                start: ctx.window.start,
+                end: ctx.window.end,
+                sum: r.v,
+                count: r.n,
+                subtask: this.getRuntimeContext().getIndexOfThisSubtask(),
+              });
             }
           })(),
         ),
@@ -242,18 +286,24 @@ const FUNCTIONS: [string, WindowFn][] = [
 ];
 
 /** p=1 collection source with a per-event bounded-out-of-orderness watermark. */
-function fromCollectionSource(clicks: readonly Click[]): (env: ReturnType<typeof newEnv>) => DataStream<Click> {
+function fromCollectionSource(
+  clicks: readonly Click[],
+): (env: ReturnType<typeof newEnv>) => DataStream<Click> {
   return (env) =>
     env
       .fromCollection(clicks)
       .assignTimestampsAndWatermarks(
-        onEveryEvent(WatermarkStrategy.forBoundedOutOfOrderness<Click>(BOUND)).withTimestampAssigner((c) => c.ts),
+        onEveryEvent(WatermarkStrategy.forBoundedOutOfOrderness<Click>(BOUND)).withTimestampAssigner(
+          (c) => c.ts,
+        ),
       )
       .setParallelism(1);
 }
 
 /** p=3 generator source (three contiguous splits) with periodic bounded-out-of-orderness watermarks. */
-function fromGeneratorSource(clicks: readonly Click[]): (env: ReturnType<typeof newEnv>) => DataStream<Click> {
+function fromGeneratorSource(
+  clicks: readonly Click[],
+): (env: ReturnType<typeof newEnv>) => DataStream<Click> {
   return (env) =>
     env.fromSource(
       new DataGeneratorSource<Click>((i) => clicks[i]!, clicks.length),
@@ -262,7 +312,10 @@ function fromGeneratorSource(clicks: readonly Click[]): (env: ReturnType<typeof 
     );
 }
 
-const SOURCES: [string, (clicks: readonly Click[]) => (env: ReturnType<typeof newEnv>) => DataStream<Click>][] = [
+const SOURCES: [
+  string,
+  (clicks: readonly Click[]) => (env: ReturnType<typeof newEnv>) => DataStream<Click>,
+][] = [
   ['a parallelism-1 collection source, a watermark after every event', fromCollectionSource],
   ['a parallelism-3 generator source, periodic watermarks', fromGeneratorSource],
 ];
@@ -274,7 +327,10 @@ async function runWindows(
 ): Promise<FiredOn[]> {
   const env = newEnv(P, 10);
   const trace: Observed<FiredOn>[] = [];
-  const windows = windowFn(source(env).keyBy((c) => c.user), assigner).name('windows');
+  const windows = windowFn(
+    source(env).keyBy((c) => c.user),
+    assigner,
+  ).name('windows');
   const out = await observe(windows, trace).executeAndCollect();
   // Window results carry the window's max timestamp.
   for (const o of trace) expect(o.ts, JSON.stringify(o)).toBe(o.value.end - 1);
@@ -294,11 +350,24 @@ describe('event-time windows at parallelism 3 match the reference', () => {
     expect(new Set(steady.map((c) => subtaskOf(c.user, P)))).toEqual(new Set([0, 1, 2]));
     expect(new Set(bursty.map((c) => subtaskOf(c.user, P)))).toEqual(new Set([0, 1, 2]));
     // The reference on a hand-checked case: tumbling 10 and negative timestamps.
-    expect(tumblingReference([{ user: 'u', ts: -3, v: 1 }, { user: 'u', ts: 9, v: 2 }], 10)).toEqual([
+    expect(
+      tumblingReference(
+        [
+          { user: 'u', ts: -3, v: 1 },
+          { user: 'u', ts: 9, v: 2 },
+        ],
+        10,
+      ),
+    ).toEqual([
       { key: 'u', start: -10, end: 0, sum: 1, count: 1 },
       { key: 'u', start: 0, end: 10, sum: 2, count: 1 },
     ]);
-    expect(sessionReference([1, 11, 30, 5].map((ts) => ({ user: 'u', ts, v: 1 })), 10)).toEqual([
+    expect(
+      sessionReference(
+        [1, 11, 30, 5].map((ts) => ({ user: 'u', ts, v: 1 })),
+        10,
+      ),
+    ).toEqual([
       { key: 'u', start: 1, end: 21, sum: 3, count: 3 },
       { key: 'u', start: 30, end: 40, sum: 1, count: 1 },
     ]);
@@ -326,14 +395,31 @@ describe('event-time windows at parallelism 3 match the reference', () => {
       const out = await runWindows(source(bursty), windowFn, EventTimeSessionWindows.withGap(90));
       expect(out.map(plain).sort(byWindow)).toEqual(expected);
     });
+
+    it('sessions with a gap per click (withDynamicGap)', async () => {
+      const gapOf = (c: Click): number => 40 + (c.v % 3) * 30;
+      const expected = sessionReference(bursty, gapOf);
+      expect(expected).not.toEqual(sessionReference(bursty, 90));
+      const out = await runWindows(
+        source(bursty),
+        FUNCTIONS[1]![1],
+        EventTimeSessionWindows.withDynamicGap<Click>(gapOf) as unknown as WindowAssigner<Click, TimeWindow>,
+      );
+      expect(out.map(plain).sort(byWindow)).toEqual(expected);
+    });
   });
 
   it('windowAll: tumbling over the whole stream, evaluated by one subtask', async () => {
     const env = newEnv(P, 10);
     const trace: Observed<Fired>[] = [];
     class DescribeAll extends ProcessAllWindowFunction<{ sum: number; count: number }, Fired, TimeWindow> {
-      process(ctx: ProcessWindowContext<TimeWindow>, elements: { sum: number; count: number }[], out: Collector<Fired>): void {
-        if (this.getRuntimeContext().getNumberOfParallelSubtasks() !== 1) throw new Error('windowAll runs at parallelism 1');
+      process(
+        ctx: ProcessWindowContext<TimeWindow>,
+        elements: { sum: number; count: number }[],
+        out: Collector<Fired>,
+      ): void {
+        if (this.getRuntimeContext().getNumberOfParallelSubtasks() !== 1)
+          throw new Error('windowAll runs at parallelism 1');
         out.collect({ key: '*', start: ctx.window.start, end: ctx.window.end, ...elements[0]! });
       }
     }
@@ -357,7 +443,10 @@ describe('event-time windows at parallelism 3 match the reference', () => {
 
 describe('count windows at parallelism 3', () => {
   const keys = keysPerSubtask(P, 2, 'k').flat();
-  const input = Array.from({ length: 100 }, (_, i) => ({ k: keys[(i * 7 + (i >> 2)) % keys.length]!, v: i + 1 }));
+  const input = Array.from({ length: 100 }, (_, i) => ({
+    k: keys[(i * 7 + (i >> 2)) % keys.length]!,
+    v: i + 1,
+  }));
 
   function perKey<T extends { k: string }>(records: readonly T[]): Map<string, T[]> {
     const map = new Map<string, T[]>();
@@ -376,8 +465,12 @@ describe('count windows at parallelism 3', () => {
     for (const [k, records] of perKey(input)) {
       const values = records.map((r) => r.v);
       const expected: number[] = [];
-      for (let i = 0; i + 3 <= values.length; i += 3) expected.push(values[i]! + values[i + 1]! + values[i + 2]!);
-      expect((actual.get(k) ?? []).map((r) => r.v), k).toEqual(expected);
+      for (let i = 0; i + 3 <= values.length; i += 3)
+        expected.push(values[i]! + values[i + 1]! + values[i + 2]!);
+      expect(
+        (actual.get(k) ?? []).map((r) => r.v),
+        k,
+      ).toEqual(expected);
     }
     expect(out).toHaveLength([...perKey(input).values()].reduce((n, r) => n + Math.floor(r.length / 3), 0));
   });
@@ -392,8 +485,13 @@ describe('count windows at parallelism 3', () => {
     const actual = perKey(out);
     for (const [k, records] of perKey(input)) {
       const values = records.map((r) => r.v);
-      const expected = values.map((_, i) => values.slice(Math.max(0, i - 2), i + 1).reduce((a, b) => a + b, 0));
-      expect((actual.get(k) ?? []).map((r) => r.v), k).toEqual(expected);
+      const expected = values.map((_, i) =>
+        values.slice(Math.max(0, i - 2), i + 1).reduce((a, b) => a + b, 0),
+      );
+      expect(
+        (actual.get(k) ?? []).map((r) => r.v),
+        k,
+      ).toEqual(expected);
     }
     expect(out).toHaveLength(input.length);
   });
@@ -404,7 +502,10 @@ describe('count windows at parallelism 3', () => {
       .countWindowAll(4)
       .reduce((a, b) => a + b)
       .executeAndCollect();
-    const expected = Array.from({ length: 25 }, (_, i) => 4 * i + 1 + (4 * i + 2) + (4 * i + 3) + (4 * i + 4));
+    const expected = Array.from(
+      { length: 25 },
+      (_, i) => 4 * i + 1 + (4 * i + 2) + (4 * i + 3) + (4 * i + 4),
+    );
     expect(out).toEqual(expected);
   });
 });
@@ -422,11 +523,17 @@ describe('allowed lateness and late data at parallelism 3', () => {
   /** Runs `steps` → keyBy → `windowed` with a late side output; returns main and late output by key. */
   async function runLate(
     steps: readonly Step<Click>[],
-    windowed: (keyed: KeyedStream<Click, string>, late: OutputTag<Click>) => SingleOutputStreamOperator<FiredOn>,
+    windowed: (
+      keyed: KeyedStream<Click, string>,
+      late: OutputTag<Click>,
+    ) => SingleOutputStreamOperator<FiredOn>,
   ): Promise<{ windows: Map<string, string[]>; late: string[]; trace: Observed<Labelled>[] }> {
     const late = new OutputTag<Click>('late');
     const env = newEnv(P, 0);
-    const main = windowed(scripted(env, steps).keyBy((c) => c.user), late);
+    const main = windowed(
+      scripted(env, steps).keyBy((c) => c.user),
+      late,
+    );
     const labelled: DataStream<Labelled> = main
       .map((f): Labelled => ({ kind: 'window', text: `${f.key}[${f.start},${f.end})=${f.sum}` }))
       .union(main.getSideOutput(late).map((c): Labelled => ({ kind: 'late', text: `${c.user}@${c.ts}` })));
@@ -439,6 +546,8 @@ describe('allowed lateness and late data at parallelism 3', () => {
       windows.set(key, [...(windows.get(key) ?? []), value.text]);
     }
     const lateOut = trace.filter((o) => o.value.kind === 'late').map((o) => o.value.text);
+    // A late element keeps its own timestamp on the side output.
+    for (const o of trace) if (o.value.kind === 'late') expect(`${o.ts}`).toBe(o.value.text.split('@')[1]);
     return { windows, late: lateOut.sort(), trace };
   }
 

@@ -38,14 +38,12 @@ import { MAX_TS, sumReducer, windowHarness, type Tuple2, type WindowHarness } fr
  * (ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger, custom triggers) go silent after
  * a purge.
  */
-const TRIGGER_SKIPPED_BUG = 'trigger-not-called-for-empty-window';
 
 /**
  * Flink's process-window context refuses per-window state for merging windows ("Per-window state
  * is not allowed when using merging windows."): such state would not follow the merges. Freshet
  * hands it out.
  */
-const MERGING_WINDOW_STATE_BUG = 'per-window-state-on-merging-windows';
 
 /**
  * Flink's WindowedStream.reduce()/aggregate() reject rich incremental functions ("ReduceFunction
@@ -53,7 +51,6 @@ const MERGING_WINDOW_STATE_BUG = 'per-window-state-on-merging-windows';
  * the window operator never opens them (only the window function is the operator's user
  * function). Freshet accepts them, so open() never runs and getRuntimeContext() throws later.
  */
-const RICH_INCREMENTAL_BUG = 'rich-incremental-function-accepted';
 
 let harness: WindowHarness | undefined;
 afterEach(async () => {
@@ -154,56 +151,50 @@ describe('WindowOperator contract (Flink WindowOperatorContractTest)', () => {
   for (const domain of ['event', 'processing'] as const) {
     const Domain = domain === 'event' ? 'EventTime' : 'ProcessingTime';
 
-    it.fails(
-      `BUG ${TRIGGER_SKIPPED_BUG}: testNo${Domain}FiringForPurgedWindow — the trigger still hears about its timer`,
-      async () => {
-        const trigger = new RecordingTrigger(domain, 0, TriggerResult.PURGE);
-        harness = windowHarness((k) =>
-          k
-            .window(new FixedWindowAssigner([new TimeWindow(2, 4)], domain === 'event'))
-            .trigger(trigger)
-            .apply(countingFunction),
-        );
-        const h = harness;
-        await h.open();
-        functionCalls = 0;
+    it(`testNo${Domain}FiringForPurgedWindow — the trigger still hears about its timer`, async () => {
+      const trigger = new RecordingTrigger(domain, 0, TriggerResult.PURGE);
+      harness = windowHarness((k) =>
+        k
+          .window(new FixedWindowAssigner([new TimeWindow(2, 4)], domain === 'event'))
+          .trigger(trigger)
+          .apply(countingFunction),
+      );
+      const h = harness;
+      await h.open();
+      functionCalls = 0;
 
-        h.processElement(['0', 0], 0);
-        expect(h.numKeyedStateEntries()).toBe(0); // neither contents nor trigger state
-        expect(numTimers(h, domain)).toBe(2); // the trigger's timer and the cleanup timer
+      h.processElement(['0', 0], 0);
+      expect(h.numKeyedStateEntries()).toBe(0); // neither contents nor trigger state
+      expect(numTimers(h, domain)).toBe(2); // the trigger's timer and the cleanup timer
 
-        advance(h, domain, 0);
-        expect(functionCalls).toBe(0);
-        expect(numTimers(h, domain)).toBe(1); // only the cleanup timer is left
-        // Flink calls the trigger for the timer although the window is empty
-        expect(trigger.timerCalls).toEqual([{ time: 0, window: new TimeWindow(2, 4).toString() }]);
-      },
-    );
+      advance(h, domain, 0);
+      expect(functionCalls).toBe(0);
+      expect(numTimers(h, domain)).toBe(1); // only the cleanup timer is left
+      // Flink calls the trigger for the timer although the window is empty
+      expect(trigger.timerCalls).toEqual([{ time: 0, window: new TimeWindow(2, 4).toString() }]);
+    });
 
-    it.fails(
-      `BUG ${TRIGGER_SKIPPED_BUG}: testNo${Domain}FiringForPurgedMergingWindow — the trigger still hears about its timer`,
-      async () => {
-        const trigger = new RecordingTrigger(domain, 0, TriggerResult.PURGE);
-        harness = windowHarness((k) =>
-          k
-            .window(new FixedMergingWindowAssigner([new TimeWindow(2, 4)], domain === 'event'))
-            .trigger(trigger)
-            .apply(countingFunction),
-        );
-        const h = harness;
-        await h.open();
-        functionCalls = 0;
+    it(`testNo${Domain}FiringForPurgedMergingWindow — the trigger still hears about its timer`, async () => {
+      const trigger = new RecordingTrigger(domain, 0, TriggerResult.PURGE);
+      harness = windowHarness((k) =>
+        k
+          .window(new FixedMergingWindowAssigner([new TimeWindow(2, 4)], domain === 'event'))
+          .trigger(trigger)
+          .apply(countingFunction),
+      );
+      const h = harness;
+      await h.open();
+      functionCalls = 0;
 
-        h.processElement(['0', 0], 0);
-        expect(h.numKeyedStateEntries()).toBe(1); // just the merging window set
-        expect(numTimers(h, domain)).toBe(2);
+      h.processElement(['0', 0], 0);
+      expect(h.numKeyedStateEntries()).toBe(1); // just the merging window set
+      expect(numTimers(h, domain)).toBe(2);
 
-        advance(h, domain, 0);
-        expect(functionCalls).toBe(0);
-        expect(numTimers(h, domain)).toBe(1);
-        expect(trigger.timerCalls).toEqual([{ time: 0, window: new TimeWindow(2, 4).toString() }]);
-      },
-    );
+      advance(h, domain, 0);
+      expect(functionCalls).toBe(0);
+      expect(numTimers(h, domain)).toBe(1);
+      expect(trigger.timerCalls).toEqual([{ time: 0, window: new TimeWindow(2, 4).toString() }]);
+    });
 
     it(`testNo${Domain}FiringForGarbageCollectedMergingWindow: a dangling timer of a collected window is ignored`, async () => {
       const trigger = new RecordingTrigger(domain, 10, TriggerResult.CONTINUE);
@@ -235,59 +226,53 @@ describe('WindowOperator contract (Flink WindowOperatorContractTest)', () => {
 });
 
 describe('WindowOperator: consequences for built-in triggers', () => {
-  it.fails(
-    `BUG ${TRIGGER_SKIPPED_BUG}: PurgingTrigger(ContinuousEventTimeTrigger) on GlobalWindows keeps firing after an empty interval`,
-    async () => {
-      harness = windowHarness((k) =>
-        k
-          .window(GlobalWindows.create())
-          .trigger(PurgingTrigger.of(ContinuousEventTimeTrigger.of<GlobalWindow>(3000)))
-          .reduce(sumReducer),
-      );
-      const h = harness;
-      await h.open();
-      h.processElement(['key1', 1], 0);
-      h.processWatermark(3000); // fires and purges; the next firing is at 6000
-      h.processWatermark(6000); // nothing to emit; the trigger re-arms for 9000
-      h.processElement(['key1', 2], 7000);
-      h.processWatermark(9000);
+  it(`PurgingTrigger(ContinuousEventTimeTrigger) on GlobalWindows keeps firing after an empty interval`, async () => {
+    harness = windowHarness((k) =>
+      k
+        .window(GlobalWindows.create())
+        .trigger(PurgingTrigger.of(ContinuousEventTimeTrigger.of<GlobalWindow>(3000)))
+        .reduce(sumReducer),
+    );
+    const h = harness;
+    await h.open();
+    h.processElement(['key1', 1], 0);
+    h.processWatermark(3000); // fires and purges; the next firing is at 6000
+    h.processWatermark(6000); // nothing to emit; the trigger re-arms for 9000
+    h.processElement(['key1', 2], 7000);
+    h.processWatermark(9000);
 
-      expect(h.extractOutput()).toEqual([
-        record(['key1', 1], MAX_TS),
-        watermark(3000),
-        watermark(6000),
-        record(['key1', 2], MAX_TS),
-        watermark(9000),
-      ]);
-    },
-  );
+    expect(h.extractOutput()).toEqual([
+      record(['key1', 1], MAX_TS),
+      watermark(3000),
+      watermark(6000),
+      record(['key1', 2], MAX_TS),
+      watermark(9000),
+    ]);
+  });
 
-  it.fails(
-    `BUG ${TRIGGER_SKIPPED_BUG}: PurgingTrigger(ContinuousEventTimeTrigger) on a long tumbling window keeps its early firings`,
-    async () => {
-      harness = windowHarness((k) =>
-        k
-          .window(TumblingEventTimeWindows.of(10_000))
-          .trigger(PurgingTrigger.of(ContinuousEventTimeTrigger.of<TimeWindow>(1000)))
-          .reduce(sumReducer),
-      );
-      const h = harness;
-      await h.open();
-      h.processElement(['key1', 1], 0);
-      h.processWatermark(1000);
-      h.processWatermark(2000); // empty early firing: the trigger re-arms for 3000
-      h.processElement(['key1', 5], 2500);
-      h.processWatermark(3000);
+  it(`PurgingTrigger(ContinuousEventTimeTrigger) on a long tumbling window keeps its early firings`, async () => {
+    harness = windowHarness((k) =>
+      k
+        .window(TumblingEventTimeWindows.of(10_000))
+        .trigger(PurgingTrigger.of(ContinuousEventTimeTrigger.of<TimeWindow>(1000)))
+        .reduce(sumReducer),
+    );
+    const h = harness;
+    await h.open();
+    h.processElement(['key1', 1], 0);
+    h.processWatermark(1000);
+    h.processWatermark(2000); // empty early firing: the trigger re-arms for 3000
+    h.processElement(['key1', 5], 2500);
+    h.processWatermark(3000);
 
-      expect(h.extractOutput()).toEqual([
-        record(['key1', 1], 9999),
-        watermark(1000),
-        watermark(2000),
-        record(['key1', 5], 9999),
-        watermark(3000),
-      ]);
-    },
-  );
+    expect(h.extractOutput()).toEqual([
+      record(['key1', 1], 9999),
+      watermark(1000),
+      watermark(2000),
+      record(['key1', 5], 9999),
+      watermark(3000),
+    ]);
+  });
 
   it('ContinuousEventTimeTrigger without purging is unaffected (the window is never empty)', async () => {
     harness = windowHarness((k) =>
@@ -318,30 +303,27 @@ describe('WindowOperator: consequences for built-in triggers', () => {
     ]);
   });
 
-  it.fails(
-    `BUG ${MERGING_WINDOW_STATE_BUG}: per-window state in a ProcessWindowFunction on session windows is refused`,
-    async () => {
-      class UsesWindowState extends ProcessWindowFunction<Tuple2, string, string, TimeWindow> {
-        process(
-          key: string,
-          ctx: ProcessWindowContext<TimeWindow>,
-          values: Tuple2[],
-          out: Collector<string>,
-        ): void {
-          const fired = ctx.windowState().getState(new ValueStateDescriptor<number>('fired'));
-          fired.update((fired.value() ?? 0) + 1);
-          out.collect(`${key}:${values.length}`);
-        }
+  it(`per-window state in a ProcessWindowFunction on session windows is refused`, async () => {
+    class UsesWindowState extends ProcessWindowFunction<Tuple2, string, string, TimeWindow> {
+      process(
+        key: string,
+        ctx: ProcessWindowContext<TimeWindow>,
+        values: Tuple2[],
+        out: Collector<string>,
+      ): void {
+        const fired = ctx.windowState().getState(new ValueStateDescriptor<number>('fired'));
+        fired.update((fired.value() ?? 0) + 1);
+        out.collect(`${key}:${values.length}`);
       }
-      harness = windowHarness((k) =>
-        k.window(EventTimeSessionWindows.withGap(3000)).process(new UsesWindowState()),
-      );
-      const h = harness;
-      await h.open();
-      h.processElement(['key1', 1], 0);
-      expect(() => h.processWatermark(10_000)).toThrow(/per-window state/i);
-    },
-  );
+    }
+    harness = windowHarness((k) =>
+      k.window(EventTimeSessionWindows.withGap(3000)).process(new UsesWindowState()),
+    );
+    const h = harness;
+    await h.open();
+    h.processElement(['key1', 1], 0);
+    expect(() => h.processWatermark(10_000)).toThrow(/per-window state/i);
+  });
 });
 
 describe('WindowedStream: which incremental functions Flink accepts', () => {
@@ -365,7 +347,7 @@ describe('WindowedStream: which incremental functions Flink accepts', () => {
     }
   }
 
-  it.fails(`BUG ${RICH_INCREMENTAL_BUG}: window reduce() rejects a RichReduceFunction`, () => {
+  it(`window reduce() rejects a RichReduceFunction`, () => {
     expect(() =>
       windowOperatorSpec<Tuple2, string>(
         (t) => t[0],
@@ -374,7 +356,7 @@ describe('WindowedStream: which incremental functions Flink accepts', () => {
     ).toThrow(/rich/i);
   });
 
-  it.fails(`BUG ${RICH_INCREMENTAL_BUG}: window aggregate() rejects a rich AggregateFunction`, () => {
+  it(`window aggregate() rejects a rich AggregateFunction`, () => {
     expect(() =>
       windowOperatorSpec<Tuple2, string>(
         (t) => t[0],

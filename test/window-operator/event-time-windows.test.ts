@@ -34,7 +34,6 @@ import {
  * per-subtask copy. The apply method thus runs on an object that was never opened, so a
  * RichWindowFunction sees no open() and no runtime context (Flink asserts open() was called).
  */
-const RICH_APPLY_BUG = 'rich-apply-not-opened';
 
 /** Flink's RichSumReducer without the rich part. */
 function sumApply(key: string, _w: TimeWindow, input: Tuple2[], out: Collector<Tuple2>): void {
@@ -141,7 +140,7 @@ describe('WindowOperator: event-time tumbling and sliding windows (Flink WindowO
     checkSlidingEventTimeWindows(harness);
   });
 
-  it.fails(`BUG ${RICH_APPLY_BUG}: testSlidingEventTimeWindowsApply (RichWindowFunction)`, async () => {
+  it(`testSlidingEventTimeWindowsApply (RichWindowFunction)`, async () => {
     const closes = { count: 0 };
     harness = windowHarness((k) =>
       k.window(SlidingEventTimeWindows.of(3000, 1000)).apply(new RichSumReducer<TimeWindow>(closes)),
@@ -164,7 +163,7 @@ describe('WindowOperator: event-time tumbling and sliding windows (Flink WindowO
     checkTumblingEventTimeWindows(harness);
   });
 
-  it.fails(`BUG ${RICH_APPLY_BUG}: testTumblingEventTimeWindowsApply (RichWindowFunction)`, async () => {
+  it(`testTumblingEventTimeWindowsApply (RichWindowFunction)`, async () => {
     const closes = { count: 0 };
     harness = windowHarness((k) =>
       k.window(TumblingEventTimeWindows.of(3000)).apply(new RichSumReducer<TimeWindow>(closes)),

@@ -3,6 +3,7 @@
  * window), and the window function's (window, time, per-window and global state, side outputs).
  */
 import type { OutputTag } from '../../../api/datastream/output-tag.js';
+import { UserError } from '../../../common/errors/freshet-error.js';
 import type { ProcessWindowContext } from '../../../api/functions/window-functions.js';
 import type { AnyStateDescriptor, StateDescriptor } from '../../../api/state/state-descriptor.js';
 import type { KeyedStateStore } from '../../../api/state/keyed-state-store.js';
@@ -100,8 +101,11 @@ export class WindowProcessContext implements ProcessWindowContext<Window> {
     private readonly timers: KeyedTimerService,
     private readonly processingTime: () => number,
     private readonly sideOutput: Output,
+    merging: boolean,
   ) {
-    this.perWindow = namespacedStateStore(backend, () => windowNamespace(this.window));
+    this.perWindow = merging
+      ? refusingStateStore()
+      : namespacedStateStore(backend, () => windowNamespace(this.window));
     this.global = namespacedStateStore(backend, () => VOID_NAMESPACE);
   }
 
@@ -120,4 +124,21 @@ export class WindowProcessContext implements ProcessWindowContext<Window> {
   output<X>(outputTag: OutputTag<X>, value: X): void {
     this.sideOutput.collectSide(outputTag.id, value, this.window.maxTimestamp());
   }
+}
+
+/** Merging windows (sessions) cannot have per-window state: it would not follow the merges. */
+function refusingStateStore(): KeyedStateStore {
+  const refuse = (): never => {
+    throw new UserError(
+      'PER_WINDOW_STATE_WITH_MERGING_WINDOWS',
+      'Per-window state is not allowed when using merging windows.',
+    );
+  };
+  return {
+    getState: refuse,
+    getListState: refuse,
+    getMapState: refuse,
+    getReducingState: refuse,
+    getAggregatingState: refuse,
+  };
 }

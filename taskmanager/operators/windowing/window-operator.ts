@@ -68,7 +68,13 @@ export class WindowOperator extends AbstractUdfOperator {
       (timer) => this.onTimer(timer, 'processing'),
     );
     this.triggerContext = new WindowTriggerContext(backend, this.timers, () => this.now());
-    this.processContext = new WindowProcessContext(backend, this.timers, () => this.now(), this.out);
+    this.processContext = new WindowProcessContext(
+      backend,
+      this.timers,
+      () => this.now(),
+      this.out,
+      this.merging !== undefined,
+    );
     this.collector = new TimestampedCollector(this.out);
   }
 
@@ -192,14 +198,13 @@ export class WindowOperator extends AbstractUdfOperator {
     } else {
       this.contents.setCurrentNamespace(timer.namespace);
     }
+    // The trigger hears every timer of a live window, empty or not (act() skips empty contents).
     this.triggerContext.window = window;
-    if (this.readContents() !== undefined) {
-      const result =
-        domain === 'event'
-          ? this.spec.trigger.onEventTime(timer.timestamp, window, this.triggerContext)
-          : this.spec.trigger.onProcessingTime(timer.timestamp, window, this.triggerContext);
-      this.act(result, window);
-    }
+    const result =
+      domain === 'event'
+        ? this.spec.trigger.onEventTime(timer.timestamp, window, this.triggerContext)
+        : this.spec.trigger.onProcessingTime(timer.timestamp, window, this.triggerContext);
+    this.act(result, window);
     const cleanupDomain = this.isEventTime ? 'event' : 'processing';
     if (domain === cleanupDomain && this.cleanupTime(window) === timer.timestamp)
       this.clearAllState(window, set);
