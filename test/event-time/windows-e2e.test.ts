@@ -403,7 +403,7 @@ describe('event-time windows at parallelism 3 match the reference', () => {
       const out = await runWindows(
         source(bursty),
         FUNCTIONS[1]![1],
-        EventTimeSessionWindows.withDynamicGap<Click>(gapOf) as unknown as WindowAssigner<Click, TimeWindow>,
+        EventTimeSessionWindows.withDynamicGap<Click>(gapOf),
       );
       expect(out.map(plain).sort(byWindow)).toEqual(expected);
     });
