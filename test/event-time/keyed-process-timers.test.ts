@@ -672,12 +672,13 @@ describe('processing-time timers', () => {
   it.fails(
     'BUG processing-timer-early: a processing-time timer fires only once the clock is past its time (Flink delays it to timestamp + 1)',
     async () => {
-      // 40 keys, each with a timer of its own millisecond (3 ms apart), so 40 separate wake-ups.
+      // 100 keys, each with a timer of its own millisecond (2 ms apart), so 100 separate wake-ups;
+      // with Node's timers about two in three fire at or before their millisecond.
       class Spread extends KeyedProcessFunction<number, number, number> {
         private base: number | undefined;
         processElement(value: number, ctx: KeyedProcessContext<number>): void {
           this.base ??= ctx.timerService().currentProcessingTime() + 20;
-          ctx.timerService().registerProcessingTimeTimer(this.base + 3 * value);
+          ctx.timerService().registerProcessingTimeTimer(this.base + 2 * value);
         }
         override onTimer(timestamp: number, ctx: KeyedOnTimerContext<number>, out: Collector<number>): void {
           fired.push({

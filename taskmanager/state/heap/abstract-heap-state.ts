@@ -1,19 +1,16 @@
 /**
  * What every heap state object shares: reading and writing the entry of the current key (from the
  * backend's InternalKeyContext) and the state's current namespace. No allocation per access: the
- * (key, namespace) identity is the key identity itself for VOID_NAMESPACE and is cached per key
- * change otherwise.
+ * table is addressed by the key's identity (cached per key) and the namespace string, never by a
+ * composite string.
  */
 import { FreshetError, UserError } from '../../../common/errors/freshet-error.js';
 import { VOID_NAMESPACE } from '../keyed-state-backend.js';
-import { namespacedId } from './heap-key-id.js';
 import type { InternalKeyContext } from './internal-key-context.js';
 import type { StateEntry, StateTable } from './state-table.js';
 
 export abstract class AbstractHeapState<V> {
   private namespace: string = VOID_NAMESPACE;
-  private cachedId = '';
-  private cachedVersion = -1;
 
   constructor(
     protected readonly keyContext: InternalKeyContext,
@@ -26,7 +23,6 @@ export abstract class AbstractHeapState<V> {
       throw new UserError('INVALID_NAMESPACE', `state namespaces are strings, got ${typeof namespace}`);
     }
     this.namespace = namespace;
-    this.cachedVersion = -1;
   }
 
   getCurrentNamespace(): string {
@@ -68,26 +64,16 @@ export abstract class AbstractHeapState<V> {
 
   /** Removes the value of the current key in the current namespace. */
   clear(): void {
-    this.table.remove(this.keyContext.offset, this.currentId());
+    this.table.remove(this.keyContext.offset, this.keyContext.keyId, this.namespace);
   }
 
   protected getEntry(): StateEntry<V> | undefined {
-    return this.table.get(this.keyContext.offset, this.currentId());
+    return this.table.get(this.keyContext.offset, this.keyContext.keyId, this.namespace);
   }
 
   /** Creates the entry of the current key and namespace (call only when getEntry() was undefined). */
   protected putNewEntry(value: V): void {
     const ctx = this.keyContext;
-    this.table.put(ctx.offset, this.currentId(), ctx.key, this.namespace, value);
-  }
-
-  private currentId(): string {
-    const ctx = this.keyContext;
-    if (this.namespace === VOID_NAMESPACE) return ctx.keyId;
-    if (this.cachedVersion !== ctx.version) {
-      this.cachedId = namespacedId(ctx.keyId, this.namespace);
-      this.cachedVersion = ctx.version;
-    }
-    return this.cachedId;
+    this.table.put(ctx.offset, ctx.keyId, ctx.key, this.namespace, value);
   }
 }

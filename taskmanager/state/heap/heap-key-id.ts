@@ -7,8 +7,6 @@
 import { canonicalKeyString } from '../../../common/key-groups.js';
 
 const TAG = '\u0000';
-/** Starts every (key, namespace) identity; no key identity starts with these two characters. */
-const NAMESPACED_TAG = '\u0000\u0001';
 
 export function heapKeyId(key: unknown): string {
   switch (typeof key) {
@@ -24,12 +22,4 @@ export function heapKeyId(key: unknown): string {
     default:
       return TAG + canonicalKeyString(key);
   }
-}
-
-/**
- * The identity of a key under a non-void namespace. The length prefix keeps it unambiguous for
- * any key identity and namespace text.
- */
-export function namespacedId(keyId: string, namespace: string): string {
-  return `${NAMESPACED_TAG}${keyId.length}:${keyId}${namespace}`;
 }

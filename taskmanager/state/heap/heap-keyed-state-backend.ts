@@ -11,18 +11,17 @@ import type { AnyStateDescriptor } from '../../../api/state/state-descriptor.js'
 import { assertNever, FreshetError, UserError } from '../../../common/errors/freshet-error.js';
 import { assignToKeyGroup, canonicalKeyString } from '../../../common/key-groups.js';
 import type { KeyGroupRange } from '../../../common/key-groups.js';
-import { VOID_NAMESPACE } from '../keyed-state-backend.js';
 import type { KeyedStateBackend, KeyedStateHandle, KeyedStateSnapshot } from '../keyed-state-backend.js';
 import type { AbstractHeapState } from './abstract-heap-state.js';
 import { HeapAggregatingState } from './heap-aggregating-state.js';
-import { heapKeyId, namespacedId } from './heap-key-id.js';
+import { heapKeyId } from './heap-key-id.js';
 import { HeapListState } from './heap-list-state.js';
 import { HeapMapState } from './heap-map-state.js';
 import { HeapReducingState } from './heap-reducing-state.js';
 import { HeapValueState } from './heap-value-state.js';
 import { InternalKeyContext } from './internal-key-context.js';
 import { fromSnapshotValue, toSnapshotValue } from './snapshot-values.js';
-import { StateEntry, StateTable } from './state-table.js';
+import { StateTable } from './state-table.js';
 import type { MapStateEntry } from './state-table.js';
 
 export interface HeapKeyedStateBackendOptions {
@@ -108,10 +107,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   applyToAllKeys(stateName: string, fn: (key: unknown, namespace: string) => void): void {
     const table = this.tables.get(stateName);
     if (table === undefined) return;
-    for (const group of table.groups) {
-      if (group === undefined || group.size === 0) continue;
+    for (let offset = 0; offset < table.groups.length; offset++) {
       // Copied first: fn may set the current key and change this very state.
-      for (const entry of Array.from(group.values())) fn(entry.key, entry.namespace);
+      for (const entry of Array.from(table.entriesOf(offset))) fn(entry.key, entry.namespace);
     }
   }
 
@@ -128,11 +126,10 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     for (let offset = 0; offset < numberOfKeyGroups; offset++) {
       let perState: Map<string, SnapshotEntry[]> | undefined;
       for (const table of tables) {
-        const group = table.groups[offset];
-        if (group === undefined || group.size === 0) continue;
         const entries: SnapshotEntry[] = [];
-        for (const e of group.values())
+        for (const e of table.entriesOf(offset))
           entries.push([e.key, e.namespace, toSnapshotValue(table.kind, e.value)]);
+        if (entries.length === 0) continue;
         perState ??= new Map();
         perState.set(table.name, entries);
       }
@@ -180,11 +177,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
               `state '${name}' has key ${describeKey(key)} in key group ${keyGroup}, but it hashes to key group ${actual}`,
             );
           }
-          let group = table.groups[offset];
-          if (group === undefined) table.groups[offset] = group = new Map();
-          const keyId = heapKeyId(key);
-          const id = namespace === VOID_NAMESPACE ? keyId : namespacedId(keyId, namespace);
-          group.set(id, new StateEntry(key, namespace, stored));
+          table.put(offset, heapKeyId(key), key, namespace, stored);
         }
       }
     }

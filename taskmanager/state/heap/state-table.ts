@@ -5,6 +5,7 @@
  */
 import type { StateKind } from '../../../api/state/state-descriptor.js';
 import { FreshetError } from '../../../common/errors/freshet-error.js';
+import { VOID_NAMESPACE } from '../keyed-state-backend.js';
 
 export class StateEntry<V> {
   constructor(
@@ -23,8 +24,14 @@ export class MapStateEntry {
 }
 
 export class StateTable<V> {
-  /** Per key-group offset; a group's map is created on its first write. */
+  /** VOID namespace, per key-group offset: key identity → entry; a group's map is created on its first write. */
   readonly groups: Array<Map<string, StateEntry<V>> | undefined>;
+  /**
+   * Other namespaces (windows), per key-group offset: namespace → key identity → entry. Nested
+   * maps keyed by strings built once (the namespace per window, the key identity per key) avoid
+   * building a composite string per access.
+   */
+  readonly namespacedGroups: Array<Map<string, Map<string, StateEntry<V>>> | undefined>;
 
   constructor(
     readonly name: string,
@@ -32,44 +39,67 @@ export class StateTable<V> {
     numberOfKeyGroups: number,
   ) {
     this.groups = new Array<Map<string, StateEntry<V>> | undefined>(numberOfKeyGroups).fill(undefined);
+    this.namespacedGroups = new Array<Map<string, Map<string, StateEntry<V>>> | undefined>(
+      numberOfKeyGroups,
+    ).fill(undefined);
   }
 
-  get(offset: number, id: string): StateEntry<V> | undefined {
-    const group = this.groups[offset];
-    if (group === undefined) {
-      if (offset < 0) throw noCurrentKey(this.name);
-      return undefined;
-    }
-    return group.get(id);
+  get(offset: number, keyId: string, namespace: string): StateEntry<V> | undefined {
+    if (offset < 0) throw noCurrentKey(this.name);
+    if (namespace === VOID_NAMESPACE) return this.groups[offset]?.get(keyId);
+    return this.namespacedGroups[offset]?.get(namespace)?.get(keyId);
   }
 
-  put(offset: number, id: string, key: unknown, namespace: string, value: V): void {
-    let group = this.groups[offset];
-    if (group === undefined) {
-      if (offset < 0) throw noCurrentKey(this.name);
-      group = new Map();
-      this.groups[offset] = group;
-    }
-    group.set(id, new StateEntry(key, namespace, value));
-  }
-
-  remove(offset: number, id: string): void {
-    const group = this.groups[offset];
-    if (group === undefined) {
-      if (offset < 0) throw noCurrentKey(this.name);
+  put(offset: number, keyId: string, key: unknown, namespace: string, value: V): void {
+    if (offset < 0) throw noCurrentKey(this.name);
+    const entry = new StateEntry(key, namespace, value);
+    if (namespace === VOID_NAMESPACE) {
+      let group = this.groups[offset];
+      if (group === undefined) this.groups[offset] = group = new Map<string, StateEntry<V>>();
+      group.set(keyId, entry);
       return;
     }
-    group.delete(id);
+    let byNamespace = this.namespacedGroups[offset];
+    if (byNamespace === undefined)
+      this.namespacedGroups[offset] = byNamespace = new Map<string, Map<string, StateEntry<V>>>();
+    let byKey = byNamespace.get(namespace);
+    if (byKey === undefined) byNamespace.set(namespace, (byKey = new Map<string, StateEntry<V>>()));
+    byKey.set(keyId, entry);
+  }
+
+  remove(offset: number, keyId: string, namespace: string): void {
+    if (offset < 0) throw noCurrentKey(this.name);
+    if (namespace === VOID_NAMESPACE) {
+      this.groups[offset]?.delete(keyId);
+      return;
+    }
+    const byNamespace = this.namespacedGroups[offset];
+    const byKey = byNamespace?.get(namespace);
+    if (byKey === undefined) return;
+    byKey.delete(keyId);
+    if (byKey.size === 0) byNamespace!.delete(namespace);
+  }
+
+  /** Every entry of one key group (all namespaces). */
+  *entriesOf(offset: number): IterableIterator<StateEntry<V>> {
+    const group = this.groups[offset];
+    if (group !== undefined) yield* group.values();
+    const byNamespace = this.namespacedGroups[offset];
+    if (byNamespace !== undefined) for (const byKey of byNamespace.values()) yield* byKey.values();
   }
 
   size(): number {
     let n = 0;
     for (const group of this.groups) if (group !== undefined) n += group.size;
+    for (const byNamespace of this.namespacedGroups) {
+      if (byNamespace !== undefined) for (const byKey of byNamespace.values()) n += byKey.size;
+    }
     return n;
   }
 
   clearAll(): void {
     this.groups.fill(undefined);
+    this.namespacedGroups.fill(undefined);
   }
 }
 
