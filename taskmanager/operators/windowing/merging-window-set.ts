@@ -31,7 +31,7 @@ interface Mapping<W> {
 
 export class MergingWindowSet<W extends Window> {
   private readonly mapping = new Map<string, Mapping<W>>();
-  private readonly initial: ReadonlyMap<string, string>;
+  private initial: ReadonlyMap<string, string>;
 
   constructor(
     private readonly windowAssigner: MergingWindowAssigner<never, W>,
@@ -129,6 +129,11 @@ export class MergingWindowSet<W extends Window> {
       if (this.initial.get(key) !== windowNamespace(stateWindow)) return true;
     }
     return false;
+  }
+
+  /** The mapping was persisted: `hasChanged` now compares against it (for a set kept across calls). */
+  markPersisted(): void {
+    this.initial = new Map(this.snapshotNamespaces());
   }
 
   /** The mapping as [in-flight window, state window] pairs. */

@@ -19,6 +19,7 @@ import { isFire, isPurge, type TriggerResult } from '../../../api/windowing/trig
 import type { Window } from '../../../api/windowing/windows/window.js';
 import { parseWindowNamespace, windowNamespace } from '../../../api/windowing/windows/window-namespace.js';
 import { FreshetError } from '../../../common/errors/freshet-error.js';
+import { canonicalKeyString } from '../../../common/key-groups.js';
 import type { KeyedStateHandle } from '../../state/keyed-state-backend.js';
 import { AbstractUdfOperator, copyUserFunction } from '../abstract-udf-operator.js';
 import { KeyedTimerService } from '../keyed-timer-service.js';
@@ -31,6 +32,11 @@ import { WindowProcessContext, WindowTriggerContext } from './window-contexts.js
 const CONTENTS = 'window-contents';
 const MERGING_WINDOWS = 'merging-window-set';
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
+
+/** Primitives are their own identity in a Map; other keys their canonical JSON. */
+function keyIdentity(key: unknown): unknown {
+  return typeof key === 'object' && key !== null ? canonicalKeyString(key) : key;
+}
 
 type ContentsState = KeyedStateHandle & { get(): unknown; add(value: unknown): void };
 /** Per key: the merging window set as [window, state window] namespace pairs (VOID namespace). */
@@ -49,6 +55,8 @@ export class WindowOperator extends AbstractUdfOperator {
   private readonly assignerContext = { getCurrentProcessingTime: () => this.now() };
   private contents!: ContentsState;
   private mergingSets!: MergingSetsState;
+  /** Decoded merging window sets by key identity (see mergingWindowSet). */
+  private readonly mergingSetCache = new Map<unknown, MergingWindowSet<Window>>();
   /** Flink's `numLateRecordsDropped` metric. */
   numLateRecordsDropped = 0;
 
@@ -272,16 +280,29 @@ export class WindowOperator extends AbstractUdfOperator {
     set?.retireWindow(window);
   }
 
+  /**
+   * The current key's merging window set. Decoded from keyed state once and then kept in memory
+   * (state stays the source for snapshots: every change is written back by `persist`).
+   */
   private mergingWindowSet(): MergingWindowSet<Window> {
-    this.mergingSets.setCurrentNamespace('');
-    const pairs = this.mergingSets.get() as [string, string][];
-    return MergingWindowSet.fromNamespaces(this.merging!, pairs);
+    const identity = keyIdentity(this.ctx.keyedStateBackend!.getCurrentKey());
+    let set = this.mergingSetCache.get(identity);
+    if (set === undefined) {
+      this.mergingSets.setCurrentNamespace('');
+      const pairs = this.mergingSets.get() as [string, string][];
+      set = MergingWindowSet.fromNamespaces(this.merging!, pairs);
+      this.mergingSetCache.set(identity, set);
+    }
+    return set;
   }
 
   private persist(set: MergingWindowSet<Window>): void {
+    if (set.size === 0) this.mergingSetCache.delete(keyIdentity(this.ctx.keyedStateBackend!.getCurrentKey()));
     if (!set.hasChanged()) return;
     this.mergingSets.setCurrentNamespace('');
-    this.mergingSets.update(set.snapshotNamespaces());
+    if (set.size === 0) this.mergingSets.clear();
+    else this.mergingSets.update(set.snapshotNamespaces());
+    set.markPersisted();
   }
 
   private cleanupTime(window: Window): number {
