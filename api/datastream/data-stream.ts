@@ -87,10 +87,14 @@ export class DataStream<T> {
 
   /** Assigns event timestamps and generates watermarks in the stream (after a source without them). */
   assignTimestampsAndWatermarks(watermarkStrategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
-    return this.transform('Timestamps/Watermarks', {
+    const result = this.transform<T>('Timestamps/Watermarks', {
       kind: 'timestampsAndWatermarks',
       watermarkStrategy: watermarkStrategy as WatermarkStrategy<unknown>,
     });
+    // As Flink: the operator runs at its input's parallelism, so it chains to it one to one.
+    const inputParallelism = operatorParallelism(this.transformation);
+    if (inputParallelism !== undefined) result.setParallelism(inputParallelism);
+    return result;
   }
 
   keyBy<K>(key: KeySelector<T, K>): KeyedStream<T, K> {
@@ -262,5 +266,18 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
       input: this.transformation,
       tag: tag,
     });
+  }
+}
+
+/** The parallelism set on the operator behind `t` (through partitioning), if any. */
+function operatorParallelism(t: Transformation): number | undefined {
+  switch (t.type) {
+    case 'operator':
+      return t.parallelism;
+    case 'partition':
+    case 'sideOutput':
+      return operatorParallelism(t.input);
+    case 'union':
+      return t.inputs[0] === undefined ? undefined : operatorParallelism(t.inputs[0]);
   }
 }

@@ -72,10 +72,12 @@ export class KeyedTimerService {
     if (next === undefined || (this.scheduledAt !== undefined && this.scheduledAt <= next)) return;
     this.cancelScheduled?.();
     this.scheduledAt = next;
+    // As Flink: a wake-up for time T fires the timers up to T; the service calls it once the
+    // clock is past T, so a timer never sees a clock at or before its own time.
     this.cancelScheduled = this.processingTime.registerTimer(next, (now) => {
       this.scheduledAt = undefined;
       this.cancelScheduled = undefined;
-      this.timers.onProcessingTime(Math.max(now, this.processingTime.getCurrentProcessingTime()), (timer) => {
+      this.timers.onProcessingTime(now, (timer) => {
         this.backend.setCurrentKey(timer.key, timer.keyGroup);
         this.onProcessingTime(timer);
       });

@@ -74,8 +74,10 @@ export class ProcessOperator extends AbstractUdfOperator implements KeyedOnTimer
   }
 
   private fireTimer(timestamp: number, domain: TimeDomain): void {
-    this.currentTimestamp = domain === TimeDomain.EVENT_TIME ? timestamp : undefined;
-    this.collector.timestamp = this.currentTimestamp;
+    // As Flink: the context reports the timer's time in both domains (side outputs carry it), the
+    // main output of a processing-time timer has no timestamp.
+    this.currentTimestamp = timestamp;
+    this.collector.timestamp = domain === TimeDomain.EVENT_TIME ? timestamp : undefined;
     this.domain = domain;
     try {
       this.fn.onTimer?.(timestamp, this, this.collector);
@@ -103,6 +105,7 @@ export class ProcessOperator extends AbstractUdfOperator implements KeyedOnTimer
   }
 
   output<X>(outputTag: OutputTag<X>, value: X): void {
+    checkOutputTag(outputTag);
     this.out.collectSide(outputTag.id, value, this.currentTimestamp);
   }
 
@@ -112,4 +115,9 @@ export class ProcessOperator extends AbstractUdfOperator implements KeyedOnTimer
   }
 
   // --- the timer service ---
+}
+
+export function checkOutputTag(outputTag: unknown): void {
+  if (outputTag === null || outputTag === undefined)
+    throw new UserError('NULL_OUTPUT_TAG', 'OutputTag must not be null.');
 }

@@ -23,24 +23,38 @@ export class TaskProcessingTimeService implements ProcessingTimeService {
   }
 
   registerTimer(time: number, callback: (time: number) => void): () => void {
-    if (this.shutDown) return () => {};
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(timer);
-        if (this.shutDown) return;
-        try {
-          callback(time);
-        } catch (error) {
-          this.onError(error);
-        }
-      },
-      Math.max(0, time - this.clock()),
-    );
-    timer.unref();
-    this.timers.add(timer);
+    let cancelled = false;
+    let current: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      if (this.shutDown || cancelled) return;
+      // A timer for `time` fires once the clock is past it (setTimeout may wake a little early).
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          if (this.shutDown || cancelled) return;
+          if (this.clock() <= time) {
+            arm();
+            return;
+          }
+          try {
+            callback(time);
+          } catch (error) {
+            this.onError(error);
+          }
+        },
+        Math.max(0, time - this.clock() + 1),
+      );
+      timer.unref();
+      this.timers.add(timer);
+      current = timer;
+    };
+    arm();
     return () => {
-      clearTimeout(timer);
-      this.timers.delete(timer);
+      cancelled = true;
+      if (current !== undefined) {
+        clearTimeout(current);
+        this.timers.delete(current);
+      }
     };
   }
 

@@ -22,23 +22,23 @@ export class UserTimerService implements TimerService {
     return this.watermark();
   }
   registerEventTimeTimer(time: number): void {
-    this.timers().registerEventTimeTimer(VOID_NAMESPACE, time);
+    this.timers('Setting').registerEventTimeTimer(VOID_NAMESPACE, time);
   }
   registerProcessingTimeTimer(time: number): void {
-    this.timers().registerProcessingTimeTimer(VOID_NAMESPACE, time);
+    this.timers('Setting').registerProcessingTimeTimer(VOID_NAMESPACE, time);
   }
   deleteEventTimeTimer(time: number): void {
-    this.timers().deleteEventTimeTimer(VOID_NAMESPACE, time);
+    this.timers('Deleting').deleteEventTimeTimer(VOID_NAMESPACE, time);
   }
   deleteProcessingTimeTimer(time: number): void {
-    this.timers().deleteProcessingTimeTimer(VOID_NAMESPACE, time);
+    this.timers('Deleting').deleteProcessingTimeTimer(VOID_NAMESPACE, time);
   }
 
-  private timers(): KeyedTimerService {
+  private timers(action: 'Setting' | 'Deleting'): KeyedTimerService {
     if (this.keyedTimers === undefined) {
       throw new UserError(
         'TIMERS_ON_NON_KEYED_STREAM',
-        'Setting timers is only supported on a keyed streams (after keyBy())',
+        `${action} timers is only supported on a keyed streams (after keyBy())`,
       );
     }
     return this.keyedTimers;

@@ -418,25 +418,22 @@ describe("KeyedProcessFunction (Flink's KeyedProcessOperatorTest)", () => {
     expect(error.message).toContain('null-tagger');
   });
 
-  it.fails(
-    'BUG null-output-tag: ctx.output(null, …) is refused with an error about the OutputTag (Flink: "OutputTag must not be null.")',
-    async () => {
-      class NullTag extends KeyedProcessFunction<number, number, string> {
-        processElement(value: number, ctx: KeyedProcessContext<number>): void {
-          ctx.output(null as unknown as OutputTag<number>, value);
-        }
+  it('ctx.output(null, …) is refused with an error about the OutputTag (Flink: "OutputTag must not be null.")', async () => {
+    class NullTag extends KeyedProcessFunction<number, number, string> {
+      processElement(value: number, ctx: KeyedProcessContext<number>): void {
+        ctx.output(null as unknown as OutputTag<number>, value);
       }
-      const error = await failureOf(
-        newEnv(1)
-          .fromElements(5)
-          .keyBy((v) => v)
-          .process(new NullTag())
-          .name('null-tagger')
-          .executeAndCollect(),
-      );
-      expect(fullMessage(error)).toMatch(/OutputTag/);
-    },
-  );
+    }
+    const error = await failureOf(
+      newEnv(1)
+        .fromElements(5)
+        .keyBy((v) => v)
+        .process(new NullTag())
+        .name('null-tagger')
+        .executeAndCollect(),
+    );
+    expect(fullMessage(error)).toMatch(/OutputTag/);
+  });
 });
 
 // ---- timer semantics beyond the port -----------------------------------------------------------
@@ -669,79 +666,71 @@ describe('processing-time timers', () => {
     expect(trace.map((o) => o.value)).toEqual(['in:a', 'in:b', 'a+10', 'b+10', 'a+30', 'b+40']);
   });
 
-  it.fails(
-    'BUG processing-timer-early: a processing-time timer fires only once the clock is past its time (Flink delays it to timestamp + 1)',
-    async () => {
-      // 100 keys, each with a timer of its own millisecond (2 ms apart), so 100 separate wake-ups;
-      // with Node's timers about two in three fire at or before their millisecond.
-      class Spread extends KeyedProcessFunction<number, number, number> {
-        private base: number | undefined;
-        processElement(value: number, ctx: KeyedProcessContext<number>): void {
-          this.base ??= ctx.timerService().currentProcessingTime() + 20;
-          ctx.timerService().registerProcessingTimeTimer(this.base + 2 * value);
-        }
-        override onTimer(timestamp: number, ctx: KeyedOnTimerContext<number>, out: Collector<number>): void {
-          fired.push({
-            key: ctx.getCurrentKey(),
-            timestamp,
-            domain: ctx.timeDomain(),
-            ctxTimestamp: ctx.timestamp(),
-            watermark: ctx.timerService().currentWatermark(),
-            now: ctx.timerService().currentProcessingTime(),
-          });
-          out.collect(timestamp);
-        }
+  it('a processing-time timer fires only once the clock is past its time (Flink delays it to timestamp + 1)', async () => {
+    // 100 keys, each with a timer of its own millisecond (2 ms apart), so 100 separate wake-ups;
+    // with Node's timers about two in three fire at or before their millisecond.
+    class Spread extends KeyedProcessFunction<number, number, number> {
+      private base: number | undefined;
+      processElement(value: number, ctx: KeyedProcessContext<number>): void {
+        this.base ??= ctx.timerService().currentProcessingTime() + 20;
+        ctx.timerService().registerProcessingTimeTimer(this.base + 2 * value);
       }
-      const keys = Array.from({ length: 40 }, (_, i) => i);
-      const fired: Fired[] = [];
-      await runProcessingTime(
-        keys,
-        (v) => v,
-        new Spread(),
-        () => fired.length === keys.length,
-      );
-      const early = fired.filter((f) => f.now <= f.timestamp);
-      expect(early, `${early.length} of ${fired.length} timers fired before the clock passed them`).toEqual(
-        [],
-      );
-    },
-  );
+      override onTimer(timestamp: number, ctx: KeyedOnTimerContext<number>, out: Collector<number>): void {
+        fired.push({
+          key: ctx.getCurrentKey(),
+          timestamp,
+          domain: ctx.timeDomain(),
+          ctxTimestamp: ctx.timestamp(),
+          watermark: ctx.timerService().currentWatermark(),
+          now: ctx.timerService().currentProcessingTime(),
+        });
+        out.collect(timestamp);
+      }
+    }
+    const keys = Array.from({ length: 100 }, (_, i) => i);
+    const fired: Fired[] = [];
+    await runProcessingTime(
+      keys,
+      (v) => v,
+      new Spread(),
+      () => fired.length === keys.length,
+    );
+    const early = fired.filter((f) => f.now <= f.timestamp);
+    expect(early, `${early.length} of ${fired.length} timers fired before the clock passed them`).toEqual([]);
+  });
 
-  it.fails(
-    'BUG processing-timer-timestamp: in a processing-time onTimer, ctx.timestamp() is the timer timestamp and side outputs carry it (Flink OnTimerContext.timestamp() = timer.getTimestamp())',
-    async () => {
-      const side = new OutputTag<number>('proc-side');
-      const seen: (number | undefined)[] = [];
-      class ProcTimestamp extends KeyedProcessFunction<number, number, number> {
-        processElement(value: number, ctx: KeyedProcessContext<number>, out: Collector<number>): void {
-          out.collect(value);
-          ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 5);
-        }
-        override onTimer(timestamp: number, ctx: KeyedOnTimerContext<number>, out: Collector<number>): void {
-          seen.push(ctx.timestamp(), timestamp);
-          ctx.output(side, timestamp);
-          out.collect(-1);
-        }
+  it('in a processing-time onTimer, ctx.timestamp() is the timer timestamp and side outputs carry it (Flink OnTimerContext.timestamp() = timer.getTimestamp())', async () => {
+    const side = new OutputTag<number>('proc-side');
+    const seen: (number | undefined)[] = [];
+    class ProcTimestamp extends KeyedProcessFunction<number, number, number> {
+      processElement(value: number, ctx: KeyedProcessContext<number>, out: Collector<number>): void {
+        out.collect(value);
+        ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 5);
       }
-      const env = newEnv(1, 0);
-      const source = new ControlledSource<number>();
-      pending.push(source);
-      const sideTrace: Observed<number>[] = [];
-      const main = env
-        .fromSource(source, WatermarkStrategy.noWatermarks(), 'controlled')
-        .keyBy((v) => v)
-        .process(new ProcTimestamp());
-      const job = observe(main.getSideOutput(side), sideTrace).executeAndCollect();
-      source.push(1);
-      await waitFor(() => sideTrace.length > 0, WAIT_MS, 'the processing-time timer');
-      source.finish();
-      await job;
-      // The main output of a processing-time timer has no timestamp (Flink erases it) …
-      // … but the context reports the timer's time, and side outputs carry it.
-      expect(seen[0]).toBe(seen[1]);
-      expect(sideTrace[0]!.ts).toBe(sideTrace[0]!.value);
-    },
-  );
+      override onTimer(timestamp: number, ctx: KeyedOnTimerContext<number>, out: Collector<number>): void {
+        seen.push(ctx.timestamp(), timestamp);
+        ctx.output(side, timestamp);
+        out.collect(-1);
+      }
+    }
+    const env = newEnv(1, 0);
+    const source = new ControlledSource<number>();
+    pending.push(source);
+    const sideTrace: Observed<number>[] = [];
+    const main = env
+      .fromSource(source, WatermarkStrategy.noWatermarks(), 'controlled')
+      .keyBy((v) => v)
+      .process(new ProcTimestamp());
+    const job = observe(main.getSideOutput(side), sideTrace).executeAndCollect();
+    source.push(1);
+    await waitFor(() => sideTrace.length > 0, WAIT_MS, 'the processing-time timer');
+    source.finish();
+    await job;
+    // The main output of a processing-time timer has no timestamp (Flink erases it) …
+    // … but the context reports the timer's time, and side outputs carry it.
+    expect(seen[0]).toBe(seen[1]);
+    expect(sideTrace[0]!.ts).toBe(sideTrace[0]!.value);
+  });
 });
 
 describe('timers on a non-keyed stream', () => {

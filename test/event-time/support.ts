@@ -17,6 +17,7 @@ import {
   type ProcessContext,
   type ReaderOutput,
   type SingleOutputStreamOperator,
+  type Sink,
   type Source,
   type SourceReader,
   type WatermarkGenerator,
@@ -143,6 +144,17 @@ export function observe<T>(
   name = 'observer',
 ): SingleOutputStreamOperator<T> {
   return stream.process(new WatermarkRecorder<T>(trace)).name(name).setParallelism(1);
+}
+
+/** A sink that drops everything (for jobs whose output the test reads from recorders). */
+export function discardingSink<T>(): Sink<T> {
+  return {
+    createWriter: () => ({
+      write: () => {},
+      flush: () => {},
+      close: () => {},
+    }),
+  };
 }
 
 // ---- a source the test feeds -------------------------------------------------------------------

@@ -580,48 +580,42 @@ describe('window arguments', () => {
 // ---- known deviations from Flink ----------------------------------------------------------------
 
 describe('assignTimestampsAndWatermarks parallelism', () => {
-  it.fails(
-    'BUG assign-timestamps-parallelism: assignTimestampsAndWatermarks takes the parallelism of its input (Flink: 1:1 with the source, chained)',
-    () => {
-      const env = newEnv(3);
-      const stamped = env
-        .fromElements(1, 2, 3)
-        .assignTimestampsAndWatermarks(
-          WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x),
-        );
-      expect(stamped.getParallelism()).toBe(1);
-      const vertices = env.getPipeline().jobGraph.vertices.map((v) => v.name);
-      expect(vertices[0]).toMatch(/Collection Source.*Timestamps\/Watermarks/);
-    },
-  );
+  it('assignTimestampsAndWatermarks takes the parallelism of its input (Flink: 1:1 with the source, chained)', () => {
+    const env = newEnv(3);
+    const stamped = env
+      .fromElements(1, 2, 3)
+      .assignTimestampsAndWatermarks(
+        WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x),
+      );
+    expect(stamped.getParallelism()).toBe(1);
+    const vertices = env.getPipeline().jobGraph.vertices.map((v) => v.name);
+    expect(vertices[0]).toMatch(/Collection Source.*Timestamps\/Watermarks/);
+  });
 
-  it.fails(
-    'BUG assign-timestamps-parallelism: a punctuated watermark after fromElements at env parallelism 3 makes a later record late',
-    async () => {
-      const late = new OutputTag<Ev>('late');
-      const env = newEnv(3, 0);
-      const windows = env
-        .fromElements(ev('a', 100), ev('wm', 1_500), ev('a', 200))
-        .assignTimestampsAndWatermarks(
-          WatermarkStrategy.forGenerator<Ev>(() => ({
-            onEvent: (e, ts, output) => {
-              if (e.tag === 'wm') output.emitWatermark(new Watermark(ts));
-            },
-            onPeriodicEmit: () => {},
-          })).withTimestampAssigner((e) => e.ts),
-        )
-        .keyBy((e) => e.tag)
-        .window(TumblingEventTimeWindows.of(1_000))
-        .sideOutputLateData(late)
-        .reduce((x, y) => ({ tag: x.tag, ts: x.ts + y.ts }));
-      const out = await windows
-        .map((e) => `window:${e.ts}`)
-        .union(windows.getSideOutput(late).map((e) => `late:${e.ts}`))
-        .executeAndCollect();
-      // Flink: the generator runs in the source's chain and sees every event in order, so the
-      // record at 200 comes after Watermark(1500) and is late for [0, 1000). (The marker itself
-      // is a record of key 'wm'.)
-      expect(out.sort()).toEqual(['late:200', 'window:100', 'window:1500']);
-    },
-  );
+  it('a punctuated watermark after fromElements at env parallelism 3 makes a later record late', async () => {
+    const late = new OutputTag<Ev>('late');
+    const env = newEnv(3, 0);
+    const windows = env
+      .fromElements(ev('a', 100), ev('wm', 1_500), ev('a', 200))
+      .assignTimestampsAndWatermarks(
+        WatermarkStrategy.forGenerator<Ev>(() => ({
+          onEvent: (e, ts, output) => {
+            if (e.tag === 'wm') output.emitWatermark(new Watermark(ts));
+          },
+          onPeriodicEmit: () => {},
+        })).withTimestampAssigner((e) => e.ts),
+      )
+      .keyBy((e) => e.tag)
+      .window(TumblingEventTimeWindows.of(1_000))
+      .sideOutputLateData(late)
+      .reduce((x, y) => ({ tag: x.tag, ts: x.ts + y.ts }));
+    const out = await windows
+      .map((e) => `window:${e.ts}`)
+      .union(windows.getSideOutput(late).map((e) => `late:${e.ts}`))
+      .executeAndCollect();
+    // Flink: the generator runs in the source's chain and sees every event in order, so the
+    // record at 200 comes after Watermark(1500) and is late for [0, 1000). (The marker itself
+    // is a record of key 'wm'.)
+    expect(out.sort()).toEqual(['late:200', 'window:100', 'window:1500']);
+  });
 });

@@ -24,6 +24,7 @@ import {
 } from 'freshet';
 import { DataGeneratorSource } from 'freshet/connectors';
 import {
+  discardingSink,
   keysPerSubtask,
   lcg,
   newEnv,
@@ -631,6 +632,47 @@ describe('allowed lateness and late data at parallelism 3', () => {
     expect(windows.get(k0)).toEqual([`${k0}[0,10)=1`, `${k0}[25,35)=2`, `${k0}[0,20)=5`, `${k0}[0,35)=15`]);
     expect(windows.get(k1)).toEqual([`${k1}[50,60)=7`]);
     expect(late).toEqual([`${k0}@5`]);
+  });
+
+  it('boundaries: a window fires at watermark = maxTimestamp; an element is too late once watermark = maxTimestamp + lateness', async () => {
+    const late = new OutputTag<Click>('late');
+    const env = newEnv(1, 0);
+    const windows = scripted(env, [
+      click(k0, 1, 1),
+      wm(8), // not yet: [0,10) has maxTimestamp 9
+      wm(9), // fires [0,10)
+      click(k0, 9, 2), // cleanup at 9 + 5 = 14 > 9: allowed, fires again
+      wm(13),
+      click(k0, 8, 4), // 14 > 13: still allowed, fires again
+      wm(14),
+      click(k0, 7, 8), // 14 <= 14: too late
+      click(k0, 10, 16), // [10,20) is fine
+    ])
+      .keyBy((c) => c.user)
+      .window(TumblingEventTimeWindows.of(10))
+      .allowedLateness(5)
+      .sideOutputLateData(late)
+      .process(new DescribeElements());
+    // Main and late output each get their own recorder, chained to the window operator.
+    const main: Observed<string>[] = [];
+    const lateTrace: Observed<string>[] = [];
+    observe(
+      windows.map((f) => `[${f.start},${f.end})=${f.sum}`),
+      main,
+    ).sinkTo(discardingSink());
+    observe(
+      windows.getSideOutput(late).map((c) => `late@${c.ts}`),
+      lateTrace,
+    ).sinkTo(discardingSink());
+    await env.execute('boundaries');
+    expect(main).toEqual([
+      // The first firing came with Watermark(9), before it was forwarded: the recorder still had 8.
+      { value: '[0,10)=1', ts: 9, wm: 8 },
+      { value: '[0,10)=3', ts: 9, wm: 9 },
+      { value: '[0,10)=7', ts: 9, wm: 13 },
+      { value: '[10,20)=16', ts: 19, wm: 14 },
+    ]);
+    expect(lateTrace).toEqual([{ value: 'late@7', ts: 7, wm: 14 }]);
   });
 
   it('without sideOutputLateData, too-late elements are dropped silently', async () => {

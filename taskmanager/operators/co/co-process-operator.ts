@@ -7,6 +7,7 @@ import type { OutputTag } from '../../../api/datastream/output-tag.js';
 import { TimeDomain, type TimerService } from '../../../api/functions/process-function.js';
 import { UserError } from '../../../common/errors/freshet-error.js';
 import { KeyedTimerService } from '../keyed-timer-service.js';
+import { checkOutputTag } from '../process-operators.js';
 import { UserTimerService } from '../user-timer-service.js';
 import { TimestampedCollector } from '../simple-operators.js';
 import type { OperatorContext } from '../stream-operator.js';
@@ -65,7 +66,10 @@ export class CoProcessOperator extends AbstractTwoInputOperator {
     this.context = {
       timestamp: () => this.currentTimestamp,
       timerService: (): TimerService => this.userTimers,
-      output: <X>(tag: OutputTag<X>, value: X) => this.out.collectSide(tag.id, value, this.currentTimestamp),
+      output: <X>(tag: OutputTag<X>, value: X) => {
+        checkOutputTag(tag);
+        this.out.collectSide(tag.id, value, this.currentTimestamp);
+      },
       getCurrentKey: () => {
         if (ctx.keyedStateBackend === undefined)
           throw new UserError('NOT_KEYED', 'getCurrentKey() needs keyed connected streams');
@@ -109,8 +113,8 @@ export class CoProcessOperator extends AbstractTwoInputOperator {
   }
 
   private fireTimer(timestamp: number, domain: TimeDomain): void {
-    this.currentTimestamp = domain === TimeDomain.EVENT_TIME ? timestamp : undefined;
-    this.collector.timestamp = this.currentTimestamp;
+    this.currentTimestamp = timestamp;
+    this.collector.timestamp = domain === TimeDomain.EVENT_TIME ? timestamp : undefined;
     this.domain = domain;
     try {
       this.fn['onTimer']?.call(this.fn, timestamp, this.context, this.collector);
