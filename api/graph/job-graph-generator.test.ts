@@ -131,7 +131,12 @@ describe('chaining', () => {
     expect(source.producedDataSets[0]!.partitioner).toBe('forward');
     expect(source.producedDataSets[0]!.consumerVertexId).toBe(lonely.id);
     expect(lonely.inputs).toEqual([
-      { dataSetId: source.producedDataSets[0]!.id, sourceVertexId: source.id, partitioner: 'forward' },
+      {
+        dataSetId: source.producedDataSets[0]!.id,
+        sourceVertexId: source.id,
+        partitioner: 'forward',
+        inputIndex: 0,
+      },
     ]);
     expect(after.inputs).toHaveLength(1);
     expect(after.inputs[0]!.sourceVertexId).toBe(lonely.id);
