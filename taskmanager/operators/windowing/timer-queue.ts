@@ -18,14 +18,6 @@ interface QueuedTimer<K> extends InternalTimer<K>, HeapTimer {
 }
 
 /**
- * The identity of a key in the index: primitives are their own identity (a Map tells 1 from
- * '1'), objects their canonical string.
- */
-function keyIdentity(key: unknown): unknown {
-  return typeof key === 'object' && key !== null ? heapKeyId(key) : key;
-}
-
-/**
  * The dedup index: timestamp → namespace → key identity → timer. Nested maps avoid building a
  * composite string per registration (the window operator registers timers for every element).
  */
@@ -42,7 +34,7 @@ export class TimerQueue<K = unknown> {
 
   /** Adds the timer unless an equal one (same key, namespace and timestamp) is queued; true when added. */
   add(key: K, keyGroup: number, namespace: string, timestamp: number): boolean {
-    const keyId = keyIdentity(key);
+    const keyId = heapKeyId(key);
     let byNamespace = this.index.get(timestamp);
     if (byNamespace === undefined)
       this.index.set(timestamp, (byNamespace = new Map<string, Map<unknown, QueuedTimer<K>>>()));
@@ -65,7 +57,7 @@ export class TimerQueue<K = unknown> {
 
   /** Removes the timer if it is queued; true when it was. */
   remove(key: K, namespace: string, timestamp: number): boolean {
-    const timer = this.index.get(timestamp)?.get(namespace)?.get(keyIdentity(key));
+    const timer = this.index.get(timestamp)?.get(namespace)?.get(heapKeyId(key));
     if (timer === undefined) return false;
     this.unindex(timer);
     this.heap.remove(timer);

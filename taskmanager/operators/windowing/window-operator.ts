@@ -19,7 +19,7 @@ import { isFire, isPurge, type TriggerResult } from '../../../api/windowing/trig
 import type { Window } from '../../../api/windowing/windows/window.js';
 import { parseWindowNamespace, windowNamespace } from '../../../api/windowing/windows/window-namespace.js';
 import { FreshetError } from '../../../common/errors/freshet-error.js';
-import { canonicalKeyString } from '../../../common/key-groups.js';
+import { heapKeyId } from '../../state/heap/heap-key-id.js';
 import type { KeyedStateHandle } from '../../state/keyed-state-backend.js';
 import { AbstractUdfOperator, copyUserFunction } from '../abstract-udf-operator.js';
 import { KeyedTimerService } from '../keyed-timer-service.js';
@@ -32,11 +32,6 @@ import { WindowProcessContext, WindowTriggerContext } from './window-contexts.js
 const CONTENTS = 'window-contents';
 const MERGING_WINDOWS = 'merging-window-set';
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
-
-/** Primitives are their own identity in a Map; other keys their canonical JSON. */
-function keyIdentity(key: unknown): unknown {
-  return typeof key === 'object' && key !== null ? canonicalKeyString(key) : key;
-}
 
 type ContentsState = KeyedStateHandle & { get(): unknown; add(value: unknown): void };
 /** Per key: the merging window set as [window, state window] namespace pairs (VOID namespace). */
@@ -285,7 +280,7 @@ export class WindowOperator extends AbstractUdfOperator {
    * (state stays the source for snapshots: every change is written back by `persist`).
    */
   private mergingWindowSet(): MergingWindowSet<Window> {
-    const identity = keyIdentity(this.ctx.keyedStateBackend!.getCurrentKey());
+    const identity = heapKeyId(this.ctx.keyedStateBackend!.getCurrentKey());
     let set = this.mergingSetCache.get(identity);
     if (set === undefined) {
       this.mergingSets.setCurrentNamespace('');
@@ -297,7 +292,7 @@ export class WindowOperator extends AbstractUdfOperator {
   }
 
   private persist(set: MergingWindowSet<Window>): void {
-    if (set.size === 0) this.mergingSetCache.delete(keyIdentity(this.ctx.keyedStateBackend!.getCurrentKey()));
+    if (set.size === 0) this.mergingSetCache.delete(heapKeyId(this.ctx.keyedStateBackend!.getCurrentKey()));
     if (!set.hasChanged()) return;
     this.mergingSets.setCurrentNamespace('');
     if (set.size === 0) this.mergingSets.clear();

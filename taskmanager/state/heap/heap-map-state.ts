@@ -9,7 +9,7 @@ import { MapStateEntry } from './state-table.js';
  * emptied by `remove` leaves no entry.
  */
 export class HeapMapState<K, V>
-  extends AbstractHeapState<Map<string, MapStateEntry>>
+  extends AbstractHeapState<Map<unknown, MapStateEntry>>
   implements MapState<K, V>
 {
   get(key: K): V | undefined {

@@ -6,7 +6,7 @@ export class InternalKeyContext {
   /** The key as the user gave it (stored with new entries, for snapshots and applyToAllKeys). */
   key: unknown = undefined;
   /** The key's identity in hash maps (see heapKeyId). */
-  keyId = '';
+  keyId: unknown = undefined;
   /** The key group of the current key, -1 before the first setCurrentKey. */
   keyGroup = -1;
   /** keyGroup minus the backend's first key group: the index into each state table. */

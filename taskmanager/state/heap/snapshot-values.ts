@@ -12,7 +12,7 @@ import { MapStateEntry } from './state-table.js';
 export function toSnapshotValue(kind: StateKind, value: unknown): unknown {
   if (kind !== StateKind.map) return value;
   const pairs: Array<[unknown, unknown]> = [];
-  for (const e of (value as Map<string, MapStateEntry>).values()) pairs.push([e.key, e.value]);
+  for (const e of (value as Map<unknown, MapStateEntry>).values()) pairs.push([e.key, e.value]);
   return pairs;
 }
 
@@ -25,7 +25,7 @@ export function fromSnapshotValue(kind: StateKind, value: unknown, name: string)
     case StateKind.map: {
       if (!Array.isArray(value)) throw notAnArray(name, 'map');
       if (value.length === 0) return undefined;
-      const map = new Map<string, MapStateEntry>();
+      const map = new Map<unknown, MapStateEntry>();
       for (const [k, v] of value as Array<[unknown, unknown]>) map.set(heapKeyId(k), new MapStateEntry(k, v));
       return map;
     }

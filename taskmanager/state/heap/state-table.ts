@@ -25,49 +25,49 @@ export class MapStateEntry {
 
 export class StateTable<V> {
   /** VOID namespace, per key-group offset: key identity → entry; a group's map is created on its first write. */
-  readonly groups: Array<Map<string, StateEntry<V>> | undefined>;
+  readonly groups: Array<Map<unknown, StateEntry<V>> | undefined>;
   /**
    * Other namespaces (windows), per key-group offset: namespace → key identity → entry. Nested
    * maps keyed by strings built once (the namespace per window, the key identity per key) avoid
    * building a composite string per access.
    */
-  readonly namespacedGroups: Array<Map<string, Map<string, StateEntry<V>>> | undefined>;
+  readonly namespacedGroups: Array<Map<string, Map<unknown, StateEntry<V>>> | undefined>;
 
   constructor(
     readonly name: string,
     readonly kind: StateKind,
     numberOfKeyGroups: number,
   ) {
-    this.groups = new Array<Map<string, StateEntry<V>> | undefined>(numberOfKeyGroups).fill(undefined);
-    this.namespacedGroups = new Array<Map<string, Map<string, StateEntry<V>>> | undefined>(
+    this.groups = new Array<Map<unknown, StateEntry<V>> | undefined>(numberOfKeyGroups).fill(undefined);
+    this.namespacedGroups = new Array<Map<string, Map<unknown, StateEntry<V>>> | undefined>(
       numberOfKeyGroups,
     ).fill(undefined);
   }
 
-  get(offset: number, keyId: string, namespace: string): StateEntry<V> | undefined {
+  get(offset: number, keyId: unknown, namespace: string): StateEntry<V> | undefined {
     if (offset < 0) throw noCurrentKey(this.name);
     if (namespace === VOID_NAMESPACE) return this.groups[offset]?.get(keyId);
     return this.namespacedGroups[offset]?.get(namespace)?.get(keyId);
   }
 
-  put(offset: number, keyId: string, key: unknown, namespace: string, value: V): void {
+  put(offset: number, keyId: unknown, key: unknown, namespace: string, value: V): void {
     if (offset < 0) throw noCurrentKey(this.name);
     const entry = new StateEntry(key, namespace, value);
     if (namespace === VOID_NAMESPACE) {
       let group = this.groups[offset];
-      if (group === undefined) this.groups[offset] = group = new Map<string, StateEntry<V>>();
+      if (group === undefined) this.groups[offset] = group = new Map<unknown, StateEntry<V>>();
       group.set(keyId, entry);
       return;
     }
     let byNamespace = this.namespacedGroups[offset];
     if (byNamespace === undefined)
-      this.namespacedGroups[offset] = byNamespace = new Map<string, Map<string, StateEntry<V>>>();
+      this.namespacedGroups[offset] = byNamespace = new Map<string, Map<unknown, StateEntry<V>>>();
     let byKey = byNamespace.get(namespace);
-    if (byKey === undefined) byNamespace.set(namespace, (byKey = new Map<string, StateEntry<V>>()));
+    if (byKey === undefined) byNamespace.set(namespace, (byKey = new Map<unknown, StateEntry<V>>()));
     byKey.set(keyId, entry);
   }
 
-  remove(offset: number, keyId: string, namespace: string): void {
+  remove(offset: number, keyId: unknown, namespace: string): void {
     if (offset < 0) throw noCurrentKey(this.name);
     if (namespace === VOID_NAMESPACE) {
       this.groups[offset]?.delete(keyId);
