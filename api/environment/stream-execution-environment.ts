@@ -136,7 +136,6 @@ export class StreamExecutionEnvironment {
       WatermarkStrategy.noWatermarks(),
       name,
     );
-    stream.transformation.name = name;
     return stream.setParallelism(1);
   }
 

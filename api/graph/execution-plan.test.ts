@@ -29,9 +29,9 @@ describe('executionPlan', () => {
       nodes: [
         {
           id: 1,
-          type: 'Collection Source',
+          type: 'Source: Collection Source',
           pact: 'Data Source',
-          contents: 'Collection Source',
+          contents: 'Source: Collection Source',
           parallelism: 1,
         },
         {

@@ -673,7 +673,7 @@ describe('parallelism and max parallelism', () => {
       .map((x) => x)
       .name('m');
     const sg = streamGraphOf(env);
-    expect(nodeNamed(sg, 'Collection Source').parallelism).toBe(1);
+    expect(nodeNamed(sg, 'Source: Collection Source').parallelism).toBe(1);
     expect(nodeNamed(sg, 'm').parallelism).toBe(4);
   });
 });
