@@ -231,7 +231,12 @@ describe('freshet info', () => {
       };
 
       const byName = new Map(plan.nodes.map((n) => [n.type, n]));
-      expect([...byName.keys()]).toEqual(['Source: Collection Source', 'tokenizer', 'counter', 'Print to Std. Out']);
+      expect([...byName.keys()]).toEqual([
+        'Source: Collection Source',
+        'tokenizer',
+        'counter',
+        'Print to Std. Out',
+      ]);
       const source = byName.get('Source: Collection Source')!;
       const tokenizer = byName.get('tokenizer')!;
       const counter = byName.get('counter')!;
