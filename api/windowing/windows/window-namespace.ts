@@ -10,8 +10,29 @@ import type { Window } from './window.js';
 const GLOBAL = 'g';
 const TIME_PREFIX = 't:';
 
+/**
+ * Recently named time windows: start → end → namespace. Handing out the same string object for
+ * the same window lets maps reuse its cached hash (a window is named several times per record).
+ */
+const timeWindowNames = new Map<number, Map<number, string>>();
+const MAX_CACHED_STARTS = 4096;
+
+function timeWindowNamespace(start: number, end: number): string {
+  let byEnd = timeWindowNames.get(start);
+  if (byEnd === undefined) {
+    if (timeWindowNames.size >= MAX_CACHED_STARTS) timeWindowNames.clear();
+    timeWindowNames.set(start, (byEnd = new Map<number, string>()));
+  }
+  let name = byEnd.get(end);
+  if (name === undefined) {
+    name = `${TIME_PREFIX}${start}:${end}`;
+    if (byEnd.size < 64) byEnd.set(end, name);
+  }
+  return name;
+}
+
 export function windowNamespace(window: Window): string {
-  if (window instanceof TimeWindow) return `${TIME_PREFIX}${window.start}:${window.end}`;
+  if (window instanceof TimeWindow) return timeWindowNamespace(window.start, window.end);
   if (window instanceof GlobalWindow) return GLOBAL;
   throw new FreshetError(
     'UNSUPPORTED_WINDOW_TYPE',
