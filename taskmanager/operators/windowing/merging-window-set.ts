@@ -132,8 +132,8 @@ export class MergingWindowSet<W extends Window> {
   }
 
   /** The mapping was persisted: `hasChanged` now compares against it (for a set kept across calls). */
-  markPersisted(): void {
-    this.initial = new Map(this.snapshotNamespaces());
+  markPersisted(persisted: ReadonlyArray<readonly [string, string]> = this.snapshotNamespaces()): void {
+    this.initial = new Map(persisted);
   }
 
   /** The mapping as [in-flight window, state window] pairs. */

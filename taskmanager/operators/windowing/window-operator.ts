@@ -11,6 +11,7 @@ import {
   AggregatingStateDescriptor,
   ListStateDescriptor,
   ReducingStateDescriptor,
+  ValueStateDescriptor,
 } from '../../../api/state/state-descriptor.js';
 import type { WindowOperatorSpec } from '../../../api/graph/window-operator-spec.js';
 import { MergingWindowAssigner } from '../../../api/windowing/assigners/merging-window-assigner.js';
@@ -35,7 +36,10 @@ const MAX_TIME = Number.MAX_SAFE_INTEGER;
 
 type ContentsState = KeyedStateHandle & { get(): unknown; add(value: unknown): void };
 /** Per key: the merging window set as [window, state window] namespace pairs (VOID namespace). */
-type MergingSetsState = KeyedStateHandle & { get(): [string, string][]; update(values: unknown[]): void };
+type MergingSetsState = KeyedStateHandle & {
+  value(): [string, string][] | undefined;
+  update(value: unknown): void;
+};
 
 export class WindowOperator extends AbstractUdfOperator {
   private readonly spec: WindowOperatorSpec;
@@ -94,7 +98,7 @@ export class WindowOperator extends AbstractUdfOperator {
     this.contents = backend.getPartitionedState<ContentsState>(descriptor);
     if (this.merging !== undefined) {
       this.mergingSets = backend.getPartitionedState<MergingSetsState>(
-        new ListStateDescriptor<unknown>(MERGING_WINDOWS),
+        new ValueStateDescriptor<unknown>(MERGING_WINDOWS),
       );
     }
   }
@@ -284,7 +288,7 @@ export class WindowOperator extends AbstractUdfOperator {
     let set = this.mergingSetCache.get(identity);
     if (set === undefined) {
       this.mergingSets.setCurrentNamespace('');
-      const pairs = this.mergingSets.get() as [string, string][];
+      const pairs = (this.mergingSets.value() as [string, string][] | undefined) ?? [];
       set = MergingWindowSet.fromNamespaces(this.merging!, pairs);
       this.mergingSetCache.set(identity, set);
     }
@@ -295,9 +299,14 @@ export class WindowOperator extends AbstractUdfOperator {
     if (set.size === 0) this.mergingSetCache.delete(heapKeyId(this.ctx.keyedStateBackend!.getCurrentKey()));
     if (!set.hasChanged()) return;
     this.mergingSets.setCurrentNamespace('');
-    if (set.size === 0) this.mergingSets.clear();
-    else this.mergingSets.update(set.snapshotNamespaces());
-    set.markPersisted();
+    if (set.size === 0) {
+      this.mergingSets.clear();
+      set.markPersisted([]);
+    } else {
+      const pairs = set.snapshotNamespaces();
+      this.mergingSets.update(pairs);
+      set.markPersisted(pairs);
+    }
   }
 
   private cleanupTime(window: Window): number {
