@@ -14,9 +14,11 @@ export interface JobProgram {
 
 /** URLs of the modules a bundle gets as `freshet` and `freshet/connectors` (in slot workers too). */
 export function providedModuleUrls(): Record<string, string> {
+  // From the TypeScript sources (tests), slot workers still need the compiled modules.
+  const root = import.meta.url.endsWith('.ts') ? '../../dist/' : '../../';
   return {
-    freshet: new URL('../../index.js', import.meta.url).href,
-    'freshet/connectors': new URL('../../connectors/index.js', import.meta.url).href,
+    freshet: new URL(`${root}index.js`, import.meta.url).href,
+    'freshet/connectors': new URL(`${root}connectors/index.js`, import.meta.url).href,
   };
 }
 

@@ -8,6 +8,13 @@ import type { ExecutionAttemptId, IntermediateDataSetId, JobId, JobVertexId, Res
 export interface TaskLocation {
   readonly taskManagerId: ResourceId;
   readonly slotIndex: number;
+  /** Where the TaskManager serves its result partitions (absent for in-process TaskManagers). */
+  readonly dataAddress?: DataAddress;
+}
+
+export interface DataAddress {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** A result partition: the output of one producer subtask for one intermediate data set. */

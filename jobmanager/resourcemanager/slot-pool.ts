@@ -5,7 +5,7 @@
 import { UserError } from '../../common/errors/freshet-error.js';
 import type { JobId, ResourceId } from '../../common/ids.js';
 import type { TaskExecutorGateway } from '../../common/protocol/gateways.js';
-import type { TaskLocation } from '../../common/protocol/task-deployment.js';
+import type { DataAddress, TaskLocation } from '../../common/protocol/task-deployment.js';
 
 export interface AllocatedSlot extends TaskLocation {
   readonly gateway: TaskExecutorGateway;
@@ -14,13 +14,20 @@ export interface AllocatedSlot extends TaskLocation {
 export class SlotPool {
   private readonly taskManagers = new Map<
     ResourceId,
-    { gateway: TaskExecutorGateway; slots: (JobId | undefined)[] }
+    { gateway: TaskExecutorGateway; slots: (JobId | undefined)[]; dataAddress: DataAddress | undefined }
   >();
 
-  registerTaskManager(id: ResourceId, gateway: TaskExecutorGateway, numberOfSlots: number): void {
+  /** `dataAddress`: where the TaskManager serves result partitions to other TaskManagers. */
+  registerTaskManager(
+    id: ResourceId,
+    gateway: TaskExecutorGateway,
+    numberOfSlots: number,
+    dataAddress?: DataAddress,
+  ): void {
     this.taskManagers.set(id, {
       gateway,
       slots: new Array<JobId | undefined>(numberOfSlots).fill(undefined),
+      dataAddress,
     });
   }
 
@@ -44,7 +51,9 @@ export class SlotPool {
     const free: AllocatedSlot[] = [];
     for (const [taskManagerId, tm] of this.taskManagers) {
       tm.slots.forEach((holder, slotIndex) => {
-        if (holder === undefined) free.push({ taskManagerId, slotIndex, gateway: tm.gateway });
+        if (holder !== undefined) return;
+        const base = { taskManagerId, slotIndex, gateway: tm.gateway };
+        free.push(tm.dataAddress === undefined ? base : { ...base, dataAddress: tm.dataAddress });
       });
     }
     if (free.length < count) {

@@ -79,5 +79,6 @@ export function createTaskDeployment(
 
 /** Only the address: the placement may carry more (a gateway) that must not travel. */
 function plainLocation(location: TaskLocation): TaskLocation {
-  return { taskManagerId: location.taskManagerId, slotIndex: location.slotIndex };
+  const plain = { taskManagerId: location.taskManagerId, slotIndex: location.slotIndex };
+  return location.dataAddress === undefined ? plain : { ...plain, dataAddress: location.dataAddress };
 }

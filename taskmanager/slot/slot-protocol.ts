@@ -3,6 +3,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
 import type { TaskExecutionStateUpdate } from '../../common/protocol/gateways.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
+import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 
 export interface SlotWorkerData {
   readonly taskManagerId: string;
@@ -16,7 +17,8 @@ export type ToSlotWorker =
   | { readonly type: 'connect-peer'; readonly location: string; readonly port: MessagePort }
   | { readonly type: 'deploy'; readonly tdd: TaskDeploymentDescriptor }
   | { readonly type: 'cancel'; readonly executionAttemptId: ExecutionAttemptId }
-  | { readonly type: 'release-job'; readonly jobId: JobId };
+  | { readonly type: 'release-job'; readonly jobId: JobId }
+  | { readonly type: 'network-in'; readonly message: NetworkMessage };
 
 export type FromSlotWorker =
   | { readonly type: 'ready' }
@@ -27,4 +29,10 @@ export type FromSlotWorker =
       readonly jobId: JobId;
       readonly operatorId: string;
       readonly payload: unknown;
+    }
+  | {
+      readonly type: 'network-out';
+      readonly from: string;
+      readonly to: string;
+      readonly message: NetworkMessage;
     };

@@ -10,12 +10,15 @@ import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
 import type { TaskExecutionStateUpdate } from '../../common/protocol/gateways.js';
 import type { JobInformation, TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import { NetworkEnvironment } from '../network/network-environment.js';
+import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import type { NetworkConnection } from '../network/transport/network-connection.js';
 import { StreamTask } from '../task/stream-task.js';
 
 /** The slot's outlets to its TaskManager. */
 export interface SlotHost {
   reportState(update: TaskExecutionStateUpdate): void;
+  /** Sends a data-plane message from slot `from` to a slot of another TaskManager. */
+  sendRemote?(from: string, to: string, message: NetworkMessage): void;
   writeStdout(text: string): void;
   sendToClient(jobId: JobId, operatorId: string, payload: unknown): void;
 }
@@ -54,6 +57,10 @@ export class SlotRuntime {
 
   releaseJob(jobId: JobId): void {
     this.pipelines.delete(jobId);
+  }
+
+  deliverNetworkMessage(message: NetworkMessage): void {
+    this.network.onMessage(message);
   }
 
   runningTasks(): number {

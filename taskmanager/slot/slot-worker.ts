@@ -19,6 +19,19 @@ const send = (message: FromSlotWorker): void => parent.postMessage(message);
 const locationKey = `${data.taskManagerId}/${data.slotIndex}`;
 const peers = new Map<string, NetworkConnection>();
 
+class ParentRelayConnection implements NetworkConnection {
+  constructor(
+    private readonly from: string,
+    private readonly to: string,
+  ) {}
+
+  send(message: NetworkMessage): void {
+    const out: FromSlotWorker = { type: 'network-out', from: this.from, to: this.to, message };
+    if (message.type === 'buffer') parent.postMessage(out, [message.data.buffer as ArrayBuffer]);
+    else parent.postMessage(out);
+  }
+}
+
 let provided: Promise<Record<string, unknown>> | undefined;
 function providedModules(): Promise<Record<string, unknown>> {
   provided ??= (async () => {
@@ -40,8 +53,14 @@ const runtime: SlotRuntime = new SlotRuntime({
   resolvePipeline: async (job) => resolvePipelineFromBundle(job, await providedModules()),
   connectionTo: (location) => {
     const peer = peers.get(location);
-    if (peer === undefined) throw new Error(`slot ${locationKey} has no connection to ${location}`);
-    return peer;
+    if (peer !== undefined) return peer;
+    if (location.startsWith(`${data.taskManagerId}/`)) {
+      throw new Error(`slot ${locationKey} has no connection to ${location}`);
+    }
+    // Another TaskManager: the TaskManager's thread owns the TCP connection, relay through it.
+    const relay = new ParentRelayConnection(locationKey, location);
+    peers.set(location, relay);
+    return relay;
   },
 });
 peers.set(locationKey, new DirectConnection((message) => runtime.network.onMessage(message)));
@@ -60,6 +79,9 @@ parent.on('message', (message: ToSlotWorker) => {
       return;
     case 'release-job':
       runtime.releaseJob(message.jobId);
+      return;
+    case 'network-in':
+      runtime.network.onMessage(message.message);
       return;
   }
 });

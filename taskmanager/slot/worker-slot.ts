@@ -4,6 +4,7 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import { FreshetError } from '../../common/errors/freshet-error.js';
 import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
+import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import type { SlotHost } from './slot-runtime.js';
 import type { FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-protocol.js';
 
@@ -71,6 +72,12 @@ export class WorkerSlot {
     this.post({ type: 'release-job', jobId });
   }
 
+  deliverNetworkMessage(message: NetworkMessage): void {
+    const envelope: ToSlotWorker = { type: 'network-in', message };
+    if (message.type === 'buffer') this.worker.postMessage(envelope, [message.data.buffer as ArrayBuffer]);
+    else this.worker.postMessage(envelope);
+  }
+
   async terminate(): Promise<void> {
     await this.worker.terminate();
   }
@@ -91,6 +98,9 @@ export class WorkerSlot {
         return;
       case 'client-data':
         this.host.sendToClient(message.jobId, message.operatorId, message.payload);
+        return;
+      case 'network-out':
+        this.host.sendRemote?.(message.from, message.to, message.message);
         return;
     }
   }

@@ -12,6 +12,8 @@ import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deploy
 import { DirectConnection } from '../network/transport/network-connection.js';
 import { SlotRuntime, type SlotHost } from '../slot/slot-runtime.js';
 import { WorkerSlot } from '../slot/worker-slot.js';
+import type { NetworkMessage } from '../../common/protocol/network-messages.js';
+import { RemoteDataPlane } from './remote-data-plane.js';
 
 export interface TaskExecutorOptions {
   readonly resourceId: ResourceId;
@@ -23,12 +25,16 @@ export interface TaskExecutorOptions {
   /** For inline slots: pipelines of in-process jobs, by job ID. */
   readonly inProcessPipelines: ReadonlyMap<string, Pipeline>;
   readonly writeStdout: (text: string) => void;
+  /** Serve result partitions to other TaskManagers over TCP on this address (port 0 = any). */
+  readonly dataPlane?: { readonly host: string; readonly port: number };
 }
 
 interface Slot {
   deploy(tdd: TaskDeploymentDescriptor): void;
   cancel(id: ExecutionAttemptId): void;
   releaseJob(jobId: JobId): void;
+  /** A data-plane message from another TaskManager for this slot. */
+  deliverNetworkMessage(message: NetworkMessage): void;
 }
 
 export class TaskExecutor implements TaskExecutorGateway {
@@ -40,6 +46,8 @@ export class TaskExecutor implements TaskExecutorGateway {
   >();
   private jobMaster: JobMasterGateway | undefined;
   private shuttingDown = false;
+  private remote: RemoteDataPlane | undefined;
+  private boundDataPort: number | undefined;
 
   constructor(private readonly options: TaskExecutorOptions) {}
 
@@ -49,6 +57,11 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   get numberOfSlots(): number {
     return this.options.numberOfSlots;
+  }
+
+  /** The TCP port this TaskManager serves result partitions on (after start, with a data plane). */
+  get dataPort(): number | undefined {
+    return this.boundDataPort;
   }
 
   connectToJobMaster(gateway: JobMasterGateway): void {
@@ -64,9 +77,19 @@ export class TaskExecutor implements TaskExecutorGateway {
         this.jobMaster?.updateTaskExecutionState(update);
       },
       writeStdout: (text) => this.options.writeStdout(text),
+      sendRemote: (from, to, message) => this.remote?.connection(from, to).send(message),
       sendToClient: (jobId, operatorId, payload) =>
         this.jobMaster?.deliverClientData(jobId, operatorId, payload),
     };
+    const dataPlane = this.options.dataPlane;
+    if (dataPlane !== undefined) {
+      this.remote = new RemoteDataPlane(
+        this.resourceId,
+        (slotIndex, message) => this.slots[slotIndex]?.deliverNetworkMessage(message),
+        (error) => this.failTasksOnDataPlaneError(error),
+      );
+      this.boundDataPort = await this.remote.listen(dataPlane.host, dataPlane.port);
+    }
     if (this.options.slotMode === 'inline') this.startInlineSlots(host);
     else await this.startWorkerSlots(host);
   }
@@ -79,6 +102,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       );
     }
     this.attemptSlots.set(tdd.executionAttemptId, { slotIndex: tdd.slotIndex, jobId: tdd.job.jobId });
+    this.remote?.learnAddresses(tdd);
     slot.deploy(tdd);
     return Promise.resolve();
   }
@@ -97,6 +121,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
+    await this.remote?.close();
   }
 
   private startInlineSlots(host: SlotHost): void {
@@ -117,6 +142,8 @@ export class TaskExecutor implements TaskExecutorGateway {
             return Promise.resolve(pipeline);
           },
           connectionTo: (location) => {
+            const local = `${this.resourceId}/${i}`;
+            if (this.remote?.isRemote(location) === true) return this.remote.connection(local, location);
             const target = runtimes.find((r) => r.network.localLocation === location);
             if (target === undefined) throw new FreshetError('UNKNOWN_LOCATION', `no slot at ${location}`);
             return new DirectConnection((message) => target.network.onMessage(message));
@@ -155,6 +182,25 @@ export class TaskExecutor implements TaskExecutorGateway {
       }
     }
     this.slots = this.workers;
+  }
+
+  /** A broken TaskManager-to-TaskManager connection breaks the channels over it: fail the tasks. */
+  private failTasksOnDataPlaneError(error: FreshetError): void {
+    for (const [attempt, placement] of this.attemptSlots) {
+      this.attemptSlots.delete(attempt);
+      this.jobMaster?.updateTaskExecutionState({
+        jobId: placement.jobId,
+        executionAttemptId: attempt,
+        state: 'FAILED',
+        error: {
+          name: error.name,
+          message: error.message,
+          code: error.code,
+          domain: error.domain,
+          retryable: true,
+        },
+      });
+    }
   }
 
   private onWorkerLost(slot: WorkerSlot, error: Error): void {
