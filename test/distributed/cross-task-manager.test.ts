@@ -13,6 +13,7 @@ import { SlotPool } from '../../jobmanager/resourcemanager/slot-pool.js';
 import { TaskExecutor } from '../../taskmanager/taskexecutor/task-executor.js';
 import { bundleJobToTempFile } from '../../cli/bundle/job-bundler.js';
 import { loadJobProgram, providedModuleUrls } from '../../cli/program/job-program.js';
+import type { capturePipeline as capturePipelineType } from '../../api/environment/plan-capture.js';
 
 const executors: TaskExecutor[] = [];
 
@@ -119,7 +120,7 @@ describe('records crossing TaskManagers over TCP', () => {
     // The bundle runs against the compiled modules (as in slot workers): capture with those too.
     const { capturePipeline } = (await import(
       new URL('../../dist/api/environment/plan-capture.js', import.meta.url).href
-    )) as typeof import('../../api/environment/plan-capture.js');
+    )) as { capturePipeline: typeof capturePipelineType };
     const pipeline = await capturePipeline(program.main, ['20000'], {
       defaultParallelism: 2,
       configuration: {},
