@@ -1,0 +1,239 @@
+/**
+ * What the REST endpoints need from the JobManager, and nothing more. The REST server depends on
+ * this interface, never on the Dispatcher or ResourceManager directly; an adapter in the
+ * JobManager implements it, `TestingRestBackend` fakes it in tests.
+ *
+ * Values here are plain domain values (camelCase, `undefined` for "not known"); the REST layer
+ * turns them into Flink's JSON field names and conventions (`-1` for unknown times and sizes).
+ *
+ * Errors: methods throw a FreshetError. The server maps its `code` (see `RestErrorCode`) to an HTTP
+ * status: UNKNOWN_JOB / UNKNOWN_JAR → 404, DUPLICATE_JOB / JOB_ALREADY_TERMINATED → 409, any other
+ * error of the `user` domain (e.g. MALFORMED_BUNDLE, a savepoint that does not match) → 400,
+ * everything else → 500.
+ */
+import type { JobId } from '../../common/ids.js';
+import type { ExecutionState, JobStatus } from '../../common/job-status.js';
+
+/** Error codes a RestBackend throws that get a status other than 400/500. */
+export const RestErrorCode = {
+  UNKNOWN_JOB: 'UNKNOWN_JOB',
+  UNKNOWN_JAR: 'UNKNOWN_JAR',
+  UNKNOWN_TASK_MANAGER: 'UNKNOWN_TASK_MANAGER',
+  DUPLICATE_JOB: 'DUPLICATE_JOB',
+  JOB_ALREADY_TERMINATED: 'JOB_ALREADY_TERMINATED',
+  /** An uploaded file that is not a job bundle (or whose `main` throws when run). */
+  MALFORMED_BUNDLE: 'MALFORMED_BUNDLE',
+} as const;
+export type RestErrorCode = (typeof RestErrorCode)[keyof typeof RestErrorCode];
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface VersionInfo {
+  /** Shown as Flink's `flink-version`, e.g. `freshet-0.1.0`. */
+  readonly version: string;
+  /** Shown as `flink-commit` / `flink-revision`; `unknown` when not built from a checkout. */
+  readonly revision: string;
+}
+
+export interface ClusterOverview {
+  readonly taskManagers: number;
+  readonly slotsTotal: number;
+  readonly slotsAvailable: number;
+  readonly jobsRunning: number;
+  readonly jobsFinished: number;
+  readonly jobsCancelled: number;
+  readonly jobsFailed: number;
+}
+
+/** One configuration entry; sensitive values are already replaced (`******`). */
+export interface ConfigurationEntry {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** Flink's HardwareDescription; absent numbers are shown as -1. */
+export interface HardwareDescription {
+  readonly cpuCores?: number;
+  readonly physicalMemory?: number;
+  readonly freeMemory?: number;
+  readonly managedMemory?: number;
+}
+
+export type MemoryConfigurationField =
+  | 'frameworkHeap'
+  | 'frameworkOffHeap'
+  | 'taskHeap'
+  | 'taskOffHeap'
+  | 'networkMemory'
+  | 'managedMemory'
+  | 'jvmMetaspace'
+  | 'jvmOverhead'
+  | 'totalFlinkMemory'
+  | 'totalProcessMemory';
+
+export interface TaskManagerSummary {
+  readonly id: string;
+  /** Address the JobManager reaches the TaskManager at (Flink's RPC `path`). */
+  readonly path: string;
+  readonly dataPort: number;
+  readonly slotsNumber: number;
+  readonly freeSlots: number;
+  /** Epoch millis of the last heartbeat (Flink's `timeSinceLastHeartbeat` holds exactly that). */
+  readonly lastHeartbeat: number;
+  readonly hardware?: HardwareDescription;
+  /** Sizes in bytes, as far as the TaskManager reported them. */
+  readonly memoryConfiguration?: Readonly<Partial<Record<MemoryConfigurationField, number>>>;
+}
+
+export interface JobIdWithStatus {
+  readonly jobId: JobId;
+  readonly status: JobStatus;
+}
+
+export type ExecutionStateCounts = Readonly<Partial<Record<ExecutionState, number>>>;
+
+/** One row of `/jobs/overview`. Times are epoch millis; `endTime` absent while not terminal. */
+export interface JobOverview {
+  readonly jobId: JobId;
+  readonly name: string;
+  readonly status: JobStatus;
+  readonly startTime: number;
+  readonly endTime?: number;
+  readonly lastModification: number;
+  /** Subtasks per ExecutionState (missing states count 0). */
+  readonly tasks: ExecutionStateCounts;
+}
+
+/** Flink's IOMetricsInfo for one vertex, summed over its subtasks. */
+export interface VertexIoMetrics {
+  readonly readBytes: number;
+  readonly readBytesComplete: boolean;
+  readonly writeBytes: number;
+  readonly writeBytesComplete: boolean;
+  readonly readRecords: number;
+  readonly readRecordsComplete: boolean;
+  readonly writeRecords: number;
+  readonly writeRecordsComplete: boolean;
+  readonly accumulatedBackpressuredTime?: number;
+  readonly accumulatedIdleTime?: number;
+  readonly accumulatedBusyTime?: number;
+}
+
+export interface VertexDetails {
+  readonly id: string;
+  readonly name: string;
+  readonly parallelism: number;
+  readonly maxParallelism?: number;
+  /** The vertex's aggregate ExecutionState (Flink's ExecutionJobVertex#getAggregateState). */
+  readonly status: ExecutionState;
+  readonly startTime?: number;
+  readonly endTime?: number;
+  readonly tasks: ExecutionStateCounts;
+  readonly metrics: VertexIoMetrics;
+}
+
+export interface PlanInput {
+  readonly id: string;
+  readonly num: number;
+  /** e.g. `FORWARD`, `HASH`, `REBALANCE`. */
+  readonly shipStrategy: string;
+  /** e.g. `pipelined_bounded`. */
+  readonly exchange: string;
+}
+
+export interface PlanNode {
+  readonly id: string;
+  readonly parallelism: number;
+  readonly operator: string;
+  readonly operatorStrategy: string;
+  readonly description: string;
+  readonly inputs: readonly PlanInput[];
+}
+
+export interface JobDetails {
+  readonly jobId: JobId;
+  readonly name: string;
+  readonly status: JobStatus;
+  readonly isStoppable: boolean;
+  readonly startTime: number;
+  readonly endTime?: number;
+  readonly maxParallelism?: number;
+  /** When the job entered each status it has reached (missing ones are shown as 0). */
+  readonly statusTimestamps: Readonly<Partial<Record<JobStatus, number>>>;
+  readonly vertices: readonly VertexDetails[];
+  readonly plan: { readonly nodes: readonly PlanNode[] };
+}
+
+/** One failure (Flink's ExceptionInfo). */
+export interface ExceptionInfo {
+  readonly exceptionName: string;
+  readonly stacktrace: string;
+  readonly timestamp: number;
+  readonly taskName?: string;
+  /** `host:port` of the TaskManager the failure happened on. */
+  readonly location?: string;
+  readonly taskManagerId?: string;
+  readonly failureLabels?: Readonly<Record<string, string>>;
+}
+
+/** A failure that caused a restart or the job's end, with failures that happened alongside. */
+export interface RootExceptionInfo extends ExceptionInfo {
+  readonly concurrentExceptions: readonly ExceptionInfo[];
+}
+
+export interface JobExceptionHistory {
+  /** Newest first. */
+  readonly entries: readonly RootExceptionInfo[];
+}
+
+/** Returned by `uploadJar`: the jar ID and where it is stored (Flink's upload `filename`). */
+export interface StoredJar {
+  readonly id: string;
+  /** Stored location whose last path segment is `id`. */
+  readonly path: string;
+}
+
+export interface JarEntry {
+  readonly name: string;
+  readonly description?: string;
+}
+
+export interface JarFile {
+  readonly id: string;
+  /** The file name it was uploaded with. */
+  readonly name: string;
+  /** Epoch millis of the upload. */
+  readonly uploaded: number;
+  readonly entry: readonly JarEntry[];
+}
+
+export interface JarRunRequest {
+  readonly programArgsList: readonly string[];
+  readonly parallelism?: number;
+  readonly savepointPath?: string;
+  readonly allowNonRestoredState: boolean;
+  /** A fixed job ID (Flink's `jobId` request field); generated when absent. */
+  readonly jobId?: JobId;
+}
+
+export interface RestBackend {
+  readonly versionInfo: VersionInfo;
+  clusterOverview(): MaybePromise<ClusterOverview>;
+  configuration(): MaybePromise<readonly ConfigurationEntry[]>;
+  taskManagers(): MaybePromise<readonly TaskManagerSummary[]>;
+  jobs(): MaybePromise<readonly JobIdWithStatus[]>;
+  jobsOverview(): MaybePromise<readonly JobOverview[]>;
+  /** Throws UNKNOWN_JOB. */
+  jobDetails(jobId: JobId): MaybePromise<JobDetails>;
+  /** Starts cancelling; throws UNKNOWN_JOB, or JOB_ALREADY_TERMINATED when it ended otherwise. */
+  cancelJob(jobId: JobId): MaybePromise<void>;
+  /** Throws UNKNOWN_JOB. */
+  jobExceptions(jobId: JobId): MaybePromise<JobExceptionHistory>;
+  /** Stores an uploaded bundle; throws MALFORMED_BUNDLE when it is not one. */
+  uploadJar(filename: string, bytes: Buffer): MaybePromise<StoredJar>;
+  listJars(): MaybePromise<readonly JarFile[]>;
+  /** Throws UNKNOWN_JAR. */
+  deleteJar(jarId: string): MaybePromise<void>;
+  /** Runs the bundle's `main` and submits the job; throws UNKNOWN_JAR, MALFORMED_BUNDLE. */
+  runJar(jarId: string, request: JarRunRequest): MaybePromise<JobId>;
+}
