@@ -1,5 +1,4 @@
-import { UserError } from '../../common/errors/freshet-error.js';
-import { checkParallelism } from '../environment/execution-config.js';
+import { checkParallelism, checkUid } from '../environment/execution-config.js';
 import type { OperatorTransformation } from '../graph/transformation.js';
 
 /** The end of a pipeline; settings of the sink operator (Flink's DataStreamSink). */
@@ -14,9 +13,7 @@ export class DataStreamSink<T> {
   }
 
   uid(uid: string): this {
-    if (typeof uid !== 'string' || uid.length === 0)
-      throw new UserError('INVALID_UID', 'uid must be a non-empty string');
-    this.transformation.uid = uid;
+    this.transformation.uid = checkUid(uid);
     return this;
   }
 

@@ -4,7 +4,7 @@
  */
 import { UserError } from '../../common/errors/freshet-error.js';
 import type { Sink } from '../connector/sink.js';
-import { checkParallelism } from '../environment/execution-config.js';
+import { checkParallelism, checkUid } from '../environment/execution-config.js';
 import type { StreamExecutionEnvironment } from '../environment/stream-execution-environment.js';
 import type { FilterFunction, FlatMapFunction, KeySelector, MapFunction } from '../functions/functions.js';
 import type { ProcessFunction } from '../functions/process-function.js';
@@ -228,9 +228,7 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
   }
 
   uid(uid: string): this {
-    if (typeof uid !== 'string' || uid.length === 0)
-      throw new UserError('INVALID_UID', 'uid must be a non-empty string');
-    this.transformation.uid = uid;
+    this.transformation.uid = checkUid(uid);
     return this;
   }
 

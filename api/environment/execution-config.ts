@@ -26,3 +26,10 @@ export function checkParallelism(parallelism: number, what = 'parallelism'): num
   }
   return parallelism;
 }
+
+export function checkUid(uid: string): string {
+  if (typeof uid !== 'string' || uid.length === 0) {
+    throw new UserError('INVALID_UID', 'uid must be a non-empty string');
+  }
+  return uid;
+}

@@ -6,6 +6,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import type { Pipeline } from '../../api/environment/execution-context.js';
 import { FreshetError } from '../../common/errors/freshet-error.js';
+import { serializeError } from '../../common/errors/serialized-error.js';
 import type { ExecutionAttemptId, JobId, ResourceId } from '../../common/ids.js';
 import type { JobMasterGateway, TaskExecutorGateway } from '../../common/protocol/gateways.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
@@ -186,38 +187,24 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   /** A broken TaskManager-to-TaskManager connection breaks the channels over it: fail the tasks. */
   private failTasksOnDataPlaneError(error: FreshetError): void {
-    for (const [attempt, placement] of this.attemptSlots) {
-      this.attemptSlots.delete(attempt);
-      this.jobMaster?.updateTaskExecutionState({
-        jobId: placement.jobId,
-        executionAttemptId: attempt,
-        state: 'FAILED',
-        error: {
-          name: error.name,
-          message: error.message,
-          code: error.code,
-          domain: error.domain,
-          retryable: true,
-        },
-      });
-    }
+    this.failAttempts(() => true, error);
   }
 
   private onWorkerLost(slot: WorkerSlot, error: Error): void {
+    const lost = new FreshetError('SLOT_WORKER_LOST', error.message, { retryable: true, cause: error });
+    this.failAttempts((slotIndex) => slotIndex === slot.slotIndex, lost);
+  }
+
+  /** Reports the attempts in the matching slots as FAILED (retryable: the job may restart them). */
+  private failAttempts(inSlot: (slotIndex: number) => boolean, error: FreshetError): void {
     for (const [attempt, placement] of this.attemptSlots) {
-      if (placement.slotIndex !== slot.slotIndex) continue;
+      if (!inSlot(placement.slotIndex)) continue;
       this.attemptSlots.delete(attempt);
       this.jobMaster?.updateTaskExecutionState({
         jobId: placement.jobId,
         executionAttemptId: attempt,
         state: 'FAILED',
-        error: {
-          name: error.name,
-          message: error.message,
-          code: 'SLOT_WORKER_LOST',
-          domain: 'internal',
-          retryable: true,
-        },
+        error: serializeError(error),
       });
     }
   }
