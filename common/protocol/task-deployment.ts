@@ -29,7 +29,14 @@ export function resultPartitionKey(id: ResultPartitionId): string {
 
 /** How a job's code reaches a slot: a bundle file, or an in-process registration (local, no bundle). */
 export type JobCodeSource =
-  | { readonly kind: 'bundle'; readonly path: string; readonly programArgs: readonly string[] }
+  | {
+      readonly kind: 'bundle';
+      /** Where the bundle is on the JobManager (or, in a local cluster, on this machine). */
+      readonly path: string;
+      readonly programArgs: readonly string[];
+      /** The JobManager's ID of the stored bundle (its jar ID); remote TaskManagers fetch it by this. */
+      readonly bundleId?: string;
+    }
   | { readonly kind: 'in-process' };
 
 export interface JobInformation {
