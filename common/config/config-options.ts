@@ -53,6 +53,10 @@ export const JobManagerOptions = {
     max: MAX_PORT,
     description: 'Port of the JobManager RPC endpoint (TaskManagers connect here).',
   }),
+  BIND_HOST: stringOption('jobmanager.bind-host', undefined, {
+    description:
+      'Address the RPC endpoint binds to (e.g. 0.0.0.0 in a container); jobmanager.rpc.address when absent.',
+  }),
   SLOT_REQUEST_TIMEOUT: durationOption('slot.request.timeout', 300_000, {
     description: 'How long the scheduler waits for a slot before failing the request.',
   }),
@@ -61,6 +65,16 @@ export const JobManagerOptions = {
 export const TaskManagerOptions = {
   HOST: stringOption('taskmanager.host', undefined, {
     description: 'Address this TaskManager is reached at; detected when absent.',
+  }),
+  BIND_HOST: stringOption('taskmanager.bind-host', undefined, {
+    description: 'Address the data port binds to; taskmanager.host (or all interfaces) when absent.',
+  }),
+  RESOURCE_ID: stringOption('taskmanager.resource-id', undefined, {
+    description: 'ID this TaskManager registers with; generated from host and a random suffix when absent.',
+  }),
+  REGISTRATION_TIMEOUT: durationOption('taskmanager.registration.timeout', 300_000, {
+    min: 1,
+    description: 'How long a TaskManager keeps trying to register before it gives up and exits.',
   }),
   NUM_TASK_SLOTS: intOption('taskmanager.numberOfTaskSlots', 1, {
     min: 1,

@@ -7,11 +7,27 @@ import type { ExecutionAttemptId, JobId } from '../ids.js';
 import type { ExecutionState } from '../job-status.js';
 import type { TaskDeploymentDescriptor } from './task-deployment.js';
 
+/** Network I/O counters of one subtask (Flink's IOMetrics: records and bytes in and out). */
+export interface TaskIoMetrics {
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}
+
 export interface TaskExecutionStateUpdate {
   readonly jobId: JobId;
   readonly executionAttemptId: ExecutionAttemptId;
   readonly state: ExecutionState;
   readonly error?: SerializedError;
+  /** The subtask's final counters, sent with its terminal state. */
+  readonly ioMetrics?: TaskIoMetrics;
+}
+
+/** Counters of a running subtask, sent with TaskManager heartbeats. */
+export interface TaskMetricsReport extends TaskIoMetrics {
+  readonly jobId: JobId;
+  readonly executionAttemptId: ExecutionAttemptId;
 }
 
 /** JobManager → TaskManager. */

@@ -8,7 +8,7 @@ import { ErrorDomain, FreshetError } from '../errors/freshet-error.js';
 import type { SerializedError } from '../errors/serialized-error.js';
 import type { ExecutionAttemptId, JobId } from '../ids.js';
 import { ExecutionState } from '../job-status.js';
-import type { TaskExecutionStateUpdate } from './gateways.js';
+import type { TaskExecutionStateUpdate, TaskIoMetrics, TaskMetricsReport } from './gateways.js';
 import type { TaskDeploymentDescriptor } from './task-deployment.js';
 
 export type Fields = Readonly<Record<string, unknown>>;
@@ -79,7 +79,32 @@ export function readTaskExecutionStateUpdate(value: unknown, at: string): TaskEx
     executionAttemptId: str(o, 'executionAttemptId', at) as ExecutionAttemptId,
     state: state as ExecutionState,
   };
-  return o['error'] === undefined ? base : { ...base, error: readSerializedError(o['error'], `${at}.error`) };
+  return {
+    ...base,
+    ...(o['error'] === undefined ? {} : { error: readSerializedError(o['error'], `${at}.error`) }),
+    ...(o['ioMetrics'] === undefined
+      ? {}
+      : { ioMetrics: readTaskIoMetrics(o['ioMetrics'], `${at}.ioMetrics`) }),
+  };
+}
+
+export function readTaskIoMetrics(value: unknown, at: string): TaskIoMetrics {
+  const o = record(value, at);
+  return {
+    recordsIn: int(o, 'recordsIn', at),
+    recordsOut: int(o, 'recordsOut', at),
+    bytesIn: int(o, 'bytesIn', at),
+    bytesOut: int(o, 'bytesOut', at),
+  };
+}
+
+export function readTaskMetricsReport(value: unknown, at: string): TaskMetricsReport {
+  const o = record(value, at);
+  return {
+    jobId: str(o, 'jobId', at) as JobId,
+    executionAttemptId: str(o, 'executionAttemptId', at) as ExecutionAttemptId,
+    ...readTaskIoMetrics(o, at),
+  };
 }
 
 export function readSerializedError(value: unknown, at: string, depth = 0): SerializedError {

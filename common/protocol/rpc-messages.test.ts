@@ -40,6 +40,13 @@ const MESSAGES: readonly RpcMessage[] = [
       ],
     },
   },
+  {
+    type: 'heartbeat-response',
+    requestId: 19,
+    taskMetrics: [
+      { jobId, executionAttemptId: attempt, recordsIn: 10, recordsOut: 20, bytesIn: 300, bytesOut: 4000 },
+    ],
+  },
   { type: 'submit-task', requestId: 2, tdd: testingTaskDeploymentDescriptor() },
   {
     type: 'submit-task',
@@ -58,6 +65,17 @@ const MESSAGES: readonly RpcMessage[] = [
     type: 'task-state',
     update: { jobId, executionAttemptId: attempt, state: 'FAILED', error: serializeError(failureCause) },
   },
+  {
+    type: 'task-state',
+    update: {
+      jobId,
+      executionAttemptId: attempt,
+      state: 'FINISHED',
+      ioMetrics: { recordsIn: 5, recordsOut: 0, bytesIn: 120, bytesOut: 0 },
+    },
+  },
+  { type: 'fetch-bundle', requestId: 6, bundleId: '3f2a_word-count.bundle.js' },
+  { type: 'bundle-bytes', requestId: 6, bytes: new Uint8Array(Buffer.from('module.exports = {};\n')) },
   { type: 'client-data', jobId, operatorId: 'collect-1', payload: [['hello', 3], { word: 'x', n: 1.5 }] },
   {
     type: 'client-data',

@@ -12,13 +12,14 @@ import { Packr } from 'msgpackr';
 import { ErrorDomain, FreshetError, assertNever } from '../errors/freshet-error.js';
 import type { SerializedError } from '../errors/serialized-error.js';
 import type { ExecutionAttemptId, JobId, ResourceId } from '../ids.js';
-import type { TaskExecutionStateUpdate } from './gateways.js';
+import type { TaskExecutionStateUpdate, TaskMetricsReport } from './gateways.js';
 import {
   int,
   list,
   malformedRpcMessage,
   readSerializedError,
   readTaskDeploymentDescriptor,
+  readTaskMetricsReport,
   readTaskExecutionStateUpdate,
   record,
   str,
@@ -63,6 +64,8 @@ export interface HeartbeatResponse {
   readonly requestId: number;
   /** Set when a TaskManager answers. */
   readonly slotReport?: SlotReport;
+  /** Set when a TaskManager answers: the I/O counters of its running subtasks. */
+  readonly taskMetrics?: readonly TaskMetricsReport[];
 }
 export interface SubmitTask {
   readonly type: 'submit-task';
@@ -101,6 +104,19 @@ export interface ClientData {
   readonly payload: unknown;
 }
 
+/** TM → JM: asks for a stored job bundle (Flink's BlobServer download). */
+export interface FetchBundle {
+  readonly type: 'fetch-bundle';
+  readonly requestId: number;
+  readonly bundleId: string;
+}
+/** JM → TM: the answer to `fetch-bundle` (a `failure` when the bundle is unknown). */
+export interface BundleBytes {
+  readonly type: 'bundle-bytes';
+  readonly requestId: number;
+  readonly bytes: Uint8Array;
+}
+
 export type RpcMessage =
   | RegisterTaskManager
   | RegistrationAck
@@ -113,7 +129,9 @@ export type RpcMessage =
   | Ack
   | Failure
   | TaskState
-  | ClientData;
+  | ClientData
+  | FetchBundle
+  | BundleBytes;
 export type RpcMessageType = RpcMessage['type'];
 
 /** The one table of wire type IDs. Never renumber: add new types at the end. */
@@ -130,6 +148,8 @@ export const RPC_MESSAGE_TYPE_IDS = {
   failure: 10,
   'task-state': 11,
   'client-data': 12,
+  'fetch-bundle': 13,
+  'bundle-bytes': 14,
 } as const satisfies Record<RpcMessageType, number>;
 
 const TYPES_BY_ID = new Map<number, RpcMessageType>(
@@ -220,9 +240,28 @@ function validate(type: RpcMessageType, o: Fields): RpcMessage {
       return { type, requestId: int(o, 'requestId', type), reason: str(o, 'reason', type) };
     case 'heartbeat-response': {
       const requestId = int(o, 'requestId', type);
-      return o['slotReport'] === undefined
-        ? { type, requestId }
-        : { type, requestId, slotReport: slotReport(o['slotReport'], `${type}.slotReport`) };
+      return {
+        type,
+        requestId,
+        ...(o['slotReport'] === undefined
+          ? {}
+          : { slotReport: slotReport(o['slotReport'], `${type}.slotReport`) }),
+        ...(o['taskMetrics'] === undefined
+          ? {}
+          : {
+              taskMetrics: list(o, 'taskMetrics', type).map((item, i) =>
+                readTaskMetricsReport(item, `${type}.taskMetrics[${i}]`),
+              ),
+            }),
+      };
+    }
+    case 'fetch-bundle':
+      return { type, requestId: int(o, 'requestId', type), bundleId: str(o, 'bundleId', type) };
+    case 'bundle-bytes': {
+      const bytes = o['bytes'];
+      if (!(bytes instanceof Uint8Array)) throw malformedRpcMessage(`${type}.bytes must be bytes`);
+      const plain = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return { type, requestId: int(o, 'requestId', type), bytes: plain };
     }
     case 'submit-task':
       return {

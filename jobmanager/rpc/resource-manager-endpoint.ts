@@ -9,7 +9,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ErrorDomain, FreshetError, assertNever, toError } from '../../common/errors/freshet-error.js';
 import { deserializeError } from '../../common/errors/serialized-error.js';
 import type { ResourceId } from '../../common/ids.js';
-import type { JobMasterGateway, TaskExecutorGateway } from '../../common/protocol/gateways.js';
+import type {
+  JobMasterGateway,
+  TaskExecutorGateway,
+  TaskMetricsReport,
+} from '../../common/protocol/gateways.js';
+import { serializeError } from '../../common/errors/serialized-error.js';
 import { malformedRpcMessage } from '../../common/protocol/rpc-message-validation.js';
 import {
   decodeRpcMessage,
@@ -46,6 +51,10 @@ export interface ResourceManagerEndpointOptions {
   /** Protocol errors of one connection (malformed frames, unexpected messages); it gets closed. */
   readonly onConnectionError: (error: FreshetError) => void;
   readonly onSlotReport?: (resourceId: ResourceId, report: SlotReport) => void;
+  /** The I/O counters of running subtasks a TaskManager sent with its heartbeat. */
+  readonly onTaskMetrics?: (resourceId: ResourceId, reports: readonly TaskMetricsReport[]) => void;
+  /** Serves stored job bundles to TaskManagers (rejects for an unknown ID). */
+  readonly fetchBundle?: (bundleId: string) => Promise<Uint8Array>;
   /** Largest frame accepted (default 64 MiB). */
   readonly maxFrameBytes?: number;
   readonly clock?: () => number;
@@ -188,6 +197,10 @@ export class ResourceManagerEndpoint {
       case 'heartbeat-response':
         this.monitor.reportHeartbeat(id);
         if (message.slotReport !== undefined) this.options.onSlotReport?.(id, message.slotReport);
+        if (message.taskMetrics !== undefined) {
+          const reports = message.taskMetrics;
+          this.callback(connection, () => this.options.onTaskMetrics?.(id, reports));
+        }
         return;
       case 'heartbeat-request':
         this.monitor.reportHeartbeat(id);
@@ -204,15 +217,28 @@ export class ResourceManagerEndpoint {
         return this.callback(connection, () =>
           this.options.jobMaster.deliverClientData(message.jobId, message.operatorId, message.payload),
         );
+      case 'fetch-bundle':
+        return this.serveBundle(connection, message.requestId, message.bundleId);
       case 'registration-ack':
       case 'registration-rejected':
       case 'submit-task':
       case 'cancel-task':
       case 'release-job':
+      case 'bundle-bytes':
         throw unexpectedRpcMessage(message.type, 'from a TaskManager (only the JobManager sends it)');
       default:
         return assertNever(message, 'RPC message');
     }
+  }
+
+  private serveBundle(connection: TaskManagerConnection, requestId: number, bundleId: string): void {
+    const fetch =
+      this.options.fetchBundle ??
+      (() => Promise.reject(new FreshetError('UNKNOWN_BUNDLE', 'this JobManager serves no job bundles')));
+    fetch(bundleId).then(
+      (bytes) => connection.send({ type: 'bundle-bytes', requestId, bytes }),
+      (error: unknown) => connection.send({ type: 'failure', requestId, error: serializeError(error) }),
+    );
   }
 
   private register(connection: TaskManagerConnection, message: RegisterTaskManager): void {

@@ -9,7 +9,12 @@ import { WebSocket } from 'ws';
 import { ErrorDomain, FreshetError, assertNever, toError } from '../../common/errors/freshet-error.js';
 import { serializeError } from '../../common/errors/serialized-error.js';
 import type { JobId, ResourceId } from '../../common/ids.js';
-import type { JobMasterGateway, TaskExecutorGateway } from '../../common/protocol/gateways.js';
+import type {
+  JobMasterGateway,
+  TaskExecutorGateway,
+  TaskMetricsReport,
+} from '../../common/protocol/gateways.js';
+import { deserializeError } from '../../common/errors/serialized-error.js';
 import { malformedRpcMessage } from '../../common/protocol/rpc-message-validation.js';
 import {
   decodeRpcMessage,
@@ -30,6 +35,8 @@ export interface JobManagerConnectionOptions {
   readonly dataPort: number;
   readonly numberOfSlots: number;
   readonly taskExecutor: TaskExecutorGateway;
+  /** The I/O counters of running subtasks, sent with every heartbeat answer. */
+  readonly taskMetrics?: () => readonly TaskMetricsReport[];
   /** The connection ended for any reason other than {@link JobManagerConnection.close}. */
   readonly onDisconnected: (reason: FreshetError) => void;
   /** Errors that do not end the connection by themselves (e.g. a message that could not be sent). */
@@ -56,6 +63,12 @@ export class JobManagerConnection {
       this.post({ type: 'client-data', jobId, operatorId, payload }),
   };
   private phase: Phase = 'registering';
+  /** This side's requests (bundle fetches), by request ID; IDs start above the registration's. */
+  private readonly pending = new Map<
+    number,
+    { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }
+  >();
+  private nextRequestId = REGISTRATION_REQUEST_ID + 1;
   private closedByUs = false;
   private closeCause: FreshetError | undefined;
   private readonly slots: (JobId | null)[];
@@ -111,6 +124,20 @@ export class JobManagerConnection {
       clearTimeout(timer);
     }
     return connection;
+  }
+
+  /** Downloads a stored job bundle from the JobManager. */
+  fetchBundle(bundleId: string): Promise<Uint8Array> {
+    if (this.phase !== 'registered') {
+      return Promise.reject(
+        this.failure('JOB_MANAGER_UNREACHABLE', `is not connected; bundle ${bundleId} was not fetched`),
+      );
+    }
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.send({ type: 'fetch-bundle', requestId, bundleId });
+    });
   }
 
   /** Which job holds each slot, as the JobManager deployed and released them. */
@@ -169,6 +196,7 @@ export class JobManagerConnection {
           type: 'heartbeat-response',
           requestId: message.requestId,
           slotReport: this.slotReport(),
+          ...(this.options.taskMetrics === undefined ? {} : { taskMetrics: this.options.taskMetrics() }),
         });
       case 'heartbeat-response':
         this.monitor?.reportHeartbeat(JOB_MANAGER);
@@ -195,18 +223,34 @@ export class JobManagerConnection {
             for (const [i, jobId] of this.slots.entries()) if (jobId === message.jobId) this.slots[i] = null;
           },
         );
+      case 'bundle-bytes':
+        return this.settle(message.requestId, message.type, (p) => p.resolve(message.bytes));
+      case 'failure':
+        return this.settle(message.requestId, message.type, (p) => p.reject(deserializeError(message.error)));
       case 'registration-ack':
       case 'registration-rejected':
         throw unexpectedRpcMessage(message.type, 'after the registration was answered');
       case 'register-task-manager':
       case 'ack':
-      case 'failure':
       case 'task-state':
       case 'client-data':
+      case 'fetch-bundle':
         throw unexpectedRpcMessage(message.type, 'from the JobManager (only TaskManagers send it)');
       default:
         return assertNever(message, 'RPC message');
     }
+  }
+
+  private settle(
+    requestId: number,
+    type: RpcMessage['type'],
+    with_: (pending: { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }) => void,
+  ): void {
+    const pending = this.pending.get(requestId);
+    if (pending === undefined)
+      throw unexpectedRpcMessage(type, `for request ${requestId}, which is not pending`);
+    this.pending.delete(requestId);
+    with_(pending);
   }
 
   /** Runs one JobManager request on the TaskExecutor and answers it. */
@@ -272,6 +316,8 @@ export class JobManagerConnection {
         'JOB_MANAGER_DISCONNECTED',
         `closed the connection (code ${code}${reason === '' ? '' : `, ${reason}`})`,
       );
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
     if (was === 'registering') this.registration.reject(error);
     else if (!this.closedByUs) this.options.onDisconnected(error);
   }

@@ -1,7 +1,7 @@
 /** Messages between a TaskManager and its slot worker threads (control only; data uses peer ports). */
 import type { MessagePort } from 'node:worker_threads';
 import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
-import type { TaskExecutionStateUpdate } from '../../common/protocol/gateways.js';
+import type { TaskExecutionStateUpdate, TaskMetricsReport } from '../../common/protocol/gateways.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 
@@ -24,6 +24,8 @@ export type FromSlotWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'task-state'; readonly update: TaskExecutionStateUpdate }
   | { readonly type: 'stdout'; readonly text: string }
+  /** The I/O counters of the worker's running tasks, pushed periodically. */
+  | { readonly type: 'task-metrics'; readonly reports: readonly TaskMetricsReport[] }
   | {
       readonly type: 'client-data';
       readonly jobId: JobId;

@@ -7,7 +7,8 @@ import type { Pipeline } from '../../api/environment/execution-context.js';
 import { FreshetError } from '../../common/errors/freshet-error.js';
 import { serializeError } from '../../common/errors/serialized-error.js';
 import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
-import type { TaskExecutionStateUpdate } from '../../common/protocol/gateways.js';
+import type { TaskExecutionStateUpdate, TaskMetricsReport } from '../../common/protocol/gateways.js';
+import { isTerminalExecutionState } from '../../common/job-status.js';
 import type { JobInformation, TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import { NetworkEnvironment } from '../network/network-environment.js';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
@@ -34,7 +35,7 @@ export interface SlotRuntimeOptions {
 
 export class SlotRuntime {
   readonly network: NetworkEnvironment;
-  private readonly tasks = new Map<ExecutionAttemptId, StreamTask>();
+  private readonly tasks = new Map<ExecutionAttemptId, { task: StreamTask; jobId: JobId }>();
   /** Attempts deployed here whose task object does not exist yet (pipeline still loading). */
   private readonly starting = new Set<ExecutionAttemptId>();
   private readonly cancelledEarly = new Set<ExecutionAttemptId>();
@@ -52,7 +53,7 @@ export class SlotRuntime {
 
   cancel(executionAttemptId: ExecutionAttemptId): void {
     if (this.starting.has(executionAttemptId)) this.cancelledEarly.add(executionAttemptId);
-    this.tasks.get(executionAttemptId)?.cancel();
+    this.tasks.get(executionAttemptId)?.task.cancel();
   }
 
   releaseJob(jobId: JobId): void {
@@ -67,6 +68,15 @@ export class SlotRuntime {
     return this.tasks.size;
   }
 
+  /** The I/O counters of every running task. */
+  taskMetrics(): TaskMetricsReport[] {
+    const reports: TaskMetricsReport[] = [];
+    for (const [executionAttemptId, { task, jobId }] of this.tasks) {
+      reports.push({ jobId, executionAttemptId, ...task.ioMetrics() });
+    }
+    return reports;
+  }
+
   private async run(tdd: TaskDeploymentDescriptor): Promise<void> {
     const report = (state: TaskExecutionStateUpdate['state'], error?: unknown): void => {
       this.options.host.reportState({
@@ -74,6 +84,7 @@ export class SlotRuntime {
         executionAttemptId: tdd.executionAttemptId,
         state,
         ...(error === undefined ? {} : { error: serializeError(error) }),
+        ...(task === undefined || !isTerminalExecutionState(state) ? {} : { ioMetrics: task.ioMetrics() }),
       });
     };
     let task: StreamTask | undefined;
@@ -97,7 +108,7 @@ export class SlotRuntime {
         sendToClient: (operatorId, payload) =>
           this.options.host.sendToClient(tdd.job.jobId, operatorId, payload),
       });
-      this.tasks.set(tdd.executionAttemptId, task);
+      this.tasks.set(tdd.executionAttemptId, { task, jobId: tdd.job.jobId });
       report('RUNNING');
       await task.invoke();
       report(task.isCancelled() ? 'CANCELED' : 'FINISHED');

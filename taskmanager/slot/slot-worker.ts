@@ -85,4 +85,10 @@ parent.on('message', (message: ToSlotWorker) => {
       return;
   }
 });
+/** How often the worker pushes its tasks' I/O counters to the TaskManager thread. */
+const METRICS_PUSH_INTERVAL_MS = 1000;
+setInterval(
+  () => send({ type: 'task-metrics', reports: runtime.taskMetrics() }),
+  METRICS_PUSH_INTERVAL_MS,
+).unref();
 send({ type: 'ready' });

@@ -4,6 +4,7 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import { FreshetError } from '../../common/errors/freshet-error.js';
 import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
+import type { TaskMetricsReport } from '../../common/protocol/gateways.js';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import type { SlotHost } from './slot-runtime.js';
 import type { FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-protocol.js';
@@ -22,6 +23,7 @@ export class WorkerSlot {
   private readonly worker: Worker;
   private readonly ready: Promise<void>;
   private exitError: Error | undefined;
+  private latestMetrics: readonly TaskMetricsReport[] = [];
 
   constructor(
     readonly slotIndex: number,
@@ -50,6 +52,11 @@ export class WorkerSlot {
             : new FreshetError('SLOT_WORKER_EXIT', `slot worker ${slotIndex} exited with code ${code}`)),
       );
     });
+  }
+
+  /** The I/O counters the worker last pushed for its running tasks. */
+  taskMetrics(): readonly TaskMetricsReport[] {
+    return this.latestMetrics;
   }
 
   whenReady(): Promise<void> {
@@ -95,6 +102,9 @@ export class WorkerSlot {
         return;
       case 'stdout':
         this.host.writeStdout(message.text);
+        return;
+      case 'task-metrics':
+        this.latestMetrics = message.reports;
         return;
       case 'client-data':
         this.host.sendToClient(message.jobId, message.operatorId, message.payload);

@@ -25,6 +25,9 @@ interface LogicalInput {
 export class StreamInputProcessor {
   /** Per channel: its logical input and its index among that input's channels. */
   private readonly routes = new Map<InputChannel, { input: LogicalInput; channel: number }>();
+  /** Records and buffer bytes read from the network (Flink's numRecordsIn / numBytesIn). */
+  recordsIn = 0;
+  bytesIn = 0;
 
   constructor(
     channels: readonly InputChannel[],
@@ -67,6 +70,8 @@ export class StreamInputProcessor {
     const entry = polled.entry;
     if (entry.kind === 'buffer') {
       const { values, timestamps } = decodeBatch(entry.data);
+      this.recordsIn += values.length;
+      this.bytesIn += entry.data.byteLength;
       const processRecord = route.input.processRecord;
       if (timestamps === null) {
         for (let i = 0; i < values.length; i++) processRecord(values[i], undefined);

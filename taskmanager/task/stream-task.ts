@@ -10,6 +10,7 @@ import type { SourceReader } from '../../api/connector/source.js';
 import { ChannelSelector } from '../../api/graph/partitioner.js';
 import type { JobVertex } from '../../api/graph/job-graph.js';
 import { FreshetError } from '../../common/errors/freshet-error.js';
+import type { TaskIoMetrics } from '../../common/protocol/gateways.js';
 import type { InputGate } from '../network/consumer/input-gate.js';
 import { RecordWriter } from '../network/partition/record-writer.js';
 import { OperatorChain } from './operator-chain.js';
@@ -37,6 +38,7 @@ export class StreamTask {
   private readonly processingTimeService: TaskProcessingTimeService;
   private flushTimer: NodeJS.Timeout | undefined;
   private sliceStart = 0;
+  private inputProcessor: StreamInputProcessor | undefined;
 
   constructor(private readonly env: TaskEnvironment) {
     const { tdd, pipeline } = env;
@@ -69,6 +71,23 @@ export class StreamTask {
 
   isCancelled(): boolean {
     return this.cancelled;
+  }
+
+  /** Network records and bytes this subtask read and wrote so far. */
+  ioMetrics(): TaskIoMetrics {
+    let recordsOut = 0;
+    let bytesOut = 0;
+    for (const writer of this.recordWriters) {
+      const m = writer.metrics();
+      recordsOut += m.recordsOut;
+      bytesOut += m.bytesOut;
+    }
+    return {
+      recordsIn: this.inputProcessor?.recordsIn ?? 0,
+      bytesIn: this.inputProcessor?.bytesIn ?? 0,
+      recordsOut,
+      bytesOut,
+    };
   }
 
   /** Runs the task to its end; resolves when finished or cancelled, rejects when it fails. */
@@ -212,6 +231,7 @@ export class StreamTask {
     const gate = this.gate!;
     const gates = this.env.tdd.inputGates;
     const processor = new StreamInputProcessor(gate.channels, (g) => gates[g]!.inputIndex, this.chain!.head);
+    this.inputProcessor = processor;
     this.sliceStart = performance.now();
     while (!this.cancelled) {
       this.checkAsyncError();

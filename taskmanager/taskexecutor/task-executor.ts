@@ -8,7 +8,11 @@ import type { Pipeline } from '../../api/environment/execution-context.js';
 import { FreshetError } from '../../common/errors/freshet-error.js';
 import { serializeError } from '../../common/errors/serialized-error.js';
 import type { ExecutionAttemptId, JobId, ResourceId } from '../../common/ids.js';
-import type { JobMasterGateway, TaskExecutorGateway } from '../../common/protocol/gateways.js';
+import type {
+  JobMasterGateway,
+  TaskExecutorGateway,
+  TaskMetricsReport,
+} from '../../common/protocol/gateways.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import { DirectConnection } from '../network/transport/network-connection.js';
 import { SlotRuntime, type SlotHost } from '../slot/slot-runtime.js';
@@ -26,11 +30,17 @@ export interface TaskExecutorOptions {
   /** For inline slots: pipelines of in-process jobs, by job ID. */
   readonly inProcessPipelines: ReadonlyMap<string, Pipeline>;
   readonly writeStdout: (text: string) => void;
+  /**
+   * For bundles stored on a remote JobManager (`code.bundleId` set): where the bundle is on this
+   * machine, fetching it first if needed. Without it, `code.path` is used as is.
+   */
+  readonly resolveBundle?: (bundleId: string) => Promise<string>;
   /** Serve result partitions to other TaskManagers over TCP on this address (port 0 = any). */
   readonly dataPlane?: { readonly host: string; readonly port: number };
 }
 
 interface Slot {
+  taskMetrics(): readonly TaskMetricsReport[];
   deploy(tdd: TaskDeploymentDescriptor): void;
   cancel(id: ExecutionAttemptId): void;
   releaseJob(jobId: JobId): void;
@@ -65,6 +75,11 @@ export class TaskExecutor implements TaskExecutorGateway {
     return this.boundDataPort;
   }
 
+  /** The I/O counters of the running subtasks (worker slots: as last pushed, at most ~1 s old). */
+  taskMetrics(): TaskMetricsReport[] {
+    return this.slots.flatMap((slot) => slot.taskMetrics());
+  }
+
   connectToJobMaster(gateway: JobMasterGateway): void {
     this.jobMaster = gateway;
   }
@@ -95,17 +110,26 @@ export class TaskExecutor implements TaskExecutorGateway {
     else await this.startWorkerSlots(host);
   }
 
-  submitTask(tdd: TaskDeploymentDescriptor): Promise<void> {
-    const slot = this.slots[tdd.slotIndex];
+  async submitTask(submitted: TaskDeploymentDescriptor): Promise<void> {
+    const slot = this.slots[submitted.slotIndex];
     if (slot === undefined) {
-      return Promise.reject(
-        new FreshetError('NO_SUCH_SLOT', `TaskManager ${this.resourceId} has no slot ${tdd.slotIndex}`),
+      throw new FreshetError(
+        'NO_SUCH_SLOT',
+        `TaskManager ${this.resourceId} has no slot ${submitted.slotIndex}`,
       );
     }
+    const tdd = await this.withLocalBundle(submitted);
     this.attemptSlots.set(tdd.executionAttemptId, { slotIndex: tdd.slotIndex, jobId: tdd.job.jobId });
     this.remote?.learnAddresses(tdd);
     slot.deploy(tdd);
-    return Promise.resolve();
+  }
+
+  private async withLocalBundle(tdd: TaskDeploymentDescriptor): Promise<TaskDeploymentDescriptor> {
+    const { code } = tdd.job;
+    const resolve = this.options.resolveBundle;
+    if (code.kind !== 'bundle' || code.bundleId === undefined || resolve === undefined) return tdd;
+    const path = await resolve(code.bundleId);
+    return { ...tdd, job: { ...tdd.job, code: { ...code, path } } };
   }
 
   cancelTask(executionAttemptId: ExecutionAttemptId): Promise<void> {
@@ -183,6 +207,14 @@ export class TaskExecutor implements TaskExecutorGateway {
       }
     }
     this.slots = this.workers;
+  }
+
+  /** Cancels every running task and frees the slots (the JobManager that deployed them is gone). */
+  cancelAllTasks(): void {
+    const jobs = new Set([...this.attemptSlots.values()].map((placement) => placement.jobId));
+    for (const [attempt, placement] of this.attemptSlots) this.slots[placement.slotIndex]?.cancel(attempt);
+    this.attemptSlots.clear();
+    for (const jobId of jobs) for (const slot of this.slots) slot.releaseJob(jobId);
   }
 
   /** A broken TaskManager-to-TaskManager connection breaks the channels over it: fail the tasks. */
