@@ -1,27 +1,37 @@
 /**
  * Accepts jobs and keeps their JobMasters (Flink's Dispatcher); the TaskManagers' gateway to the
- * JobManager routes their reports to the right JobMaster.
+ * JobManager routes their reports to the right JobMaster. TaskManagers come and go through it:
+ * a registration offers slots to the SlotPool (waiting jobs take them), a loss removes them and
+ * makes every job with executions there fail over.
  */
 import type { JobGraph } from '../../api/graph/job-graph.js';
 import { UserError } from '../../common/errors/freshet-error.js';
-import type { JobId } from '../../common/ids.js';
-import type { JobMasterGateway, TaskExecutionStateUpdate } from '../../common/protocol/gateways.js';
-import type { JobInformation } from '../../common/protocol/task-deployment.js';
+import type { JobId, ResourceId } from '../../common/ids.js';
+import type {
+  JobMasterGateway,
+  TaskExecutionStateUpdate,
+  TaskExecutorGateway,
+} from '../../common/protocol/gateways.js';
+import type { DataAddress, JobInformation } from '../../common/protocol/task-deployment.js';
 import type { SlotPool } from '../resourcemanager/slot-pool.js';
-import { JobMaster } from '../scheduler/job-master.js';
+import { JobMaster, type JobMasterServices } from '../scheduler/job-master.js';
 
 export class Dispatcher implements JobMasterGateway {
   private readonly jobs = new Map<JobId, JobMaster>();
 
   constructor(
     readonly slotPool: SlotPool,
-    private readonly clock: () => number = Date.now,
+    private readonly services: JobMasterServices = {},
   ) {}
 
+  /**
+   * Creates and starts the job's JobMaster. Rejects (and keeps nothing) when the job ID is taken
+   * or the job's restart/slot configuration is invalid.
+   */
   async submitJob(job: JobInformation, jobGraph: JobGraph): Promise<JobMaster> {
     if (this.jobs.has(job.jobId))
       throw new UserError('DUPLICATE_JOB', `job ${job.jobId} was already submitted`);
-    const master = new JobMaster(job, jobGraph, this.slotPool, this.clock);
+    const master = new JobMaster(job, jobGraph, this.slotPool, this.services);
     this.jobs.set(job.jobId, master);
     await master.start();
     return master;
@@ -35,6 +45,22 @@ export class Dispatcher implements JobMasterGateway {
 
   listJobs(): JobMaster[] {
     return [...this.jobs.values()];
+  }
+
+  /** Offers a TaskManager's slots (same as `slotPool.registerTaskManager`). */
+  taskManagerRegistered(
+    resourceId: ResourceId,
+    gateway: TaskExecutorGateway,
+    numberOfSlots: number,
+    dataAddress?: DataAddress,
+  ): void {
+    this.slotPool.registerTaskManager(resourceId, gateway, numberOfSlots, dataAddress);
+  }
+
+  /** Forgets the TaskManager's slots; every job fails the executions it had there and fails over. */
+  taskManagerLost(resourceId: ResourceId, cause: Error): void {
+    this.slotPool.unregisterTaskManager(resourceId);
+    for (const master of this.jobs.values()) master.taskManagerLost(resourceId, cause);
   }
 
   updateTaskExecutionState(update: TaskExecutionStateUpdate): void {

@@ -1,6 +1,8 @@
 /**
  * The parallel view of a job (Flink's ExecutionGraph): one execution per subtask, its state and
- * attempt, plus the job status derived from them. Pure: the JobMaster drives it.
+ * attempt, plus the job status derived from them. A restart replaces every execution by its next
+ * attempt; the old attempts are forgotten, so late reports about them find nothing. Pure: the
+ * JobMaster drives it.
  */
 import type { JobGraph } from '../../api/graph/job-graph.js';
 import { ExecutionAttemptId } from '../../common/ids.js';
@@ -39,8 +41,22 @@ export class ExecutionGraph {
     return this.executions.get(`${vertexId}#${subtask}`)!;
   }
 
+  /** The current execution with this attempt ID; undefined for unknown and superseded attempts. */
   byAttemptId(attemptId: ExecutionAttemptId): Execution | undefined {
     return this.byAttempt.get(attemptId);
+  }
+
+  /** Whether the execution is still its subtask's current attempt. */
+  isCurrent(execution: Execution): boolean {
+    return this.executions.get(`${execution.vertexId}#${execution.subtask}`) === execution;
+  }
+
+  /** Attempt N+1 (state CREATED) for every subtask (Flink's resetForNewExecution, for all). */
+  resetForNewExecutions(): void {
+    for (const old of this.all()) {
+      this.byAttempt.delete(old.attemptId);
+      this.newAttempt(old.vertexId, old.subtask, old.attemptNumber + 1);
+    }
   }
 
   all(): Execution[] {

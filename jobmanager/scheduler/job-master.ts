@@ -1,20 +1,30 @@
 /**
- * Runs one job (Flink's JobMaster + scheduler): allocates slots, deploys every subtask, follows
- * their states, and ends the job — FINISHED when every subtask finished, FAILED (after cancelling
- * the rest) when one fails, CANCELED on request. Restart strategies arrive with the distributed
- * runtime; a failure here is final.
+ * Runs one job (Flink's JobMaster + scheduler): waits for slots, deploys every subtask, follows
+ * their states, and fails over. A task failure (or a lost TaskManager) cancels the other
+ * executions (FAILING); once all are terminal the job either waits the restart strategy's backoff
+ * (RESTARTING) and deploys a new attempt of every subtask (RUNNING again), or ends FAILED. The
+ * job ends FINISHED when every subtask finished and CANCELED on request. The decisions live in
+ * collaborators: ExecutionFailureHandler (restart or not), requestSlots (slot wait), and
+ * FailureHistory (what `/jobs/:id/exceptions` shows).
  */
 import type { JobGraph } from '../../api/graph/job-graph.js';
-import { FreshetError } from '../../common/errors/freshet-error.js';
+import { JobManagerOptions } from '../../common/config/config-options.js';
+import { FreshetError, toError } from '../../common/errors/freshet-error.js';
 import { deserializeError } from '../../common/errors/serialized-error.js';
-import type { JobId } from '../../common/ids.js';
-import type { JobStatus } from '../../common/job-status.js';
-import type { TaskExecutionStateUpdate } from '../../common/protocol/gateways.js';
+import type { JobId, ResourceId } from '../../common/ids.js';
+import { isGloballyTerminal, isTerminalExecutionState, type JobStatus } from '../../common/job-status.js';
+import type { TaskExecutionStateUpdate, TaskExecutorGateway } from '../../common/protocol/gateways.js';
 import type { JobInformation } from '../../common/protocol/task-deployment.js';
 import type { AllocatedSlot, SlotPool } from '../resourcemanager/slot-pool.js';
-import { ExecutionGraph } from './execution-graph.js';
-import { planSlotSharing } from './slot-sharing-placement.js';
-import { createTaskDeployment } from './task-deployment-factory.js';
+import { ExecutionFailureHandler } from './execution-failure-handler.js';
+import { ExecutionGraph, type Execution } from './execution-graph.js';
+import { FailureHistory, type FailureReport, type JobFailure } from './failure-history.js';
+import { schedulerConfiguration } from './job-scheduler-configuration.js';
+import { createRestartBackoffTimeStrategy } from './restart/restart-backoff-time-strategy-factory.js';
+import { systemSchedulerTimer, type SchedulerTimer } from './scheduler-timer.js';
+import { planSlotSharing, type SlotSharingPlan } from './slot-sharing-placement.js';
+import { requestSlots } from './slot-request.js';
+import { createTaskDeployment, type SubtaskPlacement } from './task-deployment-factory.js';
 
 export interface JobResult {
   readonly jobId: JobId;
@@ -23,23 +33,58 @@ export interface JobResult {
   readonly failure?: Error;
 }
 
+/** What a JobMaster needs from its environment; tests inject a manual clock and timer. */
+export interface JobMasterServices {
+  readonly clock?: () => number;
+  /** Runs the restart backoff and the slot request timeout (setTimeout by default). */
+  readonly timer?: SchedulerTimer;
+  /** Uniform in [0, 1): exponential-delay's jitter (Math.random by default). */
+  readonly random?: () => number;
+}
+
 export class JobMaster {
   readonly executionGraph: ExecutionGraph;
-  private slots: AllocatedSlot[] = [];
-  private failureCause: Error | undefined;
+  readonly result: Promise<JobResult>;
   private resolveResult!: (result: JobResult) => void;
-  readonly result: Promise<JobResult> = new Promise((resolve) => (this.resolveResult = resolve));
+  private readonly clock: () => number;
+  private readonly timer: SchedulerTimer;
+  private readonly plan: SlotSharingPlan;
+  private readonly failureHandler: ExecutionFailureHandler;
+  private readonly slotRequestTimeoutMs: number;
+  private readonly history = new FailureHistory();
   private readonly clientData = new Map<string, unknown[]>();
   private readonly startTime: number;
+  /** The slots of the current attempt, indexed as the slot-sharing plan says. */
+  private slots: AllocatedSlot[] = [];
+  /** Bumped whenever the current attempt is abandoned, so its pending async work stops. */
+  private epoch = 0;
+  /** Stops what the job waits on: a slot request or the restart backoff. */
+  private cancelPending: (() => void) | undefined;
+  /** During FAILING: whether the failover ends in a restart (else FAILED). */
+  private restartPending = false;
+  private failureCause: Error | undefined;
 
+  /** Throws an IllegalConfigurationError when the job's restart or slot settings are invalid. */
   constructor(
     readonly job: JobInformation,
     readonly jobGraph: JobGraph,
     private readonly slotPool: SlotPool,
-    private readonly clock: () => number = Date.now,
+    services: JobMasterServices = {},
   ) {
-    this.executionGraph = new ExecutionGraph(jobGraph, clock);
-    this.startTime = clock();
+    this.clock = services.clock ?? Date.now;
+    this.timer = services.timer ?? systemSchedulerTimer;
+    const configuration = schedulerConfiguration(job, jobGraph);
+    this.failureHandler = new ExecutionFailureHandler(
+      createRestartBackoffTimeStrategy(configuration, {
+        clock: this.clock,
+        ...(services.random === undefined ? {} : { random: services.random }),
+      }),
+    );
+    this.slotRequestTimeoutMs = configuration.get(JobManagerOptions.SLOT_REQUEST_TIMEOUT);
+    this.plan = planSlotSharing(jobGraph.vertices);
+    this.executionGraph = new ExecutionGraph(jobGraph, this.clock);
+    this.startTime = this.clock();
+    this.result = new Promise((resolve) => (this.resolveResult = resolve));
   }
 
   get jobId(): JobId {
@@ -50,52 +95,60 @@ export class JobMaster {
     return this.executionGraph.status;
   }
 
+  /** Failovers so far, oldest first (bounded), each with its concurrent failures. */
+  get failureHistory(): readonly JobFailure[] {
+    return this.history.entries;
+  }
+
+  /** Restarts decided so far (Flink's numRestarts). */
+  get numRestarts(): number {
+    return this.failureHandler.numberOfRestarts;
+  }
+
+  /**
+   * Moves the job to RUNNING and deploys it when enough slots are free (resolving once every
+   * subtask was submitted); otherwise resolves at once and deploys when slots come.
+   */
   async start(): Promise<void> {
-    const plan = planSlotSharing(this.jobGraph.vertices);
-    try {
-      this.slots = this.slotPool.allocate(this.jobId, plan.slotsNeeded);
-    } catch (error) {
-      this.failureCause = error as Error;
-      this.finish('FAILED');
-      return;
-    }
+    if (this.status !== 'CREATED') return;
     this.executionGraph.transition('RUNNING');
-    for (const execution of this.executionGraph.all()) execution.state = 'SCHEDULED';
-    const placement = {
-      location: (vertexId: string, subtask: number) => this.slots[plan.placement.get(vertexId)![subtask]!]!,
-      attemptId: (vertexId: string, subtask: number) =>
-        this.executionGraph.execution(vertexId, subtask).attemptId,
-      attemptNumber: (vertexId: string, subtask: number) =>
-        this.executionGraph.execution(vertexId, subtask).attemptNumber,
-    };
-    for (const vertex of this.jobGraph.vertices) {
-      for (let i = 0; i < vertex.parallelism; i++) {
-        const tdd = createTaskDeployment(this.job, this.jobGraph, vertex, i, placement);
-        const execution = this.executionGraph.execution(vertex.id, i);
-        execution.state = 'DEPLOYING';
-        try {
-          await placement.location(vertex.id, i).gateway.submitTask(tdd);
-        } catch (error) {
-          execution.state = 'FAILED';
-          this.onTaskFailure(tdd.taskName, error as Error);
-          this.checkCompletion();
-          return;
-        }
-      }
-    }
+    await this.scheduleAndDeploy();
   }
 
   updateTaskExecutionState(update: TaskExecutionStateUpdate): void {
     const execution = this.executionGraph.byAttemptId(update.executionAttemptId);
-    if (execution === undefined) return;
-    execution.state = update.state;
+    if (execution === undefined || isTerminalExecutionState(execution.state)) return;
     if (update.state === 'FAILED') {
-      const vertex = this.jobGraph.vertices.find((v) => v.id === execution.vertexId)!;
       const cause =
         update.error === undefined ? new Error('unknown failure') : deserializeError(update.error);
-      this.onTaskFailure(`${vertex.name} (${execution.subtask + 1}/${vertex.parallelism})`, cause);
+      this.executionsFailed([execution], cause);
+    } else if (update.state === 'CANCELED' && execution.state !== 'CANCELING') {
+      const cause = new FreshetError(
+        'TASK_CANCELED_UNEXPECTEDLY',
+        'the task was canceled by its TaskManager',
+      );
+      this.executionsFailed([execution], cause);
+    } else if (execution.state !== 'CANCELING' || isTerminalExecutionState(update.state)) {
+      execution.state = update.state;
+      this.checkTerminal();
     }
-    this.checkCompletion();
+  }
+
+  /**
+   * A TaskManager is gone: its executions fail with `cause` (those being cancelled count as
+   * cancelled — no acknowledgement will come) and the job fails over.
+   */
+  taskManagerLost(resourceId: ResourceId, cause: Error): void {
+    if (isGloballyTerminal(this.status)) return;
+    const failed: Execution[] = [];
+    for (const execution of this.executionGraph.all()) {
+      if (this.slotOf(execution)?.taskManagerId !== resourceId) continue;
+      if (isTerminalExecutionState(execution.state)) continue;
+      if (execution.state === 'CANCELING') execution.state = 'CANCELED';
+      else failed.push(execution);
+    }
+    if (failed.length > 0) this.executionsFailed(failed, cause);
+    else this.checkTerminal();
   }
 
   deliverClientData(operatorId: string, payload: unknown): void {
@@ -110,59 +163,216 @@ export class JobMaster {
     return list;
   }
 
+  /** Cancels a job that is created, running, waiting for slots, or failing over towards a restart. */
   cancel(): void {
-    if (this.status !== 'RUNNING' && this.status !== 'CREATED') return;
+    const status = this.status;
+    const cancellable =
+      status === 'CREATED' ||
+      status === 'RUNNING' ||
+      status === 'RESTARTING' ||
+      (status === 'FAILING' && this.restartPending);
+    if (!cancellable) return;
+    this.abandonAttempt();
+    this.restartPending = false;
+    this.failureCause = undefined;
     this.executionGraph.transition('CANCELLING');
     this.cancelAll();
-    this.checkCompletion();
+    this.checkTerminal();
   }
 
-  private onTaskFailure(taskName: string, cause: Error): void {
-    if (this.failureCause !== undefined || this.status === 'CANCELLING') return;
-    this.failureCause = new FreshetError('TASK_FAILED', `${taskName} failed: ${cause.message}`, {
-      domain: cause instanceof FreshetError ? cause.domain : 'user',
-      cause,
+  private async scheduleAndDeploy(): Promise<void> {
+    for (const execution of this.executionGraph.all()) execution.state = 'SCHEDULED';
+    const epoch = this.epoch;
+    const spec = { jobId: this.jobId, count: this.plan.slotsNeeded, timeoutMs: this.slotRequestTimeoutMs };
+    const request = requestSlots(this.slotPool, spec, this.timer, (outcome) => {
+      this.cancelPending = undefined;
+      if (outcome.kind === 'timed-out') this.failGlobally(outcome.error);
+      else this.deploy(outcome.slots, epoch).catch((error: unknown) => this.failGlobally(toError(error)));
     });
+    if (request.kind === 'allocated') await this.deploy(request.slots, epoch);
+    else this.cancelPending = request.cancel;
+  }
+
+  private async deploy(slots: AllocatedSlot[], epoch: number): Promise<void> {
+    this.slots = slots;
+    const slotFor = (vertexId: string, subtask: number): AllocatedSlot =>
+      slots[this.plan.placement.get(vertexId)![subtask]!]!;
+    const placement: SubtaskPlacement = {
+      location: slotFor,
+      attemptId: (vertexId, subtask) => this.executionGraph.execution(vertexId, subtask).attemptId,
+      attemptNumber: (vertexId, subtask) => this.executionGraph.execution(vertexId, subtask).attemptNumber,
+    };
+    for (const vertex of this.jobGraph.vertices) {
+      for (let i = 0; i < vertex.parallelism; i++) {
+        if (this.epoch !== epoch || this.status !== 'RUNNING') return;
+        const execution = this.executionGraph.execution(vertex.id, i);
+        if (execution.state !== 'SCHEDULED') continue;
+        const tdd = createTaskDeployment(this.job, this.jobGraph, vertex, i, placement);
+        execution.state = 'DEPLOYING';
+        try {
+          await slotFor(vertex.id, i).gateway.submitTask(tdd);
+        } catch (error) {
+          if (this.executionGraph.isCurrent(execution) && !isTerminalExecutionState(execution.state))
+            this.executionsFailed([execution], toError(error));
+          return;
+        }
+      }
+    }
+  }
+
+  /** Marks the executions FAILED; the first failure starts a failover, the others fold into it. */
+  private executionsFailed(executions: readonly Execution[], cause: Error): void {
+    for (const execution of executions) execution.state = 'FAILED';
+    for (const execution of executions) {
+      const taskName = this.taskNameOf(execution);
+      this.handleFailure(this.reportFor(execution, taskName, cause), () => {
+        const domain = cause instanceof FreshetError ? cause.domain : 'user';
+        return new FreshetError('TASK_FAILED', `${taskName} failed: ${cause.message}`, { domain, cause });
+      });
+    }
+    this.checkTerminal();
+  }
+
+  /** A failure of the whole job that no restart can help (slot request timed out, internal error). */
+  private failGlobally(error: Error): void {
+    if (this.status !== 'RUNNING') return;
+    this.history.addRoot({ timestamp: this.clock(), error });
+    this.startFailover(false, error);
+    this.checkTerminal();
+  }
+
+  private handleFailure(report: FailureReport, jobCause: () => Error): void {
+    if (this.status === 'FAILING' || this.status === 'RESTARTING') {
+      this.history.addConcurrent(report);
+      return;
+    }
+    if (this.status !== 'RUNNING') return; // cancelling or ended: the failure changes nothing
+    this.history.addRoot(report);
+    const decision = this.failureHandler.handleFailure(report.error, report.timestamp);
+    this.startFailover(decision.kind === 'restart', jobCause());
+  }
+
+  private startFailover(restart: boolean, cause: Error): void {
+    this.abandonAttempt();
+    this.restartPending = restart;
+    this.failureCause = restart ? undefined : cause;
     this.executionGraph.transition('FAILING');
     this.cancelAll();
   }
 
   private cancelAll(): void {
     for (const execution of this.executionGraph.all()) {
-      if (execution.state === 'FINISHED' || execution.state === 'FAILED' || execution.state === 'CANCELED')
-        continue;
+      if (isTerminalExecutionState(execution.state) || execution.state === 'CANCELING') continue;
       if (execution.state === 'CREATED' || execution.state === 'SCHEDULED') {
         execution.state = 'CANCELED';
         continue;
       }
       execution.state = 'CANCELING';
-      const slot = this.slotFor(execution.vertexId, execution.subtask);
-      void slot?.gateway.cancelTask(execution.attemptId);
+      const gateway = this.slotOf(execution)?.gateway;
+      if (gateway === undefined) {
+        execution.state = 'CANCELED';
+        continue;
+      }
+      call(() => gateway.cancelTask(execution.attemptId)).catch(() => this.cancelFailed(execution));
     }
   }
 
-  private slotFor(vertexId: string, subtask: number): AllocatedSlot | undefined {
-    const plan = planSlotSharing(this.jobGraph.vertices);
-    const index = plan.placement.get(vertexId)?.[subtask];
-    return index === undefined ? undefined : this.slots[index];
+  /** Flink's rule: a cancel call that fails leaves nothing to wait for; count the task cancelled. */
+  private cancelFailed(execution: Execution): void {
+    if (!this.executionGraph.isCurrent(execution) || execution.state !== 'CANCELING') return;
+    execution.state = 'CANCELED';
+    this.checkTerminal();
   }
 
-  private checkCompletion(): void {
+  private checkTerminal(): void {
     if (!this.executionGraph.allTerminal()) return;
-    if (this.status === 'FAILING') this.finish('FAILED');
-    else if (this.status === 'CANCELLING') this.finish('CANCELED');
-    else if (this.status === 'RUNNING' && this.executionGraph.allFinished()) this.finish('FINISHED');
+    switch (this.status) {
+      case 'RUNNING':
+        if (this.executionGraph.allFinished()) this.finish('FINISHED');
+        return;
+      case 'CANCELLING':
+        this.finish('CANCELED');
+        return;
+      case 'FAILING':
+        if (this.restartPending) this.restartAfterBackoff();
+        else this.finish('FAILED');
+        return;
+      default:
+        return;
+    }
+  }
+
+  private restartAfterBackoff(): void {
+    this.restartPending = false;
+    this.executionGraph.transition('RESTARTING');
+    this.releaseSlots();
+    const epoch = this.epoch;
+    this.cancelPending = this.timer.schedule(this.failureHandler.backoffTime(), () => {
+      this.cancelPending = undefined;
+      if (this.epoch !== epoch || this.status !== 'RESTARTING') return;
+      this.executionGraph.resetForNewExecutions();
+      this.executionGraph.transition('RUNNING');
+      this.scheduleAndDeploy().catch((error: unknown) => this.failGlobally(toError(error)));
+    });
+  }
+
+  /** Stops the current attempt's pending work: deployment loops, slot waits, backoff timers. */
+  private abandonAttempt(): void {
+    this.epoch++;
+    this.cancelPending?.();
+    this.cancelPending = undefined;
   }
 
   private finish(status: JobStatus): void {
+    this.abandonAttempt();
     this.executionGraph.transition(status);
-    this.slotPool.release(this.jobId);
-    for (const gateway of new Set(this.slots.map((s) => s.gateway))) void gateway.releaseJob(this.jobId);
+    this.releaseSlots();
     this.resolveResult({
       jobId: this.jobId,
       status,
       netRuntime: this.clock() - this.startTime,
       ...(this.failureCause === undefined ? {} : { failure: this.failureCause }),
     });
+  }
+
+  /** Gives the slots back and tells the TaskManagers still registered to drop the job's leftovers. */
+  private releaseSlots(): void {
+    const gateways = new Set<TaskExecutorGateway>();
+    for (const slot of this.slots) {
+      if (this.slotPool.gatewayOf(slot.taskManagerId) === slot.gateway) gateways.add(slot.gateway);
+    }
+    this.slots = [];
+    this.slotPool.release(this.jobId);
+    // Best effort: a TaskManager that cannot be reached frees the job's resources when it goes.
+    for (const gateway of gateways) call(() => gateway.releaseJob(this.jobId)).catch(() => {});
+  }
+
+  private slotOf(execution: Execution): AllocatedSlot | undefined {
+    const index = this.plan.placement.get(execution.vertexId)?.[execution.subtask];
+    return index === undefined ? undefined : this.slots[index];
+  }
+
+  private taskNameOf(execution: Execution): string {
+    const vertex = this.jobGraph.vertices.find((v) => v.id === execution.vertexId)!;
+    return `${vertex.name} (${execution.subtask + 1}/${vertex.parallelism})`;
+  }
+
+  private reportFor(execution: Execution, taskName: string, cause: Error): FailureReport {
+    const slot = this.slotOf(execution);
+    const report = { timestamp: this.clock(), error: cause, taskName };
+    if (slot === undefined) return report;
+    const address = slot.dataAddress;
+    return address === undefined
+      ? { ...report, taskManagerId: slot.taskManagerId }
+      : { ...report, taskManagerId: slot.taskManagerId, location: `${address.host}:${address.port}` };
+  }
+}
+
+/** A gateway call whose synchronous throw (a broken contract) becomes a rejection. */
+function call(action: () => Promise<void>): Promise<void> {
+  try {
+    return action();
+  } catch (error) {
+    return Promise.reject(toError(error));
   }
 }
