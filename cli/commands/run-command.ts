@@ -1,7 +1,8 @@
 /**
  * `freshet run job.ts -- args`: without a JobManager address, runs the job on a local
  * mini-cluster whose slots are worker threads rebuilding the job from its bundle. Ctrl-C cancels
- * the job and exits 0; a job failure exits 1 with its cause.
+ * the job and exits 0; a job failure exits 1 with its cause. With `-m host:port` the job is
+ * submitted to that JobManager instead (see remote-run.ts).
  */
 import { setExecutionContext } from '../../api/environment/execution-context.js';
 import type { JobClient } from '../../api/environment/job-client.js';
@@ -9,19 +10,19 @@ import { FreshetError, UserError } from '../../common/errors/freshet-error.js';
 import { LocalExecutor } from '../local/local-executor.js';
 import { loadJobProgram, providedModuleUrls } from '../program/job-program.js';
 import { resolveProgramOptions, type ProgramOptions } from './common-options.js';
+import { runOnCluster } from './remote-run.js';
 
 export interface RunOptions extends ProgramOptions {
   readonly jobmanager?: string;
   readonly detached?: boolean;
   readonly fromSavepoint?: string;
+  readonly allowNonRestoredState?: boolean;
 }
 
 export async function runCommand(jobFile: string, programArgs: string[], options: RunOptions): Promise<void> {
   if (options.jobmanager !== undefined) {
-    throw new UserError(
-      'REMOTE_NOT_SUPPORTED',
-      `-m ${options.jobmanager}: submitting to a JobManager is not available in this version; omit -m to run on the local mini-cluster`,
-    );
+    await runOnCluster(jobFile, programArgs, { ...options, jobmanager: options.jobmanager });
+    return;
   }
   if (options.fromSavepoint !== undefined) {
     throw new UserError(
