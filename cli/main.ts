@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-/** The `freshet` command (mirrors `flink`): run, info, bundle. */
+/** The `freshet` command (mirrors `flink`): run, info, bundle, list, cancel. */
 import { Command, CommanderError } from 'commander';
 import { bundleCommand } from './commands/bundle-command.js';
+import { cancelCommand } from './commands/cancel-command.js';
+import { clusterCommand } from './commands/cluster-command.js';
+import { jobManagerCommand, taskManagerCommand } from './commands/cluster-process-commands.js';
 import { collectDefine } from './commands/common-options.js';
 import { infoCommand } from './commands/info-command.js';
+import { listCommand } from './commands/list-command.js';
 import { runCommand } from './commands/run-command.js';
+import { FRESHET_VERSION } from './version.js';
 import { EXIT_OK, EXIT_USAGE, describeFailure, exitCodeFor } from './cli-output.js';
 
 const program = new Command('freshet')
   .description('Freshet: a true-streaming dataflow runtime with event time, after Apache Flink')
-  .version('0.1.0')
+  .version(FRESHET_VERSION)
   .exitOverride()
   .showSuggestionAfterError()
   .configureOutput({ outputError: (text, write) => write(`${oneLineError(text)}\n`) });
@@ -21,7 +26,7 @@ program
   .argument('[args...]', 'program arguments (after --)')
   .option('-p, --parallelism <n>', 'default parallelism of the job')
   .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
-  .option('-m, --jobmanager <host:port>', 'address of the JobManager to submit to')
+  .option('-m, --jobmanager <host:port>', 'JobManager to submit to (default: a local mini-cluster)')
   .option('-d, --detached', 'do not wait for the job to finish')
   .option('-s, --fromSavepoint <path>', 'restore from a savepoint')
   .option('-n, --allowNonRestoredState', 'allow savepoint state that maps to no operator')
@@ -42,6 +47,44 @@ program
   .argument('<job>', 'job file')
   .option('-o, --output <file>', 'where to write the bundle (default: <job>.bundle.js)')
   .action(bundleCommand);
+
+program
+  .command('list')
+  .description('Lists the jobs of a JobManager: running and scheduled ones, with -a also terminated ones')
+  .option('-m, --jobmanager <host:port>', 'address of the JobManager (default: rest.address:rest.port)')
+  .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
+  .option('-r, --running', 'show only running and restarting jobs')
+  .option('-s, --scheduled', 'show only scheduled jobs')
+  .option('-a, --all', 'show all jobs, terminated ones too')
+  .action(listCommand);
+
+program
+  .command('cancel')
+  .description('Cancels a job running on a JobManager')
+  .argument('<jobId>', 'ID of the job (32 hexadecimal digits)')
+  .option('-m, --jobmanager <host:port>', 'address of the JobManager (default: rest.address:rest.port)')
+  .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
+  .action(cancelCommand);
+
+program
+  .command('jobmanager')
+  .description('Runs a JobManager (session mode) in the foreground')
+  .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
+  .action(jobManagerCommand);
+
+program
+  .command('taskmanager')
+  .description('Runs a TaskManager in the foreground; it registers at jobmanager.rpc.address:port')
+  .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
+  .action(taskManagerCommand);
+
+program
+  .command('cluster')
+  .description('Starts a local session cluster (1 JobManager, N TaskManagers as child processes)')
+  .option('-n, --taskmanagers <n>', 'number of TaskManagers', '1')
+  .option('-D, --define <key=value>', 'set a configuration key for every process (repeatable)', collectDefine)
+  .option('--log-dir <dir>', 'where the processes write their logs (default: a new temporary directory)')
+  .action(clusterCommand);
 
 for (const command of program.commands) {
   command.exitOverride().configureOutput({ outputError: (text, write) => write(`${oneLineError(text)}\n`) });
