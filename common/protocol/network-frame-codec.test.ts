@@ -19,7 +19,7 @@ const dataSetId = IntermediateDataSetId.of('0123456789abcdef0123456789abcdef');
 const messages: NetworkMessage[] = [
   {
     type: 'partition-request',
-    partitionId: { dataSetId, producerSubtask: 3 },
+    partitionId: { dataSetId, producerSubtask: 3, producerAttempt: 0 },
     subpartition: 7,
     receiverId: 'task-b/0/1',
     initialCredit: 2,

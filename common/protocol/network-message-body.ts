@@ -23,6 +23,7 @@ export function writeMessageBody(writer: FrameWriter, message: NetworkMessage): 
       writer.msgpack([
         message.partitionId.dataSetId,
         message.partitionId.producerSubtask,
+        message.partitionId.producerAttempt,
         message.subpartition,
         message.receiverId,
         message.initialCredit,
@@ -52,17 +53,18 @@ export function writeMessageBody(writer: FrameWriter, message: NetworkMessage): 
 export function readMessageBody(type: NetworkMessage['type'], reader: FrameReader): NetworkMessage {
   switch (type) {
     case 'partition-request': {
-      const t = expectTuple(reader.msgpack(type), 6, type);
+      const t = expectTuple(reader.msgpack(type), 7, type);
       return {
         type,
         partitionId: {
           dataSetId: dataSetIdOf(t[0]),
           producerSubtask: expectInteger(t[1], 'producerSubtask'),
+          producerAttempt: expectInteger(t[2], 'producerAttempt'),
         },
-        subpartition: expectInteger(t[2], 'subpartition'),
-        receiverId: expectString(t[3], 'receiverId'),
-        initialCredit: expectInteger(t[4], 'initialCredit'),
-        replyTo: expectString(t[5], 'replyTo'),
+        subpartition: expectInteger(t[3], 'subpartition'),
+        receiverId: expectString(t[4], 'receiverId'),
+        initialCredit: expectInteger(t[5], 'initialCredit'),
+        replyTo: expectString(t[6], 'replyTo'),
       };
     }
     case 'add-credit': {

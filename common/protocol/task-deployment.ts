@@ -21,10 +21,15 @@ export interface DataAddress {
 export interface ResultPartitionId {
   readonly dataSetId: IntermediateDataSetId;
   readonly producerSubtask: number;
+  /**
+   * The producer's attempt number (Flink's partition ID includes the producer's execution
+   * attempt): a restarted job's partitions never meet requests meant for the previous attempt's.
+   */
+  readonly producerAttempt: number;
 }
 
 export function resultPartitionKey(id: ResultPartitionId): string {
-  return `${id.dataSetId}#${id.producerSubtask}`;
+  return `${id.dataSetId}#${id.producerSubtask}@${id.producerAttempt}`;
 }
 
 /** How a job's code reaches a slot: a bundle file, or an in-process registration (local, no bundle). */

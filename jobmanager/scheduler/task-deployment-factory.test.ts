@@ -107,7 +107,11 @@ describe('createTaskDeployment: all-to-all edges', () => {
       for (const tdd of deploymentsOf(graph, producer)) {
         expect(tdd.producedPartitions).toEqual([
           {
-            partitionId: { dataSetId: dataSet.id, producerSubtask: tdd.subtaskIndex },
+            partitionId: {
+              dataSetId: dataSet.id,
+              producerSubtask: tdd.subtaskIndex,
+              producerAttempt: tdd.subtaskIndex % 2,
+            },
             dataSetIndex: 0,
             numberOfSubpartitions: 4,
           },
@@ -123,7 +127,7 @@ describe('createTaskDeployment: all-to-all edges', () => {
         expect(gate.dataSetId).toBe(dataSet.id);
         expect(gate.channels).toEqual(
           [0, 1, 2].map((j) => ({
-            partitionId: { dataSetId: dataSet.id, producerSubtask: j },
+            partitionId: { dataSetId: dataSet.id, producerSubtask: j, producerAttempt: j % 2 },
             producerLocation: {
               taskManagerId: 'tm-1',
               slotIndex: placement.location(producer.id, j).slotIndex,

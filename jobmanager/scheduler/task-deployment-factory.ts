@@ -36,7 +36,11 @@ export function createTaskDeployment(
         ? pointwiseTargets(subtask, vertex.parallelism, consumer.parallelism).length
         : consumer.parallelism;
       return {
-        partitionId: { dataSetId: ds.id, producerSubtask: subtask },
+        partitionId: {
+          dataSetId: ds.id,
+          producerSubtask: subtask,
+          producerAttempt: placement.attemptNumber(vertex.id, subtask),
+        },
         dataSetIndex: index,
         numberOfSubpartitions,
       };
@@ -52,7 +56,11 @@ export function createTaskDeployment(
       dataSetId: edge.dataSetId,
       inputIndex: edge.inputIndex,
       channels: producers.map((j) => ({
-        partitionId: { dataSetId: edge.dataSetId, producerSubtask: j },
+        partitionId: {
+          dataSetId: edge.dataSetId,
+          producerSubtask: j,
+          producerAttempt: placement.attemptNumber(producer.id, j),
+        },
         producerLocation: plainLocation(placement.location(producer.id, j)),
         subpartitionIndex: isPointwise(edge.partitioner)
           ? pointwiseTargets(j, producer.parallelism, vertex.parallelism).indexOf(subtask)

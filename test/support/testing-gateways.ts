@@ -91,7 +91,7 @@ export function testingTaskDeploymentDescriptor(
         inputIndex: 0,
         channels: [
           {
-            partitionId: { dataSetId: upstream, producerSubtask: 0 },
+            partitionId: { dataSetId: upstream, producerSubtask: 0, producerAttempt: 0 },
             producerLocation: { taskManagerId: ResourceId.of('tm-a'), slotIndex: 0 },
             subpartitionIndex: 1,
           },
@@ -100,7 +100,11 @@ export function testingTaskDeploymentDescriptor(
     ],
     producedPartitions: [
       {
-        partitionId: { dataSetId: IntermediateDataSetId.of(hashHex32('out')), producerSubtask: 1 },
+        partitionId: {
+          dataSetId: IntermediateDataSetId.of(hashHex32('out')),
+          producerSubtask: 1,
+          producerAttempt: 0,
+        },
         dataSetIndex: 0,
         numberOfSubpartitions: 2,
       },

@@ -91,7 +91,7 @@ describe('credit-based flow control over TCP', () => {
     const producer = managers.get('tm-a')!;
     const consumer = managers.get('tm-b')!;
     const dataSetId = IntermediateDataSetId.of(hashHex32('tcp-credit-flow'));
-    const partitionId: ResultPartitionId = { dataSetId, producerSubtask: 0 };
+    const partitionId: ResultPartitionId = { dataSetId, producerSubtask: 0, producerAttempt: 0 };
     const buffersAtConsumer = (): number => consumer.inbound.filter((m) => m.type === 'buffer').length;
 
     const partition = producer.env.createResultPartition(partitionId, 1);

@@ -68,7 +68,7 @@ const dataSetId = IntermediateDataSetId.of('fedcba9876543210fedcba9876543210');
 const everyMessage: NetworkMessage[] = [
   {
     type: 'partition-request',
-    partitionId: { dataSetId, producerSubtask: 1 },
+    partitionId: { dataSetId, producerSubtask: 1, producerAttempt: 0 },
     subpartition: 0,
     receiverId: 'consumer/0/0',
     initialCredit: 2,
