@@ -42,6 +42,25 @@ interface Reply {
   readonly closeConnection: boolean;
 }
 
+/** How long a connection whose request body is discarded may keep sending before it is reset. */
+const LINGER_MS = 5000;
+
+function lingeringClose(request: IncomingMessage): void {
+  const socket = request.socket;
+  if (request.complete) {
+    socket.end();
+    return;
+  }
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  request.once('end', () => {
+    clearTimeout(timer);
+    socket.end();
+  });
+  request.once('error', () => socket.destroy());
+  request.resume();
+}
+
 export class RestServer {
   private closed: Promise<void> | undefined;
 
@@ -122,8 +141,9 @@ export class RestServer {
       'content-length': Buffer.byteLength(payload),
       ...(closeConnection ? { connection: 'close' } : {}),
     });
-    // A body left unread is not read on: answer, then drop the connection.
-    if (closeConnection) response.once('finish', () => request.socket.destroy());
+    // A body left unread is not processed: answer, then close the connection once the client has
+    // sent the rest (discarded), so it reads the answer instead of a reset; at most LINGER_MS.
+    if (closeConnection) response.once('finish', () => lingeringClose(request));
     response.end(payload);
   }
 

@@ -22,6 +22,8 @@ import type { TaskInfo } from './streaming-runtime-context.js';
 import { attributeToOperator } from './user-code-error.js';
 
 const TIME_SLICE_MS = 10;
+/** A source looks at the clock every this many polls (a power of two), not after every record. */
+const POLLS_PER_CLOCK_CHECK = 64;
 
 export class StreamTask {
   private readonly vertex: JobVertex;
@@ -202,9 +204,11 @@ export class StreamTask {
     };
     try {
       this.sliceStart = performance.now();
+      let polls = 0;
       while (!this.cancelled) {
         this.checkAsyncError();
-        if (!(await this.waitForOutputs())) return;
+        // Awaiting only when there is something to wait for keeps the per-record path synchronous.
+        if (!this.outputsAvailable() && !(await this.waitForOutputs())) return;
         let status;
         try {
           status = reader.pollNext(output);
@@ -218,8 +222,9 @@ export class StreamTask {
         if (status === 'NOTHING_AVAILABLE') {
           await Promise.race([reader.isAvailable(), this.cancelSignal]);
           this.sliceStart = performance.now();
-        } else {
-          await this.maybeYield();
+        } else if ((++polls & (POLLS_PER_CLOCK_CHECK - 1)) === 0 && this.sliceUsedUp()) {
+          await yieldToEventLoop();
+          this.sliceStart = performance.now();
         }
       }
     } finally {
@@ -235,7 +240,7 @@ export class StreamTask {
     this.sliceStart = performance.now();
     while (!this.cancelled) {
       this.checkAsyncError();
-      if (!(await this.waitForOutputs())) return;
+      if (!this.outputsAvailable() && !(await this.waitForOutputs())) return;
       const polled = gate.pollNext();
       if (polled === undefined) {
         if (gate.isFinished()) return;
@@ -256,6 +261,15 @@ export class StreamTask {
     if (this.asyncError !== undefined) throw this.asyncError;
   }
 
+  private outputsAvailable(): boolean {
+    for (const writer of this.recordWriters) if (!writer.isAvailable()) return false;
+    return true;
+  }
+
+  private sliceUsedUp(): boolean {
+    return performance.now() - this.sliceStart >= TIME_SLICE_MS;
+  }
+
   /** Waits until every output partition has room; false when cancelled meanwhile. */
   private async waitForOutputs(): Promise<boolean> {
     for (const writer of this.recordWriters) {
@@ -269,7 +283,7 @@ export class StreamTask {
   }
 
   private async maybeYield(): Promise<void> {
-    if (performance.now() - this.sliceStart >= TIME_SLICE_MS) {
+    if (this.sliceUsedUp()) {
       await yieldToEventLoop();
       this.sliceStart = performance.now();
     }
