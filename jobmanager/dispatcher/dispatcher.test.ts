@@ -1,29 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
 import { StreamExecutionEnvironment } from 'freshet';
 import { IllegalConfigurationError } from '../../common/errors/freshet-error.js';
-import { JobId, ResourceId } from '../../common/ids.js';
-import type { JobInformation } from '../../common/protocol/task-deployment.js';
+import { ResourceId } from '../../common/ids.js';
 import { TestingTaskExecutorGateway } from '../../test/support/testing-gateways.js';
 import { SlotPool } from '../resourcemanager/slot-pool.js';
 import { TestingSchedulerTimer } from '../scheduler/testing-scheduler-timer.js';
 import { Dispatcher } from './dispatcher.js';
+import { testingJobInformation } from '../scheduler/testing-job-information.js';
 
 function singleVertexGraph(parallelism: number) {
   const env = new StreamExecutionEnvironment({ mode: 'capture', onPipeline: () => {} });
   env.setParallelism(parallelism);
   env.fromSequence(1, 10).name('source');
   return env.getPipeline().jobGraph;
-}
-
-function job(configuration: Record<string, string> = {}): JobInformation {
-  return {
-    jobId: JobId.generate(),
-    jobName: 'j',
-    graphHash: 'h',
-    code: { kind: 'in-process' },
-    defaultParallelism: 1,
-    configuration,
-  };
 }
 
 const RESTART = { 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.delay': '1 s' };
@@ -37,7 +26,7 @@ function setup() {
 describe('Dispatcher', () => {
   it('taskManagerRegistered offers slots a waiting job takes', async () => {
     const { dispatcher } = setup();
-    const master = await dispatcher.submitJob(job(), singleVertexGraph(2));
+    const master = await dispatcher.submitJob(testingJobInformation(), singleVertexGraph(2));
     expect(master.status).toBe('RUNNING');
     const gateway = new TestingTaskExecutorGateway();
     dispatcher.taskManagerRegistered(ResourceId.of('tm-a'), gateway, 2, { host: 'a', port: 1 });
@@ -52,8 +41,8 @@ describe('Dispatcher', () => {
     const b = new TestingTaskExecutorGateway();
     dispatcher.taskManagerRegistered(ResourceId.of('tm-a'), a, 1);
     dispatcher.taskManagerRegistered(ResourceId.of('tm-b'), b, 2);
-    const onA = await dispatcher.submitJob(job(RESTART), singleVertexGraph(1));
-    const onB = await dispatcher.submitJob(job(RESTART), singleVertexGraph(2));
+    const onA = await dispatcher.submitJob(testingJobInformation(RESTART), singleVertexGraph(1));
+    const onB = await dispatcher.submitJob(testingJobInformation(RESTART), singleVertexGraph(2));
     expect(a.submitted.map((t) => t.job.jobId)).toEqual([onA.jobId]);
 
     dispatcher.taskManagerLost(ResourceId.of('tm-b'), new Error('heartbeat timed out'));
@@ -68,7 +57,7 @@ describe('Dispatcher', () => {
     const { dispatcher } = setup();
     const gateway = new TestingTaskExecutorGateway();
     dispatcher.taskManagerRegistered(ResourceId.of('tm-a'), gateway, 1);
-    const master = await dispatcher.submitJob(job(), singleVertexGraph(1));
+    const master = await dispatcher.submitJob(testingJobInformation(), singleVertexGraph(1));
     const [tdd] = gateway.submitted;
     dispatcher.updateTaskExecutionState({
       jobId: master.jobId,
@@ -80,7 +69,7 @@ describe('Dispatcher', () => {
 
   it('rejects a job with an invalid restart configuration and keeps nothing of it', async () => {
     const { dispatcher } = setup();
-    const bad = job({ 'restart-strategy.fixed-delay.delay': 'later' });
+    const bad = testingJobInformation({ 'restart-strategy.fixed-delay.delay': 'later' });
     await expect(dispatcher.submitJob(bad, singleVertexGraph(1))).rejects.toThrow(IllegalConfigurationError);
     expect(dispatcher.listJobs()).toEqual([]);
     expect(() => dispatcher.getJob(bad.jobId)).toThrow(/not found/);

@@ -2,13 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { StreamExecutionEnvironment, type JobGraph } from 'freshet';
 import { FreshetError, IllegalConfigurationError, UserError } from '../../common/errors/freshet-error.js';
 import { serializeError } from '../../common/errors/serialized-error.js';
-import { JobId, ResourceId } from '../../common/ids.js';
+import { ResourceId } from '../../common/ids.js';
 import type { ExecutionState } from '../../common/job-status.js';
-import type { JobInformation, TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
+import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import { TestingTaskExecutorGateway } from '../../test/support/testing-gateways.js';
 import { SlotPool } from '../resourcemanager/slot-pool.js';
 import { JobMaster } from './job-master.js';
 import { TestingSchedulerTimer } from './testing-scheduler-timer.js';
+import { testingJobInformation } from './testing-job-information.js';
 
 /** source (p) --rebalance--> work (p): 2p executions in p shared slots. */
 function twoVertexGraph(parallelism = 2): JobGraph {
@@ -23,17 +24,6 @@ function twoVertexGraph(parallelism = 2): JobGraph {
   const graph = env.getPipeline('restart-test').jobGraph;
   expect(graph.vertices.map((v) => v.name)).toEqual(['source', 'work']);
   return graph;
-}
-
-function jobInformation(configuration: Record<string, string>): JobInformation {
-  return {
-    jobId: JobId.generate(),
-    jobName: 'restart-test',
-    graphHash: 'hash',
-    code: { kind: 'in-process' },
-    defaultParallelism: 2,
-    configuration,
-  };
 }
 
 const FIXED_DELAY = {
@@ -56,7 +46,7 @@ class Harness {
   }
 
   async submit(configuration: Record<string, string>, graph = twoVertexGraph()): Promise<JobMaster> {
-    this.master = new JobMaster(jobInformation(configuration), graph, this.pool, {
+    this.master = new JobMaster(testingJobInformation(configuration, 2), graph, this.pool, {
       clock: this.timer.clock,
       timer: this.timer,
     });
@@ -294,7 +284,7 @@ describe('JobMaster restarts (fixed-delay)', () => {
   it('rejects an invalid restart configuration when the JobMaster is created', () => {
     const create = () =>
       new JobMaster(
-        jobInformation({ 'restart-strategy.type': 'sometimes' }),
+        testingJobInformation({ 'restart-strategy.type': 'sometimes' }),
         twoVertexGraph(),
         new SlotPool(),
       );

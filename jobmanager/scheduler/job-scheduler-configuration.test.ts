@@ -5,20 +5,8 @@ import {
   JobManagerOptions,
   RestartStrategyOptions,
 } from '../../common/config/config-options.js';
-import { JobId } from '../../common/ids.js';
-import type { JobInformation } from '../../common/protocol/task-deployment.js';
 import { schedulerConfiguration } from './job-scheduler-configuration.js';
-
-function job(configuration: Record<string, string>): JobInformation {
-  return {
-    jobId: JobId.generate(),
-    jobName: 'j',
-    graphHash: 'h',
-    code: { kind: 'in-process' },
-    defaultParallelism: 1,
-    configuration,
-  };
-}
+import { testingJobInformation } from './testing-job-information.js';
 
 function graph(program: (env: StreamExecutionEnvironment) => void = () => {}) {
   const env = new StreamExecutionEnvironment({ mode: 'capture', onPipeline: () => {} });
@@ -30,7 +18,7 @@ function graph(program: (env: StreamExecutionEnvironment) => void = () => {}) {
 describe('schedulerConfiguration', () => {
   it("reads the job's keys; the program's env.configure keys win", () => {
     const conf = schedulerConfiguration(
-      job({ 'restart-strategy.type': 'none', 'slot.request.timeout': '1 min' }),
+      testingJobInformation({ 'restart-strategy.type': 'none', 'slot.request.timeout': '1 min' }),
       graph((env) => env.configure({ 'restart-strategy.type': 'fixed-delay' })),
     );
     expect(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).toBe('fixed-delay');
@@ -39,20 +27,23 @@ describe('schedulerConfiguration', () => {
 
   it('counts checkpointing enabled in the program as enabled', () => {
     const conf = schedulerConfiguration(
-      job({}),
+      testingJobInformation({}),
       graph((env) => env.enableCheckpointing(5_000)),
     );
     expect(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).toBe(5_000);
   });
 
   it('leaves keys other components own unparsed, so their bad values are not its concern', () => {
-    const conf = schedulerConfiguration(job({ 'execution.buffer-timeout': 'soon' }), graph());
+    const conf = schedulerConfiguration(
+      testingJobInformation({ 'execution.buffer-timeout': 'soon' }),
+      graph(),
+    );
     expect(conf.keys()).toEqual([]);
   });
 
   it('rejects a bad value of its own keys naming key and source', () => {
-    expect(() => schedulerConfiguration(job({ 'slot.request.timeout': 'never' }), graph())).toThrow(
-      /invalid value 'never' for 'slot.request.timeout' \(from job configuration\)/,
-    );
+    expect(() =>
+      schedulerConfiguration(testingJobInformation({ 'slot.request.timeout': 'never' }), graph()),
+    ).toThrow(/invalid value 'never' for 'slot.request.timeout' \(from job configuration\)/);
   });
 });

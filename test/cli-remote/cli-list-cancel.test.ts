@@ -3,17 +3,17 @@
  * around a fake JobManager backend, and the error for a JobManager that is not there.
  */
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobId } from '../../common/ids.js';
 import type { JobStatus } from '../../common/job-status.js';
 import { testingJobDetails } from '../../jobmanager/rest/testing/testing-job-fixtures.js';
 import { TestingRestBackend } from '../../jobmanager/rest/testing/testing-rest-backend.js';
 import {
   startTestingRestServer,
-  stopTestingRestServers,
   type TestingRestServer,
 } from '../../jobmanager/rest/testing/testing-rest-server.js';
-import { killRunningClis, makeTempDir, nonBlankLines, runCli, type CliResult } from '../support/cli.js';
+import { nonBlankLines, runCli, type CliResult } from '../support/cli.js';
+import { useCliRemoteTestSetUp } from './cli-remote-hooks.js';
 
 const RUN_TIMEOUT_MS = 30_000;
 const TEST_TIMEOUT_MS = 60_000;
@@ -23,23 +23,10 @@ const START = Date.UTC(2026, 10, 21, 10, 0, 0);
 
 const id = (digit: string): JobId => JobId.parse(digit.repeat(32));
 
-let cwd: ReturnType<typeof makeTempDir>;
-
-beforeAll(() => {
-  cwd = makeTempDir();
-});
-
-afterAll(() => {
-  cwd.remove();
-});
-
-afterEach(async () => {
-  killRunningClis();
-  await stopTestingRestServers();
-});
+const cwd = useCliRemoteTestSetUp();
 
 function cli(args: readonly string[]): Promise<CliResult> {
-  return runCli(args, { cwd: cwd.path, timeoutMs: RUN_TIMEOUT_MS, env: { TZ: 'UTC' } });
+  return runCli(args, { cwd: cwd(), timeoutMs: RUN_TIMEOUT_MS, env: { TZ: 'UTC' } });
 }
 
 async function clusterWith(
@@ -202,7 +189,7 @@ describe('freshet cancel', () => {
       expect(refused.code, refused.stderr).toBe(2);
       expect(refused.stderr).toContain('rest.auth.token');
       const accepted = await runCli(['cancel', '-m', address(rest), id('1')], {
-        cwd: cwd.path,
+        cwd: cwd(),
         timeoutMs: RUN_TIMEOUT_MS,
         env: { FRESHET_PROPERTIES: 'rest.auth.token: tok-123' },
       });

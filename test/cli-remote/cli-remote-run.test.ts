@@ -3,19 +3,16 @@
  * loopback port) around a scriptable fake JobManager backend.
  */
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobId } from '../../common/ids.js';
 import { testingExceptionHistory } from '../../jobmanager/rest/testing/testing-job-fixtures.js';
 import {
   startTestingRestServer,
-  stopTestingRestServers,
   type TestingRestServer,
 } from '../../jobmanager/rest/testing/testing-rest-server.js';
 import {
   JOBS_DIR,
   exitWithin,
-  killRunningClis,
-  makeTempDir,
   nonBlankLines,
   runCli,
   startCli,
@@ -23,6 +20,7 @@ import {
   type CliProcess,
 } from '../support/cli.js';
 import { SUBMITTED_JOB_NAME, TestingSubmittingRestBackend } from './testing-submitting-rest-backend.js';
+import { useCliRemoteTestSetUp } from './cli-remote-hooks.js';
 
 const JOB_FILE = join(JOBS_DIR, 'datagen-keyed-sum.ts');
 const JOB_ID = JobId.parse('feedfacecafebeef0123456789abcdef');
@@ -32,20 +30,7 @@ const RUN_TIMEOUT_MS = 30_000;
 const TEST_TIMEOUT_MS = 60_000;
 const TOKEN = 'cli-remote-token';
 
-let cwd: ReturnType<typeof makeTempDir>;
-
-beforeAll(() => {
-  cwd = makeTempDir();
-});
-
-afterAll(() => {
-  cwd.remove();
-});
-
-afterEach(async () => {
-  killRunningClis();
-  await stopTestingRestServers();
-});
+const cwd = useCliRemoteTestSetUp();
 
 async function startCluster(authToken?: string): Promise<{
   rest: TestingRestServer;
@@ -59,7 +44,7 @@ async function startCluster(authToken?: string): Promise<{
 }
 
 function startRun(args: readonly string[]): CliProcess {
-  return startCli(['run', ...args], { cwd: cwd.path, timeoutMs: 45_000 });
+  return startCli(['run', ...args], { cwd: cwd(), timeoutMs: 45_000 });
 }
 
 /** Waits until the CLI has printed that the job was submitted (and the backend has the run). */
@@ -110,7 +95,7 @@ describe('freshet run -m', () => {
       const { backend, address } = await startCluster();
       const result = await runCli(
         ['run', '-d', '-m', `http://${address}`, '-s', '/savepoints/sp-7', '-n', JOB_FILE],
-        { cwd: cwd.path, timeoutMs: RUN_TIMEOUT_MS },
+        { cwd: cwd(), timeoutMs: RUN_TIMEOUT_MS },
       );
       expect(result.code, result.stderr).toBe(0);
       expect(nonBlankLines(result.stderr)).toEqual([`Job has been submitted with JobID ${JOB_ID}`]);
@@ -182,7 +167,7 @@ describe('freshet run -m', () => {
     async () => {
       const { backend, address } = await startCluster(TOKEN);
       const refused = await runCli(['run', '-d', '-m', address, JOB_FILE], {
-        cwd: cwd.path,
+        cwd: cwd(),
         timeoutMs: RUN_TIMEOUT_MS,
       });
       expect(refused.code, refused.stderr).toBe(2);
@@ -195,7 +180,7 @@ describe('freshet run -m', () => {
       const accepted = await runCli(
         ['run', '-d', '-m', address, '-D', `rest.auth.token=${TOKEN}`, JOB_FILE],
         {
-          cwd: cwd.path,
+          cwd: cwd(),
           timeoutMs: RUN_TIMEOUT_MS,
         },
       );
@@ -209,7 +194,7 @@ describe('freshet run -m', () => {
     'rejects a malformed -m address as a usage error',
     async () => {
       const result = await runCli(['run', '-m', 'ftp://host:21', JOB_FILE], {
-        cwd: cwd.path,
+        cwd: cwd(),
         timeoutMs: RUN_TIMEOUT_MS,
       });
       expect(result.code).toBe(2);
