@@ -18,6 +18,7 @@ import { JobMaster, type JobMasterServices } from '../scheduler/job-master.js';
 
 export class Dispatcher implements JobMasterGateway {
   private readonly jobs = new Map<JobId, JobMaster>();
+  private readonly terminationListeners: ((jobId: JobId) => void)[] = [];
 
   constructor(
     readonly slotPool: SlotPool,
@@ -33,8 +34,16 @@ export class Dispatcher implements JobMasterGateway {
       throw new UserError('DUPLICATE_JOB', `job ${job.jobId} was already submitted`);
     const master = new JobMaster(job, jobGraph, this.slotPool, this.services);
     this.jobs.set(job.jobId, master);
+    void master.result.then(() => {
+      for (const listener of this.terminationListeners) listener(job.jobId);
+    });
     await master.start();
     return master;
+  }
+
+  /** Calls `listener` with the ID of every job that reaches a globally terminal state. */
+  onJobTerminated(listener: (jobId: JobId) => void): void {
+    this.terminationListeners.push(listener);
   }
 
   getJob(jobId: JobId): JobMaster {

@@ -19,6 +19,7 @@ import type { Logger } from '../../common/logging/logger.js';
 import type { JobMasterGateway } from '../../common/protocol/gateways.js';
 import { Dispatcher } from '../dispatcher/dispatcher.js';
 import { JarStore } from '../dispatcher/jar-store.js';
+import { JobBundleStore } from '../dispatcher/job-bundle-store.js';
 import { JobGraphBuilder } from '../dispatcher/job-graph-builder.js';
 import { TaskMetricsStore } from '../dispatcher/task-metrics-store.js';
 import { SlotPool } from '../resourcemanager/slot-pool.js';
@@ -54,6 +55,8 @@ export class SessionClusterEntrypoint {
     const uploadDir =
       config.get(WebOptions.UPLOAD_DIR) ?? (await mkdtemp(join(tmpdir(), 'freshet-web-upload-')));
     const jarStore = new JarStore(uploadDir);
+    const jobBundles = new JobBundleStore(join(uploadDir, 'jobs'));
+    dispatcher.onJobTerminated((jobId) => jobBundles.release(jobId));
     const jobMaster: JobMasterGateway = {
       updateTaskExecutionState: (update) => {
         if (update.ioMetrics !== undefined)
@@ -83,12 +86,13 @@ export class SessionClusterEntrypoint {
       onConnectionError: (error) => logger.warn({ err: error }, error.message),
       onSlotReport: (id, report) => registry.onSlotReport(id, report),
       onTaskMetrics: (_id, reports) => metrics.onHeartbeatReports(reports),
-      fetchBundle: async (bundleId) => readFile(jarStore.get(bundleId)),
+      fetchBundle: async (bundleId) => readFile(jobBundles.path(bundleId)),
     });
     const backend = new DispatcherRestBackend({
       dispatcher,
       slotPool,
       jarStore,
+      jobBundles,
       jobGraphBuilder: new JobGraphBuilder({ providedModules: options.providedModules }),
       configuration: config,
       versionInfo: { version: `freshet-${options.version}`, revision: 'unknown' },

@@ -12,6 +12,7 @@ import { UserError, toError } from '../../common/errors/freshet-error.js';
 import { JobId } from '../../common/ids.js';
 import { ExecutionState, isGloballyTerminal, type JobStatus } from '../../common/job-status.js';
 import type { JobInformation } from '../../common/protocol/task-deployment.js';
+import type { JobBundleStore } from '../dispatcher/job-bundle-store.js';
 import type { JarStore, StoredJar } from '../dispatcher/jar-store.js';
 import type { JobGraphBuildRequest, JobGraphBuildResult } from '../dispatcher/job-graph-builder.js';
 import type { SlotPool } from '../resourcemanager/slot-pool.js';
@@ -79,6 +80,8 @@ export interface DispatcherRestBackendOptions {
   readonly defaultParallelism?: number;
   /** Hears about a submitted job whose JobMaster failed to start; default: a process warning. */
   readonly onJobStartError?: (jobId: JobId, error: Error) => void;
+  /** Where submitted jobs keep their own copy of the jar (TaskManagers fetch it by its ID). */
+  readonly jobBundles?: Pick<JobBundleStore, 'retain'>;
 }
 
 const UNKNOWN_IO: VertexIoMetrics = {
@@ -230,7 +233,7 @@ export class DispatcherRestBackend implements RestBackend {
       jobId,
       jobName: jobGraph.jobName,
       graphHash: jobGraph.graphHash,
-      code: { kind: 'bundle', path: bundlePath, programArgs, bundleId: jarId },
+      code: this.jobCode(jobId, jarId, bundlePath, programArgs),
       defaultParallelism,
       configuration,
     };
@@ -243,6 +246,19 @@ export class DispatcherRestBackend implements RestBackend {
       await submission;
     }
     return jobId;
+  }
+
+  /** With a job bundle store, the job runs from its own copy of the jar (which may be deleted). */
+  private jobCode(
+    jobId: JobId,
+    jarId: string,
+    jarPath: string,
+    programArgs: string[],
+  ): JobInformation['code'] {
+    const store = this.options.jobBundles;
+    if (store === undefined) return { kind: 'bundle', path: jarPath, programArgs, bundleId: jarId };
+    const { bundleId, path } = store.retain(jobId, jarPath);
+    return { kind: 'bundle', path, programArgs, bundleId };
   }
 
   private vertexDetails(view: JobView, vertex: JobVertex): VertexDetails {

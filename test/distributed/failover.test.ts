@@ -71,6 +71,13 @@ describe('TaskManager loss', () => {
     const jobId = await submitDetached(cluster, 'unbounded-datagen.ts', 4);
     await taskManagerOf(cluster, jobId);
 
+    // The uploaded jar may go away: the job runs from its own copy, which a TaskManager that has
+    // not run the job yet (the third one) fetches on the restart.
+    const jars = await getJson<{ files: { id: string }[] }>(cluster, '/jars');
+    for (const jar of jars.files) {
+      expect((await fetch(`${cluster.restUrl}/jars/${jar.id}`, { method: 'DELETE' })).status).toBe(200);
+    }
+
     const victim = cluster.taskManagers[0]!;
     const killedAt = Date.now();
     victim.child.kill('SIGKILL');
