@@ -33,6 +33,29 @@ const messages: NetworkMessage[] = [
   { type: 'event', receiverId: 'r', backlog: 0, event: { type: 'watermark', timestamp: 1_700_000_000_123 } },
   { type: 'event', receiverId: 'r', backlog: 0, event: { type: 'watermark', timestamp: -Infinity } },
   { type: 'event', receiverId: 'r', backlog: 5, event: { type: 'watermark-status', status: 'IDLE' } },
+  {
+    type: 'event',
+    receiverId: 'r',
+    backlog: 2,
+    event: {
+      type: 'checkpoint-barrier',
+      checkpointId: 7,
+      timestamp: 1_700_000_000_500,
+      options: { checkpointType: 'checkpoint', alignment: 'aligned' },
+    },
+  },
+  {
+    type: 'event',
+    receiverId: 'r',
+    backlog: 0,
+    event: {
+      type: 'checkpoint-barrier',
+      checkpointId: 8,
+      timestamp: 1_700_000_001_000,
+      options: { checkpointType: 'savepoint', alignment: 'unaligned' },
+    },
+  },
+  { type: 'event', receiverId: 'r', backlog: 0, event: { type: 'cancel-barrier', checkpointId: 7 } },
   { type: 'error-response', receiverId: 'r', message: 'partition x has no subpartition 9' },
 ];
 
@@ -254,6 +277,25 @@ describe('network frame codec', () => {
       // cancel-request with a trailing byte
       const trailing = fromHex('00000012 f5e7 12 01  0003 612f30  0003 622f31  0001 72  00');
       expectFrameError(() => decodeFrame(trailing), 'NETWORK_FRAME_MALFORMED', /trailing/);
+    });
+
+    it('rejects checkpoint barriers with unknown options', () => {
+      const barrier = (options: unknown): NetworkFrame =>
+        ({
+          type: 'message',
+          from: 'a/0',
+          to: 'b/1',
+          message: {
+            type: 'event',
+            receiverId: 'r',
+            backlog: 0,
+            event: { type: 'checkpoint-barrier', checkpointId: 1, timestamp: 5, options },
+          },
+        }) as unknown as NetworkFrame;
+      const badAlignment = encodeFrame(barrier({ checkpointType: 'checkpoint', alignment: 'sometimes' }));
+      expectFrameError(() => decodeFrame(badAlignment), 'NETWORK_FRAME_MALFORMED', /alignment must be/);
+      const badType = encodeFrame(barrier({ checkpointType: 'snapshot', alignment: 'aligned' }));
+      expectFrameError(() => decodeFrame(badType), 'NETWORK_FRAME_MALFORMED', /checkpoint type must be/);
     });
   });
 

@@ -124,6 +124,26 @@ function channelEventOf(value: unknown): ChannelEvent {
       }
       return { type: 'watermark-status', status };
     }
+    case 'checkpoint-barrier': {
+      const options = event['options'];
+      if (typeof options !== 'object' || options === null)
+        throw malformedFrame('barrier options must be a map');
+      const { checkpointType, alignment } = options as Record<string, unknown>;
+      if (checkpointType !== 'checkpoint' && checkpointType !== 'savepoint') {
+        throw malformedFrame('barrier checkpoint type must be checkpoint or savepoint');
+      }
+      if (alignment !== 'aligned' && alignment !== 'unaligned' && alignment !== 'at-least-once') {
+        throw malformedFrame('barrier alignment must be aligned, unaligned or at-least-once');
+      }
+      return {
+        type: 'checkpoint-barrier',
+        checkpointId: expectInteger(event['checkpointId'], 'checkpointId'),
+        timestamp: expectNumber(event['timestamp'], 'barrier timestamp'),
+        options: { checkpointType, alignment },
+      };
+    }
+    case 'cancel-barrier':
+      return { type: 'cancel-barrier', checkpointId: expectInteger(event['checkpointId'], 'checkpointId') };
     default:
       throw malformedFrame(`unknown channel event type ${JSON.stringify(event['type'])}`);
   }

@@ -4,12 +4,15 @@
  * over MessagePorts between slot workers and over TCP between TaskManagers.
  */
 import type { ResultPartitionId } from './task-deployment.js';
+import type { CancelCheckpointMarker, CheckpointBarrier } from './checkpoint-barrier.js';
 
 /** In-band control elements of a channel (besides record buffers). */
 export type ChannelEvent =
   | { readonly type: 'end-of-partition' }
   | { readonly type: 'watermark'; readonly timestamp: number }
-  | { readonly type: 'watermark-status'; readonly status: 'IDLE' | 'ACTIVE' };
+  | { readonly type: 'watermark-status'; readonly status: 'IDLE' | 'ACTIVE' }
+  | CheckpointBarrier
+  | CancelCheckpointMarker;
 
 export type NetworkMessage =
   | {
