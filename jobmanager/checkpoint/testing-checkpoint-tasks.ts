@@ -1,0 +1,31 @@
+/** Builders of checkpoint tasks and task state for tests. */
+import { ExecutionAttemptId } from '../../common/ids.js';
+import type { CheckpointTask } from './task-set.js';
+import type { StateHandle, TaskStateSnapshot } from './task-state-snapshot.js';
+
+export const SOURCE_OPERATOR = '0'.repeat(31) + 'a';
+export const SINK_OPERATOR = '0'.repeat(31) + 'b';
+
+export function testingCheckpointTask(
+  vertexId: string,
+  subtaskIndex: number,
+  options: { isSource?: boolean; parallelism?: number; operatorIds?: readonly string[] } = {},
+): CheckpointTask {
+  return {
+    attemptId: ExecutionAttemptId.generate(),
+    vertexId,
+    subtaskIndex,
+    parallelism: options.parallelism ?? 1,
+    maxParallelism: 128,
+    operatorIds: options.operatorIds ?? [vertexId === 'source' ? SOURCE_OPERATOR : SINK_OPERATOR],
+    isSource: options.isSource ?? false,
+  };
+}
+
+/** State of one operator holding one keyed-state file of `size` bytes. */
+export function testingTaskState(operatorId: string, path: string, size: number): TaskStateSnapshot {
+  const handle: StateHandle = { path, size, keyGroupRange: { startKeyGroup: 0, endKeyGroup: 127 } };
+  return {
+    subtaskStateByOperatorId: { [operatorId]: { managedKeyedState: [handle], managedOperatorState: [] } },
+  };
+}
