@@ -7,11 +7,11 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { FreshetError } from '../../common/errors/freshet-error.js';
+import { compiledModuleUrl } from '../../common/compiled-module-url.js';
 
 /** The compiled CLI entry (from the TypeScript sources in tests, the build output of it). */
 export function cliEntryPath(): string {
-  const here = fileURLToPath(new URL('../main.js', import.meta.url));
-  return import.meta.url.endsWith('.ts') ? here.replace(/\/cli\/main\.js$/, '/dist/cli/main.js') : here;
+  return fileURLToPath(compiledModuleUrl('../main.js', import.meta.url));
 }
 
 export interface LogLine {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { evaluateBundle, findJobMain, type JobMain } from '../../common/bundle/evaluate-bundle.js';
 import { bundleJobToTempFile } from '../bundle/job-bundler.js';
+import { compiledModuleUrl } from '../../common/compiled-module-url.js';
 
 export interface JobProgram {
   readonly bundlePath: string;
@@ -15,10 +16,9 @@ export interface JobProgram {
 /** URLs of the modules a bundle gets as `freshet` and `freshet/connectors` (in slot workers too). */
 export function providedModuleUrls(): Record<string, string> {
   // From the TypeScript sources (tests), slot workers still need the compiled modules.
-  const root = import.meta.url.endsWith('.ts') ? '../../dist/' : '../../';
   return {
-    freshet: new URL(`${root}index.js`, import.meta.url).href,
-    'freshet/connectors': new URL(`${root}connectors/index.js`, import.meta.url).href,
+    freshet: compiledModuleUrl('../../index.js', import.meta.url).href,
+    'freshet/connectors': compiledModuleUrl('../../connectors/index.js', import.meta.url).href,
   };
 }
 

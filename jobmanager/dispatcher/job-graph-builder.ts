@@ -5,11 +5,12 @@
  * the plain-data JobGraph; the thread is gone before `build` settles.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { JobGraph } from '../../api/graph/job-graph.js';
 import { FreshetError, UserError } from '../../common/errors/freshet-error.js';
 import { deserializeError, type SerializedError } from '../../common/errors/serialized-error.js';
+import { compiledModuleUrl } from '../../common/compiled-module-url.js';
 
 export interface JobGraphBuildRequest {
   readonly bundlePath: string;
@@ -53,14 +54,7 @@ const DEFAULT_MAX_CONCURRENT_BUILDS = 4;
 
 /** The compiled worker entry; from TypeScript sources (tests), the build output of the same file. */
 export function jobGraphBuilderWorkerEntry(): URL {
-  const here = new URL('./job-graph-builder-worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return here;
-  return pathToFileURL(
-    fileURLToPath(here).replace(
-      /\/jobmanager\/dispatcher\/job-graph-builder-worker\.js$/,
-      '/dist/jobmanager/dispatcher/job-graph-builder-worker.js',
-    ),
-  );
+  return compiledModuleUrl('./job-graph-builder-worker.js', import.meta.url);
 }
 
 export class JobGraphBuilder {

@@ -1,5 +1,4 @@
 /** A slot backed by a worker thread (the TaskManager-side handle). */
-import { fileURLToPath } from 'node:url';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { FreshetError } from '../../common/errors/freshet-error.js';
 import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
@@ -8,15 +7,11 @@ import type { TaskMetricsReport } from '../../common/protocol/gateways.js';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import type { SlotHost } from './slot-runtime.js';
 import type { FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-protocol.js';
+import { compiledModuleUrl } from '../../common/compiled-module-url.js';
 
 /** The compiled worker entry; from TypeScript sources (tests), the build output of the same file. */
 export function slotWorkerEntry(): URL {
-  const here = new URL('./slot-worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return here;
-  const path = fileURLToPath(here);
-  return new URL(
-    `file://${path.replace(/\/taskmanager\/slot\/slot-worker\.js$/, '/dist/taskmanager/slot/slot-worker.js')}`,
-  );
+  return compiledModuleUrl('./slot-worker.js', import.meta.url);
 }
 
 export class WorkerSlot {

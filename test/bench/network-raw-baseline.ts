@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { encodeBatch } from '../../taskmanager/network/buffer/record-batch-codec.js';
 import { SOCKET_HIGH_WATER_MARK } from '../../taskmanager/network/transport/tcp-peer.js';
 import { networkRecord, wallClockMillis, type NetworkRecord } from './jobs/network-records.js';
+import { compiledModuleUrl } from '../../common/compiled-module-url.js';
 
 /** Messages of the receiver to the parent over the IPC channel. */
 export type RawReceiverMessage =
@@ -35,8 +36,7 @@ const RECEIVER_TIMEOUT_MS = 120_000;
 
 /** The compiled receiver (from the TypeScript sources in tests, the build output of it). */
 function receiverPath(): string {
-  const here = fileURLToPath(new URL('./network-raw-receiver.js', import.meta.url));
-  return import.meta.url.endsWith('.ts') ? here.replace(/\/test\/bench\//, '/dist/test/bench/') : here;
+  return fileURLToPath(compiledModuleUrl('./network-raw-receiver.js', import.meta.url));
 }
 
 export async function runRawBaseline(count: number): Promise<RawBaselineResult> {
