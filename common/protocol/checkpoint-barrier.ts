@@ -22,6 +22,8 @@ export type CheckpointType = 'checkpoint' | 'savepoint';
 export interface CheckpointOptions {
   readonly checkpointType: CheckpointType;
   readonly alignment: CheckpointAlignment;
+  /** The directory URI every task writes its state files for this checkpoint into. */
+  readonly targetLocation: string;
 }
 
 export interface CheckpointBarrier {

@@ -6,6 +6,8 @@ import type { SerializedError } from '../errors/serialized-error.js';
 import type { ExecutionAttemptId, JobId } from '../ids.js';
 import type { ExecutionState } from '../job-status.js';
 import type { TaskDeploymentDescriptor } from './task-deployment.js';
+import type { CheckpointOptions } from './checkpoint-barrier.js';
+import type { TaskStateSnapshot } from '../checkpoint/task-state-snapshot.js';
 
 /** Network I/O counters of one subtask (Flink's IOMetrics: records and bytes in and out). */
 export interface TaskIoMetrics {
@@ -36,6 +38,24 @@ export interface TaskExecutorGateway {
   cancelTask(executionAttemptId: ExecutionAttemptId): Promise<void>;
   /** Frees everything the TaskManager holds for a job that reached a terminal state. */
   releaseJob(jobId: JobId): Promise<void>;
+  /** Tells a source task to snapshot its state and emit barrier `checkpointId`. */
+  triggerCheckpoint(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    timestamp: number,
+    options: CheckpointOptions,
+  ): Promise<void>;
+  /** The checkpoint completed: the task commits what it prepared for it (two-phase sinks). */
+  notifyCheckpointComplete(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    timestamp: number,
+  ): Promise<void>;
+  notifyCheckpointAborted(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    timestamp: number,
+  ): Promise<void>;
 }
 
 /** TaskManager → JobManager. */
@@ -43,4 +63,19 @@ export interface JobMasterGateway {
   updateTaskExecutionState(update: TaskExecutionStateUpdate): void;
   /** Data a collect sink sends to the job's client. */
   deliverClientData(jobId: JobId, operatorId: string, payload: unknown): void;
+  /** A task wrote its state for the checkpoint (`state` undefined: it has none). */
+  acknowledgeCheckpoint(
+    jobId: JobId,
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    state: TaskStateSnapshot | undefined,
+  ): void;
+  /** A task could not take the checkpoint; `reason` is a CheckpointFailureReason name. */
+  declineCheckpoint(
+    jobId: JobId,
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    reason: string,
+    error: SerializedError | undefined,
+  ): void;
 }

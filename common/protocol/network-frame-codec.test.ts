@@ -41,7 +41,7 @@ const messages: NetworkMessage[] = [
       type: 'checkpoint-barrier',
       checkpointId: 7,
       timestamp: 1_700_000_000_500,
-      options: { checkpointType: 'checkpoint', alignment: 'aligned' },
+      options: { checkpointType: 'checkpoint', alignment: 'aligned', targetLocation: 'file:///ckpt/j/chk-7' },
     },
   },
   {
@@ -52,7 +52,7 @@ const messages: NetworkMessage[] = [
       type: 'checkpoint-barrier',
       checkpointId: 8,
       timestamp: 1_700_000_001_000,
-      options: { checkpointType: 'savepoint', alignment: 'unaligned' },
+      options: { checkpointType: 'savepoint', alignment: 'unaligned', targetLocation: 's3://b/sp' },
     },
   },
   { type: 'event', receiverId: 'r', backlog: 0, event: { type: 'cancel-barrier', checkpointId: 7 } },

@@ -115,6 +115,8 @@ function channelEventOf(value: unknown): ChannelEvent {
   switch (event['type']) {
     case 'end-of-partition':
       return { type: 'end-of-partition' };
+    case 'end-of-data':
+      return { type: 'end-of-data' };
     case 'watermark':
       return { type: 'watermark', timestamp: expectNumber(event['timestamp'], 'watermark timestamp') };
     case 'watermark-status': {
@@ -128,18 +130,20 @@ function channelEventOf(value: unknown): ChannelEvent {
       const options = event['options'];
       if (typeof options !== 'object' || options === null)
         throw malformedFrame('barrier options must be a map');
-      const { checkpointType, alignment } = options as Record<string, unknown>;
+      const { checkpointType, alignment, targetLocation } = options as Record<string, unknown>;
       if (checkpointType !== 'checkpoint' && checkpointType !== 'savepoint') {
         throw malformedFrame('barrier checkpoint type must be checkpoint or savepoint');
       }
       if (alignment !== 'aligned' && alignment !== 'unaligned' && alignment !== 'at-least-once') {
         throw malformedFrame('barrier alignment must be aligned, unaligned or at-least-once');
       }
+      if (typeof targetLocation !== 'string')
+        throw malformedFrame('barrier target location must be a string');
       return {
         type: 'checkpoint-barrier',
         checkpointId: expectInteger(event['checkpointId'], 'checkpointId'),
         timestamp: expectNumber(event['timestamp'], 'barrier timestamp'),
-        options: { checkpointType, alignment },
+        options: { checkpointType, alignment, targetLocation },
       };
     }
     case 'cancel-barrier':

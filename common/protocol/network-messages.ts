@@ -9,6 +9,11 @@ import type { CancelCheckpointMarker, CheckpointBarrier } from './checkpoint-bar
 /** In-band control elements of a channel (besides record buffers). */
 export type ChannelEvent =
   | { readonly type: 'end-of-partition' }
+  /**
+   * The producer's input ended and it flushed everything (Flink's EndOfData): the consumer ends its
+   * input when every channel delivered it, while barriers still flow for the final checkpoint.
+   */
+  | { readonly type: 'end-of-data' }
   | { readonly type: 'watermark'; readonly timestamp: number }
   | { readonly type: 'watermark-status'; readonly status: 'IDLE' | 'ACTIVE' }
   | CheckpointBarrier

@@ -12,6 +12,7 @@ import { Packr } from 'msgpackr';
 import { ErrorDomain, FreshetError, assertNever } from '../errors/freshet-error.js';
 import type { SerializedError } from '../errors/serialized-error.js';
 import type { ExecutionAttemptId, JobId, ResourceId } from '../ids.js';
+import { validateCheckpointRpcMessage, type CheckpointRpcMessage } from './checkpoint-rpc-messages.js';
 import type { TaskExecutionStateUpdate, TaskMetricsReport } from './gateways.js';
 import {
   int,
@@ -131,7 +132,8 @@ export type RpcMessage =
   | TaskState
   | ClientData
   | FetchBundle
-  | BundleBytes;
+  | BundleBytes
+  | CheckpointRpcMessage;
 export type RpcMessageType = RpcMessage['type'];
 
 /** The one table of wire type IDs. Never renumber: add new types at the end. */
@@ -150,6 +152,11 @@ export const RPC_MESSAGE_TYPE_IDS = {
   'client-data': 12,
   'fetch-bundle': 13,
   'bundle-bytes': 14,
+  'trigger-checkpoint': 15,
+  'notify-checkpoint-complete': 16,
+  'notify-checkpoint-aborted': 17,
+  'acknowledge-checkpoint': 18,
+  'decline-checkpoint': 19,
 } as const satisfies Record<RpcMessageType, number>;
 
 const TYPES_BY_ID = new Map<number, RpcMessageType>(
@@ -296,6 +303,12 @@ function validate(type: RpcMessageType, o: Fields): RpcMessage {
       }
       return { type, jobId: str(o, 'jobId', type) as JobId, operatorId: str(o, 'operatorId', type), payload };
     }
+    case 'trigger-checkpoint':
+    case 'notify-checkpoint-complete':
+    case 'notify-checkpoint-aborted':
+    case 'acknowledge-checkpoint':
+    case 'decline-checkpoint':
+      return validateCheckpointRpcMessage(type, o);
     default:
       return assertNever(type, 'RPC message type');
   }

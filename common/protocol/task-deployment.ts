@@ -2,6 +2,7 @@
  * What the JobManager sends a TaskManager to run one subtask (Flink's TaskDeploymentDescriptor):
  * which vertex and subtask, where its inputs come from and what it produces. Plain data.
  */
+import type { OperatorState } from '../checkpoint/checkpoint-metadata.js';
 import type { ExecutionAttemptId, IntermediateDataSetId, JobId, JobVertexId, ResourceId } from '../ids.js';
 
 /** Where a subtask runs: a TaskManager and one of its slots. */
@@ -88,4 +89,16 @@ export interface TaskDeploymentDescriptor {
   readonly slotIndex: number;
   readonly inputGates: readonly InputGateDeploymentDescriptor[];
   readonly producedPartitions: readonly ResultPartitionDeploymentDescriptor[];
+  /** Set when the subtask starts from a checkpoint or savepoint (after a failover or `run -s`). */
+  readonly taskRestore?: TaskRestore;
+}
+
+/** The checkpoint state a subtask starts from (Flink's JobManagerTaskRestore). */
+export interface TaskRestore {
+  readonly checkpointId: number;
+  /**
+   * The stored state of the operators of the vertex's chain, every old subtask's (the task picks
+   * the key groups and list-state shares that are now its own).
+   */
+  readonly operatorStates: readonly OperatorState[];
 }

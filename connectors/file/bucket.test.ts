@@ -20,30 +20,13 @@ describe('Bucket', () => {
     expect(bucket.openPart(300).partIndex).toBe(1);
   });
 
-  it('commits pending files right away without checkpoints', () => {
-    const bucket = new Bucket(naming);
-    bucket.openPart(0);
-    bucket.closePart();
-    bucket.openPart(0);
-    bucket.closePart();
-    expect(bucket.takePending().map((file) => file.partIndex)).toEqual([0, 1]);
-    expect(bucket.takePending()).toEqual([]);
-  });
-
-  it('releases files only when their checkpoint (or a later one) completes', () => {
+  it('continues numbering from a restored counter and refuses a bad one', () => {
     const bucket = new Bucket(naming, 5);
-    bucket.openPart(0);
-    bucket.closePart();
-    expect(bucket.prepareCommit(1).map((file) => file.partIndex)).toEqual([5]);
-    bucket.openPart(0);
-    bucket.closePart();
-    expect(bucket.prepareCommit(2).map((file) => file.partIndex)).toEqual([6]);
-    bucket.openPart(0);
-    bucket.closePart();
-    expect(bucket.prepareCommit(3).map((file) => file.partIndex)).toEqual([7]);
-    expect(bucket.notifyCheckpointComplete(0)).toEqual([]);
-    expect(bucket.notifyCheckpointComplete(2).map((file) => file.partIndex)).toEqual([5, 6]);
-    expect(bucket.notifyCheckpointComplete(2)).toEqual([]);
-    expect(bucket.takePending().map((file) => file.partIndex)).toEqual([7]);
+    expect(bucket.openPart(0)).toMatchObject({ partIndex: 5, finalName: 'part-op-1-5.json' });
+    expect(bucket.closePart()).toMatchObject({ partIndex: 5, finalName: 'part-op-1-5.json' });
+    expect(bucket.nextPartIndex).toBe(6);
+    expect(bucket.inProgress).toBeUndefined();
+    expect(() => new Bucket(naming, -1)).toThrow(/non-negative/);
+    expect(() => new Bucket(naming, 1.5)).toThrow(/non-negative/);
   });
 });

@@ -17,7 +17,7 @@ export interface InProgressPart extends PartFileInfo {
   readonly finalName: string;
 }
 
-/** A closed part file waiting to be committed (renamed to its visible name). */
+/** A closed part file waiting to be committed (made visible under its final name). */
 export interface PendingFile {
   readonly partIndex: number;
   readonly inProgressName: string;
@@ -26,21 +26,23 @@ export interface PendingFile {
 }
 
 /**
- * The part-file bookkeeping of one FileSink writer, without I/O (after Flink's Bucket): part
- * files go in-progress → pending (closed) → committed. Without checkpoints a writer commits pending
- * files right away (`takePending`); the two-phase path assigns them to a checkpoint at the barrier
- * (`prepareCommit`) and releases them when that checkpoint completes (`notifyCheckpointComplete`).
+ * The part-file bookkeeping of one FileSink writer, without I/O (after Flink's Bucket): names,
+ * the part counter (checkpointed, so a restored writer never reuses a committed name) and the
+ * size and times of the in-progress part that rolling policies look at. Closed parts are the
+ * writer's to commit (right away without checkpoints, else as committables at the next barrier).
  */
 export class Bucket {
   private readonly naming: PartFileNaming;
   private partCounter: number;
   private current: MutablePart | undefined;
-  /** Closed, not yet assigned to a checkpoint. */
-  private pending: PendingFile[] = [];
-  /** Closed and assigned to the checkpoint at whose barrier they were pending, in checkpoint order. */
-  private readonly pendingPerCheckpoint = new Map<number, PendingFile[]>();
 
   constructor(naming: PartFileNaming, partCounter = 0) {
+    if (!Number.isSafeInteger(partCounter) || partCounter < 0) {
+      throw new FreshetError(
+        'INVALID_PART_COUNTER',
+        `part counter must be a non-negative integer, got ${partCounter}`,
+      );
+    }
     this.naming = naming;
     this.partCounter = partCounter;
   }
@@ -88,46 +90,12 @@ export class Bucket {
     const part = this.current;
     if (part === undefined) return undefined;
     this.current = undefined;
-    const pendingFile: PendingFile = {
+    return {
       partIndex: part.partIndex,
       inProgressName: part.inProgressName,
       finalName: part.finalName,
       sizeBytes: part.sizeBytes,
     };
-    this.pending.push(pendingFile);
-    return pendingFile;
-  }
-
-  /** Every pending file, to commit now (no checkpoints, or the end of a bounded input). */
-  takePending(): PendingFile[] {
-    const files = [...this.committableOfAllCheckpoints(), ...this.pending];
-    this.pending = [];
-    return files;
-  }
-
-  /** At the barrier of `checkpointId`: the pending files so far belong to that checkpoint. */
-  prepareCommit(checkpointId: number): PendingFile[] {
-    const files = this.pending;
-    this.pending = [];
-    if (files.length > 0) this.pendingPerCheckpoint.set(checkpointId, files);
-    return files;
-  }
-
-  /** `checkpointId` completed: returns the files of it and of all earlier checkpoints, to commit. */
-  notifyCheckpointComplete(checkpointId: number): PendingFile[] {
-    const files: PendingFile[] = [];
-    for (const [id, perCheckpoint] of this.pendingPerCheckpoint) {
-      if (id > checkpointId) continue;
-      files.push(...perCheckpoint);
-      this.pendingPerCheckpoint.delete(id);
-    }
-    return files.sort((a, b) => a.partIndex - b.partIndex);
-  }
-
-  private committableOfAllCheckpoints(): PendingFile[] {
-    const files = [...this.pendingPerCheckpoint.values()].flat();
-    this.pendingPerCheckpoint.clear();
-    return files.sort((a, b) => a.partIndex - b.partIndex);
   }
 }
 

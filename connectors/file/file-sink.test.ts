@@ -100,10 +100,14 @@ describe('FileSink (row format)', () => {
     expect(files()).toEqual([]);
   });
 
-  it('refuses s3:// until the checkpoint issue, and bad output file configs', () => {
-    expect(() => FileSink.forRowFormat('s3://bucket/prefix').build()).toThrow(UserError);
-    expect(() => FileSink.forRowFormat('s3://bucket/prefix').build()).toThrow(
-      /s3:\/\/ FileSink needs the checkpoint issue/,
+  it('accepts s3:// paths but refuses other schemes, bad buckets and bad output file configs', () => {
+    expect(FileSink.forRowFormat('s3://bucket/prefix').build()).toBeInstanceOf(FileSink);
+    expect(() => FileSink.forRowFormat('hdfs://nn/out').build()).toThrow(UserError);
+    expect(() => FileSink.forRowFormat('hdfs://nn/out').build()).toThrow(
+      /unsupported scheme 'hdfs:\/\/'; use a local path, a file:\/\/ URI or s3:\/\/bucket\/prefix/,
+    );
+    expect(() => FileSink.forRowFormat('s3://Bad_Bucket/x').build()).toThrow(
+      /FileSink path .* valid S3 bucket/,
     );
     expect(() => FileSink.forRowFormat(dir).withOutputFileConfig({ partPrefix: '.x' })).toThrow(/partPrefix/);
     expect(() => FileSink.forRowFormat(dir).withOutputFileConfig({ partSuffix: 'a/b' })).toThrow(/separator/);

@@ -10,7 +10,10 @@ export interface PartFileInfo {
 
 /** Decides when the in-progress part file is closed and a new one started (Flink's RollingPolicy). */
 export interface RollingPolicy<T = unknown> {
-  /** Asked at a checkpoint barrier (used once FileSink commits on checkpoints). */
+  /**
+   * Asked at a checkpoint barrier (Flink API). FileSink rolls at every checkpoint regardless, as
+   * with Flink's OnCheckpointRollingPolicy, so its part files can be committed exactly once.
+   */
   shouldRollOnCheckpoint(partFile: PartFileInfo): boolean;
   /** Asked before `element` is written to the part file. */
   shouldRollOnEvent(partFile: PartFileInfo, element: T): boolean;

@@ -7,6 +7,8 @@ export class TestingSinkInitContext implements SinkInitContext {
   readonly parallelism: number;
   readonly attemptNumber: number;
   readonly operatorUidOrId: string;
+  readonly configuration: Readonly<Record<string, string>>;
+  readonly checkpointingEnabled: boolean;
   /** Every `writeStdout` call's text, in order. */
   readonly stdoutWrites: string[] = [];
   readonly sentToClient: unknown[] = [];
@@ -20,6 +22,8 @@ export class TestingSinkInitContext implements SinkInitContext {
       attemptNumber?: number;
       operatorUidOrId?: string;
       nowMillis?: number;
+      configuration?: Record<string, string>;
+      checkpointingEnabled?: boolean;
     } = {},
   ) {
     this.jobId = options.jobId ?? '00000000000000000000000000000000';
@@ -28,6 +32,8 @@ export class TestingSinkInitContext implements SinkInitContext {
     this.attemptNumber = options.attemptNumber ?? 0;
     this.operatorUidOrId = options.operatorUidOrId ?? 'sink';
     this.nowMillis = options.nowMillis ?? 0;
+    this.configuration = options.configuration ?? {};
+    this.checkpointingEnabled = options.checkpointingEnabled ?? false;
   }
 
   writeStdout(text: string): void {

@@ -47,12 +47,12 @@ import type { PendingCheckpoint } from './pending-checkpoint.js';
 import { PendingCheckpointFactory } from './pending-checkpoint-factory.js';
 import { PendingCheckpointRegistry, type PendingEntry } from './pending-checkpoint-registry.js';
 import { PeriodicCheckpointScheduler } from './periodic-checkpoint-scheduler.js';
-import type { TaskStateSnapshot } from './task-state-snapshot.js';
+import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
 
 export class CheckpointCoordinator {
   readonly jobId: JobId;
   readonly completedCheckpointStore: CompletedCheckpointStore;
-  private readonly config: CheckpointCoordinatorConfiguration;
+  readonly configuration: CheckpointCoordinatorConfiguration;
   private readonly idCounter: CheckpointIdCounter;
   private readonly clock: () => number;
   private readonly logger: Logger;
@@ -69,9 +69,9 @@ export class CheckpointCoordinator {
 
   constructor(private readonly services: CheckpointCoordinatorServices) {
     this.jobId = services.jobId;
-    this.config = services.configuration;
+    this.configuration = services.configuration;
     this.completedCheckpointStore =
-      services.store ?? new DefaultCompletedCheckpointStore(this.config.maxRetainedCheckpoints);
+      services.store ?? new DefaultCompletedCheckpointStore(this.configuration.maxRetainedCheckpoints);
     this.idCounter =
       services.idCounter ??
       StandaloneCheckpointIdCounter.after(this.completedCheckpointStore.latest()?.checkpointId);
@@ -81,12 +81,12 @@ export class CheckpointCoordinator {
     this.background = new BackgroundTasks(this.logger);
     this.messenger = new CheckpointMessenger(services.gateway, this.background);
     this.cleaner = new CheckpointsCleaner(services.storage, this.background);
-    const interval = this.config.checkpointIntervalMs;
+    const interval = this.configuration.checkpointIntervalMs;
     this.periodic =
       interval === undefined
         ? undefined
         : new PeriodicCheckpointScheduler(timer, interval, () => this.triggerPeriodicCheckpoint());
-    this.pendingCheckpoints = new PendingCheckpointRegistry(timer, this.config.checkpointTimeoutMs);
+    this.pendingCheckpoints = new PendingCheckpointRegistry(timer, this.configuration.checkpointTimeoutMs);
     const factory = new PendingCheckpointFactory({
       ...services,
       idCounter: this.idCounter,
@@ -94,7 +94,7 @@ export class CheckpointCoordinator {
       clock: this.clock,
     });
     this.requests = new CheckpointRequestExecutor(
-      new CheckpointRequestDecider<Request>(this.config, this.clock),
+      new CheckpointRequestDecider<Request>(this.configuration, this.clock),
       factory,
       this.background,
       {
@@ -111,7 +111,7 @@ export class CheckpointCoordinator {
     this.stats = new CheckpointStatsTracker(services.historySize);
     this.outcomes = new CheckpointOutcomeRecorder(
       this.jobId,
-      new CheckpointFailureManager(this.config.tolerableCheckpointFailureNumber),
+      new CheckpointFailureManager(this.configuration.tolerableCheckpointFailureNumber),
       this.stats,
       this.logger,
       services.onFailureThresholdExceeded,
@@ -272,7 +272,7 @@ export class CheckpointCoordinator {
     request: Request,
   ): void {
     const entry = this.pendingCheckpoints.add(pending, request, () => {
-      const timeoutMs = this.config.checkpointTimeoutMs;
+      const timeoutMs = this.configuration.checkpointTimeoutMs;
       const detail = `${pending.numberOfAcknowledgedTasks} of ${pending.numberOfTasks} tasks acknowledged within ${timeoutMs} ms`;
       this.abortPending(entry, new CheckpointException(CheckpointFailureReason.CHECKPOINT_EXPIRED, detail));
     });

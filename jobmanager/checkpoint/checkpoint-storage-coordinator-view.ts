@@ -6,7 +6,7 @@
 import type { CheckpointId } from './checkpoint-id.js';
 import type { CheckpointProperties } from './checkpoint-properties.js';
 import type { CheckpointMetadata } from './completed-checkpoint.js';
-import type { StateHandle } from './task-state-snapshot.js';
+import type { StateHandle } from '../../common/checkpoint/task-state-snapshot.js';
 
 export interface CheckpointStorageCoordinatorView {
   /**

@@ -5,7 +5,7 @@
  */
 import type { BackgroundTasks } from './background-tasks.js';
 import type { CheckpointStorageCoordinatorView } from './checkpoint-storage-coordinator-view.js';
-import { taskStateHandles, type TaskStateSnapshot } from './task-state-snapshot.js';
+import { taskStateHandles, type TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
 
 export class CheckpointsCleaner {
   constructor(

@@ -15,7 +15,7 @@ function completed(id: number, properties = CheckpointProperties.checkpoint()): 
     timestamp: id * 100,
     completionTimestamp: id * 100 + 10,
     properties,
-    metadata: { checkpointId, operatorStates: [] },
+    metadata: { checkpointId, timestamp: id * 100, isSavepoint: false, operatorStates: [] },
     location: `memory://chk-${id}`,
     externalPointer: `memory://chk-${id}`,
     stateSize: 0,

@@ -7,7 +7,7 @@
 import type { JobId } from '../../common/ids.js';
 import type { CheckpointId } from './checkpoint-id.js';
 import type { CheckpointProperties } from './checkpoint-properties.js';
-import type { OperatorSubtaskState } from './task-state-snapshot.js';
+import type { OperatorSubtaskState } from '../../common/checkpoint/task-state-snapshot.js';
 
 /** The state of one operator across its subtasks (Flink's OperatorState). */
 export interface OperatorState {
@@ -21,6 +21,9 @@ export interface OperatorState {
 /** What `_metadata` holds. */
 export interface CheckpointMetadata {
   readonly checkpointId: CheckpointId;
+  /** When the checkpoint was triggered. */
+  readonly timestamp: number;
+  readonly isSavepoint: boolean;
   readonly operatorStates: readonly OperatorState[];
 }
 

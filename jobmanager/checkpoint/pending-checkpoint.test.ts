@@ -47,7 +47,7 @@ describe('PendingCheckpoint', () => {
     const sinkState = metadata.operatorStates.find((s) => s.operatorId === SINK_OPERATOR);
     expect(sinkState).toMatchObject({ parallelism: 2, maxParallelism: 128 });
     expect(Object.keys(sinkState!.subtaskStates)).toEqual(['1']);
-    expect(sinkState!.subtaskStates[1]!.managedKeyedState[0]!.path).toBe('f/sink1');
+    expect(sinkState!.subtaskStates[1]!.keyedState![0]!.path).toBe('f/sink1');
 
     const completed = pending.complete(metadata, 'memory://chk-7', 1_100);
     expect(completed).toMatchObject({

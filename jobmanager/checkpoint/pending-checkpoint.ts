@@ -20,7 +20,7 @@ import {
   taskStateHandles,
   type OperatorSubtaskState,
   type TaskStateSnapshot,
-} from './task-state-snapshot.js';
+} from '../../common/checkpoint/task-state-snapshot.js';
 
 export const TaskAcknowledgeResult = {
   SUCCESS: 'success',
@@ -217,7 +217,12 @@ export class PendingCheckpoint {
       ...state,
       subtaskStates: { ...state.subtaskStates },
     }));
-    return { checkpointId: this.checkpointId, operatorStates };
+    return {
+      checkpointId: this.checkpointId,
+      timestamp: this.triggerTimestamp,
+      isSavepoint: this.isSavepoint,
+      operatorStates,
+    };
   }
 
   /** FINALIZING → COMPLETED once the metadata is written. */

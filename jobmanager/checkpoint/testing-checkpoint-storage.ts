@@ -7,7 +7,7 @@ import type { CheckpointId } from './checkpoint-id.js';
 import { CheckpointProperties } from './checkpoint-properties.js';
 import type { CheckpointStorageCoordinatorView } from './checkpoint-storage-coordinator-view.js';
 import type { CheckpointMetadata } from './completed-checkpoint.js';
-import type { StateHandle } from './task-state-snapshot.js';
+import type { StateHandle } from '../../common/checkpoint/task-state-snapshot.js';
 
 /** A step the test holds back; `release` lets it finish (or `fail` fails it). */
 export interface HeldStep {

@@ -1,7 +1,8 @@
 /** Builders of checkpoint tasks and task state for tests. */
 import { ExecutionAttemptId } from '../../common/ids.js';
 import type { CheckpointTask } from './task-set.js';
-import type { StateHandle, TaskStateSnapshot } from './task-state-snapshot.js';
+import type { KeyGroupsStateHandle } from '../../common/checkpoint/checkpoint-metadata.js';
+import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
 
 export const SOURCE_OPERATOR = '0'.repeat(31) + 'a';
 export const SINK_OPERATOR = '0'.repeat(31) + 'b';
@@ -24,8 +25,11 @@ export function testingCheckpointTask(
 
 /** State of one operator holding one keyed-state file of `size` bytes. */
 export function testingTaskState(operatorId: string, path: string, size: number): TaskStateSnapshot {
-  const handle: StateHandle = { path, size, keyGroupRange: { startKeyGroup: 0, endKeyGroup: 127 } };
-  return {
-    subtaskStateByOperatorId: { [operatorId]: { managedKeyedState: [handle], managedOperatorState: [] } },
+  const handle: KeyGroupsStateHandle = {
+    path,
+    size,
+    keyGroupRange: [0, 127],
+    keyGroupOffsets: { 0: [0, size] },
   };
+  return { subtaskStateByOperatorId: { [operatorId]: { keyGroupRange: [0, 127], keyedState: [handle] } } };
 }

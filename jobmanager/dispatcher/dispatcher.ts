@@ -6,7 +6,9 @@
  */
 import type { JobGraph } from '../../api/graph/job-graph.js';
 import { UserError } from '../../common/errors/freshet-error.js';
-import type { JobId, ResourceId } from '../../common/ids.js';
+import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
+import type { SerializedError } from '../../common/errors/serialized-error.js';
+import type { ExecutionAttemptId, JobId, ResourceId } from '../../common/ids.js';
 import type {
   JobMasterGateway,
   TaskExecutionStateUpdate,
@@ -78,5 +80,24 @@ export class Dispatcher implements JobMasterGateway {
 
   deliverClientData(jobId: JobId, operatorId: string, payload: unknown): void {
     this.jobs.get(jobId)?.deliverClientData(operatorId, payload);
+  }
+
+  acknowledgeCheckpoint(
+    jobId: JobId,
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    state: TaskStateSnapshot | undefined,
+  ): void {
+    this.jobs.get(jobId)?.acknowledgeCheckpoint(executionAttemptId, checkpointId, state);
+  }
+
+  declineCheckpoint(
+    jobId: JobId,
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    reason: string,
+    error: SerializedError | undefined,
+  ): void {
+    this.jobs.get(jobId)?.declineCheckpoint(executionAttemptId, checkpointId, reason, error);
   }
 }

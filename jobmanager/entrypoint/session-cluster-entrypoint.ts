@@ -49,7 +49,7 @@ export class SessionClusterEntrypoint {
   static async start(options: SessionClusterEntrypointOptions): Promise<SessionClusterEntrypoint> {
     const { configuration: config, logger } = options;
     const slotPool = new SlotPool();
-    const dispatcher = new Dispatcher(slotPool);
+    const dispatcher = new Dispatcher(slotPool, { clusterConfiguration: config, logger });
     const registry = new TaskManagerRegistry();
     const metrics = new TaskMetricsStore();
     const uploadDir =
@@ -65,6 +65,10 @@ export class SessionClusterEntrypoint {
       },
       deliverClientData: (jobId, operatorId, payload) =>
         dispatcher.deliverClientData(jobId, operatorId, payload),
+      acknowledgeCheckpoint: (jobId, attemptId, checkpointId, state) =>
+        dispatcher.acknowledgeCheckpoint(jobId, attemptId, checkpointId, state),
+      declineCheckpoint: (jobId, attemptId, checkpointId, reason, error) =>
+        dispatcher.declineCheckpoint(jobId, attemptId, checkpointId, reason, error),
     };
     const rpcAddress = config.get(JobManagerOptions.ADDRESS);
     const resourceManager = await ResourceManagerEndpoint.start({

@@ -1,6 +1,6 @@
 /**
  * The RestBackend of a real JobManager: reads jobs from the Dispatcher's JobMasters (through the
- * narrow `JobView`), slots from the SlotPool, jars from the JarStore, and runs an uploaded bundle
+ * narrow `JobView`; checkpoints from a JobMaster's CheckpointCoordinator), slots from the SlotPool, jars from the JarStore, and runs an uploaded bundle
  * by building its JobGraph in a worker thread (JobGraphBuilder) and submitting it — answering with
  * the job ID as soon as the JobMaster exists, not when the job is deployed or done.
  */
@@ -17,6 +17,7 @@ import type { JarStore, StoredJar } from '../dispatcher/jar-store.js';
 import type { JobGraphBuildRequest, JobGraphBuildResult } from '../dispatcher/job-graph-builder.js';
 import type { SlotPool } from '../resourcemanager/slot-pool.js';
 import type { JobFailure } from '../scheduler/failure-history.js';
+import { jobCheckpoints, type CheckpointCoordinatorView } from './job-checkpoints.js';
 import {
   RestErrorCode,
   type ClusterOverview,
@@ -25,6 +26,7 @@ import {
   type ExecutionStateCounts,
   type JarFile,
   type JarRunRequest,
+  type JobCheckpoints,
   type JobDetails,
   type JobExceptionHistory,
   type JobIdWithStatus,
@@ -52,6 +54,8 @@ export interface JobView {
   };
   /** Failovers, oldest first, each with its concurrent failures. */
   readonly failureHistory: readonly JobFailure[];
+  /** Undefined (or absent) when the job does not checkpoint. */
+  readonly checkpointCoordinator?: CheckpointCoordinatorView | undefined;
   cancel(): void;
 }
 
@@ -188,6 +192,12 @@ export class DispatcherRestBackend implements RestBackend {
   jobExceptions(jobId: JobId): JobExceptionHistory {
     const history = this.view(jobId).failureHistory;
     return { entries: [...history].reverse().map(rootExceptionInfo) };
+  }
+
+  jobCheckpoints(jobId: JobId): JobCheckpoints | undefined {
+    const view = this.view(jobId);
+    const coordinator = view.checkpointCoordinator;
+    return coordinator === undefined ? undefined : jobCheckpoints(view.job, view.jobGraph, coordinator);
   }
 
   uploadJar(filename: string, bytes: Buffer): StoredJar {

@@ -1,7 +1,16 @@
 /**
  * Job endpoints: `/jobs`, `/jobs/overview`, `/jobs/:jobid`, `PATCH /jobs/:jobid?mode=cancel`,
- * `/jobs/:jobid/exceptions`.
+ * `/jobs/:jobid/exceptions`, and the checkpoint statistics `/jobs/:jobid/checkpoints`,
+ * `…/checkpoints/config` and `…/checkpoints/details/:checkpointid`.
  */
+import type { JobId } from '../../common/ids.js';
+import { CheckpointId } from '../checkpoint/checkpoint-id.js';
+import {
+  checkpointConfigInfoJson,
+  checkpointingStatisticsJson,
+  checkpointStatisticsJson,
+  findCheckpointStats,
+} from './flink-checkpoint-json.js';
 import {
   jobDetailsInfoJson,
   jobExceptionsInfoJson,
@@ -12,10 +21,12 @@ import { HttpStatus, RestHandlerError } from './rest-handler-error.js';
 import {
   jobIdParam,
   ok,
+  pathParam,
   type RestHandler,
   type RestHandlerContext,
   type RestRequest,
 } from './rest-handler.js';
+import type { JobCheckpoints, RestBackend } from './rest-backend.js';
 import type { RestRouter } from './rest-router.js';
 
 /** Flink's default for `web.exception-history-size`. */
@@ -41,7 +52,41 @@ export function registerJobHandlers(router: RestRouter<RestHandler>, context: Re
       const jobId = jobIdParam(request);
       const max = maxExceptions(request);
       return ok(jobExceptionsInfoJson(await backend.jobExceptions(jobId), max));
+    })
+    .add('GET', '/jobs/:jobid/checkpoints', async (request) => {
+      const { stats, config } = await checkpointsOf(backend, jobIdParam(request));
+      return ok(checkpointingStatisticsJson(stats, config));
+    })
+    .add('GET', '/jobs/:jobid/checkpoints/config', async (request) =>
+      ok(checkpointConfigInfoJson((await checkpointsOf(backend, jobIdParam(request))).config)),
+    )
+    .add('GET', '/jobs/:jobid/checkpoints/details/:checkpointid', async (request) => {
+      const jobId = jobIdParam(request);
+      const checkpointId = CheckpointId.parse(pathParam(request, 'checkpointid'));
+      const { stats, config } = await checkpointsOf(backend, jobId);
+      const entry = findCheckpointStats(stats, checkpointId);
+      if (entry === undefined) {
+        throw new RestHandlerError(
+          HttpStatus.NOT_FOUND,
+          `Could not find checkpointing statistics for checkpoint ${checkpointId}: ` +
+            'only the latest checkpoints of each kind and the recent history are kept',
+        );
+      }
+      return ok(checkpointStatisticsJson(entry, config, true));
     });
+}
+
+/** Throws UNKNOWN_JOB (404), or 404 as Flink's when the job does not checkpoint. */
+async function checkpointsOf(backend: RestBackend, jobId: JobId): Promise<JobCheckpoints> {
+  const checkpoints = await backend.jobCheckpoints(jobId);
+  if (checkpoints === undefined) {
+    throw new RestHandlerError(
+      HttpStatus.NOT_FOUND,
+      `Checkpointing is not enabled for this job (${jobId}); ` +
+        "set 'execution.checkpointing.interval' to enable it",
+    );
+  }
+  return checkpoints;
 }
 
 /** Flink's `mode` query parameter: absent or `cancel`; `stop` moved to `POST /jobs/:jobid/stop`. */

@@ -11,8 +11,11 @@
  * error of the `user` domain (e.g. MALFORMED_BUNDLE, a savepoint that does not match) → 400,
  * everything else → 500.
  */
+import type { StateBackendType } from '../../common/config/config-options.js';
 import type { JobId } from '../../common/ids.js';
 import type { ExecutionState, JobStatus } from '../../common/job-status.js';
+import type { CheckpointCoordinatorConfiguration } from '../checkpoint/checkpoint-coordinator-configuration.js';
+import type { CheckpointStatsSnapshot } from '../checkpoint/checkpoint-stats-tracker.js';
 
 /** Error codes a RestBackend throws that get a status other than 400/500. */
 export const RestErrorCode = {
@@ -216,6 +219,23 @@ export interface JarRunRequest {
   readonly jobId?: JobId;
 }
 
+/** How a job checkpoints: its coordinator's settings plus where its state lives. */
+export interface JobCheckpointingConfig extends CheckpointCoordinatorConfiguration {
+  /** The job's `state.backend.type`. */
+  readonly stateBackend: StateBackendType;
+  /**
+   * Flink's externalized checkpoints: whether completed checkpoints outlive the job (to restore it
+   * with `run -s`), and whether cancelling the job deletes them all the same.
+   */
+  readonly externalization: { readonly enabled: boolean; readonly deleteOnCancellation: boolean };
+}
+
+/** A job's checkpoint statistics and settings (`/jobs/:jobid/checkpoints…`). */
+export interface JobCheckpoints {
+  readonly stats: CheckpointStatsSnapshot;
+  readonly config: JobCheckpointingConfig;
+}
+
 export interface RestBackend {
   readonly versionInfo: VersionInfo;
   clusterOverview(): MaybePromise<ClusterOverview>;
@@ -229,6 +249,8 @@ export interface RestBackend {
   cancelJob(jobId: JobId): MaybePromise<void>;
   /** Throws UNKNOWN_JOB. */
   jobExceptions(jobId: JobId): MaybePromise<JobExceptionHistory>;
+  /** Throws UNKNOWN_JOB; undefined when the job does not checkpoint. */
+  jobCheckpoints(jobId: JobId): MaybePromise<JobCheckpoints | undefined>;
   /** Stores an uploaded bundle; throws MALFORMED_BUNDLE when it is not one. */
   uploadJar(filename: string, bytes: Buffer): MaybePromise<StoredJar>;
   listJars(): MaybePromise<readonly JarFile[]>;

@@ -219,12 +219,34 @@ export class ResourceManagerEndpoint {
         );
       case 'fetch-bundle':
         return this.serveBundle(connection, message.requestId, message.bundleId);
+      case 'acknowledge-checkpoint':
+        return this.callback(connection, () =>
+          this.options.jobMaster.acknowledgeCheckpoint(
+            message.jobId,
+            message.executionAttemptId,
+            message.checkpointId,
+            message.state,
+          ),
+        );
+      case 'decline-checkpoint':
+        return this.callback(connection, () =>
+          this.options.jobMaster.declineCheckpoint(
+            message.jobId,
+            message.executionAttemptId,
+            message.checkpointId,
+            message.reason,
+            message.error,
+          ),
+        );
       case 'registration-ack':
       case 'registration-rejected':
       case 'submit-task':
       case 'cancel-task':
       case 'release-job':
       case 'bundle-bytes':
+      case 'trigger-checkpoint':
+      case 'notify-checkpoint-complete':
+      case 'notify-checkpoint-aborted':
         throw unexpectedRpcMessage(message.type, 'from a TaskManager (only the JobManager sends it)');
       default:
         return assertNever(message, 'RPC message');

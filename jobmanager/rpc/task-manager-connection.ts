@@ -5,6 +5,7 @@
  */
 import type { WebSocket } from 'ws';
 import { ErrorDomain, FreshetError, toError } from '../../common/errors/freshet-error.js';
+import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
 import type { ExecutionAttemptId, JobId, ResourceId } from '../../common/ids.js';
 import type { TaskExecutorGateway } from '../../common/protocol/gateways.js';
 import {
@@ -57,6 +58,50 @@ export class TaskManagerConnection implements TaskExecutorGateway {
 
   releaseJob(jobId: JobId): Promise<void> {
     return this.request(`release job ${jobId}`, (requestId) => ({ type: 'release-job', requestId, jobId }));
+  }
+
+  triggerCheckpoint(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    timestamp: number,
+    options: CheckpointOptions,
+  ): Promise<void> {
+    return this.request(`trigger checkpoint ${checkpointId} of ${executionAttemptId}`, (requestId) => ({
+      type: 'trigger-checkpoint',
+      requestId,
+      executionAttemptId,
+      checkpointId,
+      timestamp,
+      options,
+    }));
+  }
+
+  notifyCheckpointComplete(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    timestamp: number,
+  ): Promise<void> {
+    return this.request(`confirm checkpoint ${checkpointId} to ${executionAttemptId}`, (requestId) => ({
+      type: 'notify-checkpoint-complete',
+      requestId,
+      executionAttemptId,
+      checkpointId,
+      timestamp,
+    }));
+  }
+
+  notifyCheckpointAborted(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    timestamp: number,
+  ): Promise<void> {
+    return this.request(`abort checkpoint ${checkpointId} of ${executionAttemptId}`, (requestId) => ({
+      type: 'notify-checkpoint-aborted',
+      requestId,
+      executionAttemptId,
+      checkpointId,
+      timestamp,
+    }));
   }
 
   /** Fire and forget: a failed write shows up as the socket's 'error'/'close'. */

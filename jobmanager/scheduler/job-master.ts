@@ -11,10 +11,16 @@ import type { JobGraph } from '../../api/graph/job-graph.js';
 import { JobManagerOptions } from '../../common/config/config-options.js';
 import { FreshetError, toError } from '../../common/errors/freshet-error.js';
 import { deserializeError } from '../../common/errors/serialized-error.js';
-import type { JobId, ResourceId } from '../../common/ids.js';
+import type { ExecutionAttemptId, JobId, ResourceId } from '../../common/ids.js';
 import { isGloballyTerminal, isTerminalExecutionState, type JobStatus } from '../../common/job-status.js';
 import type { TaskExecutionStateUpdate, TaskExecutorGateway } from '../../common/protocol/gateways.js';
 import type { JobInformation } from '../../common/protocol/task-deployment.js';
+import type { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.js';
+import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
+import type { Configuration } from '../../common/config/configuration.js';
+import type { SerializedError } from '../../common/errors/serialized-error.js';
+import type { Logger } from '../../common/logging/logger.js';
+import { JobCheckpointing } from './job-checkpointing.js';
 import type { AllocatedSlot, SlotPool } from '../resourcemanager/slot-pool.js';
 import { ExecutionFailureHandler } from './execution-failure-handler.js';
 import { ExecutionGraph, type Execution } from './execution-graph.js';
@@ -40,6 +46,9 @@ export interface JobMasterServices {
   readonly timer?: SchedulerTimer;
   /** Uniform in [0, 1): exponential-delay's jitter (Math.random by default). */
   readonly random?: () => number;
+  /** The cluster's configuration: jobs overlay their keys (checkpoint storage, s3.*, ...). */
+  readonly clusterConfiguration?: Configuration;
+  readonly logger?: Logger;
 }
 
 export class JobMaster {
@@ -63,6 +72,7 @@ export class JobMaster {
   /** During FAILING: whether the failover ends in a restart (else FAILED). */
   private restartPending = false;
   private failureCause: Error | undefined;
+  private readonly checkpointing: JobCheckpointing | undefined;
 
   /** Throws an IllegalConfigurationError when the job's restart or slot settings are invalid. */
   constructor(
@@ -84,6 +94,23 @@ export class JobMaster {
     this.plan = planSlotSharing(jobGraph.vertices);
     this.executionGraph = new ExecutionGraph(jobGraph, this.clock);
     this.startTime = this.clock();
+    this.checkpointing = JobCheckpointing.create({
+      job,
+      jobGraph,
+      executionGraph: this.executionGraph,
+      gatewayOf: (attemptId) => {
+        const execution = this.executionGraph.byAttemptId(attemptId);
+        return execution === undefined ? undefined : this.slotOf(execution)?.gateway;
+      },
+      isRunning: () => this.status === 'RUNNING',
+      onFailureThresholdExceeded: (error) => this.failOverForCheckpointFailures(error),
+      clock: this.clock,
+      timer: this.timer,
+      ...(services.clusterConfiguration === undefined
+        ? {}
+        : { clusterConfiguration: services.clusterConfiguration }),
+      ...(services.logger === undefined ? {} : { logger: services.logger }),
+    });
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
   }
 
@@ -100,6 +127,11 @@ export class JobMaster {
     return this.history.entries;
   }
 
+  /** The job's checkpoint coordinator; undefined when checkpointing is off. */
+  get checkpointCoordinator(): CheckpointCoordinator | undefined {
+    return this.checkpointing?.coordinator;
+  }
+
   /** Restarts decided so far (Flink's numRestarts). */
   get numRestarts(): number {
     return this.failureHandler.numberOfRestarts;
@@ -112,7 +144,37 @@ export class JobMaster {
   async start(): Promise<void> {
     if (this.status !== 'CREATED') return;
     this.executionGraph.transition('RUNNING');
+    this.checkpointing?.start();
     await this.scheduleAndDeploy();
+  }
+
+  /** A task acknowledged a checkpoint with its state. */
+  acknowledgeCheckpoint(
+    attemptId: ExecutionAttemptId,
+    checkpointId: number,
+    state: TaskStateSnapshot | undefined,
+  ): void {
+    this.checkpointing?.acknowledge(attemptId, checkpointId, state);
+  }
+
+  /** A task declined a checkpoint. */
+  declineCheckpoint(
+    attemptId: ExecutionAttemptId,
+    checkpointId: number,
+    reason: string,
+    error: SerializedError | undefined,
+  ): void {
+    this.checkpointing?.decline(attemptId, checkpointId, reason, error);
+  }
+
+  /** More checkpoints failed in a row than tolerated: the job fails over (and may restart). */
+  private failOverForCheckpointFailures(error: Error): void {
+    if (this.status !== 'RUNNING') return;
+    const timestamp = this.clock();
+    this.history.addRoot({ timestamp, error });
+    const decision = this.failureHandler.handleFailure(error, timestamp);
+    this.startFailover(decision.kind === 'restart', error);
+    this.checkTerminal();
   }
 
   updateTaskExecutionState(update: TaskExecutionStateUpdate): void {
@@ -207,7 +269,9 @@ export class JobMaster {
         if (this.epoch !== epoch || this.status !== 'RUNNING') return;
         const execution = this.executionGraph.execution(vertex.id, i);
         if (execution.state !== 'SCHEDULED') continue;
-        const tdd = createTaskDeployment(this.job, this.jobGraph, vertex, i, placement);
+        const deployment = createTaskDeployment(this.job, this.jobGraph, vertex, i, placement);
+        const taskRestore = this.checkpointing?.taskRestore(vertex);
+        const tdd = taskRestore === undefined ? deployment : { ...deployment, taskRestore };
         execution.state = 'DEPLOYING';
         try {
           await slotFor(vertex.id, i).gateway.submitTask(tdd);
@@ -254,6 +318,7 @@ export class JobMaster {
 
   private startFailover(restart: boolean, cause: Error): void {
     this.abandonAttempt();
+    this.checkpointing?.stopForFailover();
     this.restartPending = restart;
     this.failureCause = restart ? undefined : cause;
     this.executionGraph.transition('FAILING');
@@ -311,7 +376,9 @@ export class JobMaster {
       this.cancelPending = undefined;
       if (this.epoch !== epoch || this.status !== 'RESTARTING') return;
       this.executionGraph.resetForNewExecutions();
+      this.checkpointing?.prepareRestore();
       this.executionGraph.transition('RUNNING');
+      this.checkpointing?.start();
       this.scheduleAndDeploy().catch((error: unknown) => this.failGlobally(toError(error)));
     });
   }
@@ -325,6 +392,7 @@ export class JobMaster {
 
   private finish(status: JobStatus): void {
     this.abandonAttempt();
+    this.checkpointing?.shutdown().catch(() => {});
     this.executionGraph.transition(status);
     this.releaseSlots();
     this.resolveResult({

@@ -54,6 +54,7 @@ export function testingBarrier(
   return checkpointBarrier(checkpointId, options.timestamp ?? 0, {
     checkpointType: options.checkpointType ?? 'checkpoint',
     alignment,
+    targetLocation: `memory://chk-${checkpointId}`,
   });
 }
 

@@ -5,7 +5,12 @@
  */
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import type { ProcessingTimeService } from './processing-time-service.js';
-import { InternalTimerService, type InternalTimer } from './windowing/internal-timer-service.js';
+import type { KeyGroupRange } from '../../common/key-groups.js';
+import {
+  InternalTimerService,
+  type InternalTimer,
+  type InternalTimersSnapshot,
+} from './windowing/internal-timer-service.js';
 
 export class KeyedTimerService {
   readonly timers = new InternalTimerService<unknown>();
@@ -17,7 +22,17 @@ export class KeyedTimerService {
     private readonly processingTime: ProcessingTimeService,
     private readonly onEventTime: (timer: InternalTimer) => void,
     private readonly onProcessingTime: (timer: InternalTimer) => void,
-  ) {}
+    /** The operator's registry of timer services, which checkpoints snapshot and restore. */
+    registry?: KeyedTimerService[],
+  ) {
+    registry?.push(this);
+  }
+
+  /** Adds restored timers (of the key groups in `range`) and schedules the processing-time ones. */
+  restore(snapshot: InternalTimersSnapshot, range: KeyGroupRange): void {
+    this.timers.restore(snapshot, range);
+    this.schedule();
+  }
 
   currentWatermark(): number {
     return this.timers.currentWatermark();

@@ -48,6 +48,7 @@ export class ProcessOperator extends AbstractUdfOperator implements KeyedOnTimer
             ctx.processingTimeService,
             (timer) => this.fireTimer(timer.timestamp, TimeDomain.EVENT_TIME),
             (timer) => this.fireTimer(timer.timestamp, TimeDomain.PROCESSING_TIME),
+            ctx.timerServices,
           )
         : undefined;
     this.userTimers = new UserTimerService(

@@ -1,10 +1,33 @@
-/** Runs a Sink's writer at the end of a chain (Flink's SinkWriterOperator). */
-import type { Sink, SinkInitContext, SinkWriter, SinkWriterContext } from '../../api/connector/sink.js';
+/**
+ * Runs a Sink's writer at the end of a chain (Flink's SinkWriterOperator, with the committer of a
+ * two-phase sink folded in). For a TwoPhaseCommittingSink under checkpointing: at each barrier the
+ * writer prepares committables, which go into the checkpoint with every committable not committed
+ * yet; when the checkpoint completes they are committed. On restore, the committables of the
+ * checkpoint are committed again first (committers are idempotent), and the writer gets its state.
+ */
+import {
+  isTwoPhaseCommittingSink,
+  type Committer,
+  type PrecommittingSinkWriter,
+  type Sink,
+  type SinkInitContext,
+  type SinkWriter,
+  type SinkWriterContext,
+} from '../../api/connector/sink.js';
+import type { OperatorListStates } from '../checkpoint/operator-snapshot.js';
 import { AbstractStreamOperator } from './abstract-stream-operator.js';
 import type { OperatorContext } from './stream-operator.js';
 
+const COMMITTABLES = 'committables';
+const WRITER_STATE = 'writer-state';
+
 export class SinkWriterOperator extends AbstractStreamOperator implements SinkWriterContext {
   private writer: SinkWriter<unknown> | undefined;
+  private committer: Committer<unknown> | undefined;
+  /** Committables by the checkpoint they were prepared for, not committed yet. */
+  private readonly pending = new Map<number, Promise<readonly unknown[]>>();
+  private recoveredCommittables: readonly unknown[] = [];
+  private recoveredWriterState: readonly unknown[] = [];
   timestamp: number | undefined = undefined;
 
   constructor(
@@ -15,8 +38,23 @@ export class SinkWriterOperator extends AbstractStreamOperator implements SinkWr
     super(ctx);
   }
 
+  initializeState(lists: Readonly<Record<string, readonly unknown[]>>): void {
+    this.recoveredCommittables = lists[COMMITTABLES] ?? [];
+    this.recoveredWriterState = lists[WRITER_STATE] ?? [];
+  }
+
   override async open(): Promise<void> {
-    this.writer = await this.sink.createWriter(this.initContext);
+    const sink = this.sink;
+    if (isTwoPhaseCommittingSink(sink)) {
+      this.committer = await sink.createCommitter(this.initContext);
+      if (this.recoveredCommittables.length > 0) {
+        await this.committer.commit([...this.recoveredCommittables]);
+        this.recoveredCommittables = [];
+      }
+      this.writer = await sink.createWriter(this.initContext, [...this.recoveredWriterState]);
+    } else {
+      this.writer = await sink.createWriter(this.initContext);
+    }
   }
 
   processElement(value: unknown, timestamp: number | undefined): void {
@@ -38,11 +76,44 @@ export class SinkWriterOperator extends AbstractStreamOperator implements SinkWr
     return this.inputWatermark;
   }
 
+  snapshotState(checkpointId: number): OperatorListStates {
+    if (this.committer === undefined || this.writer === undefined) return {};
+    const writer = this.writer as PrecommittingSinkWriter<unknown, unknown, unknown>;
+    // Called synchronously: the writer cuts its part now; records after this go to the next one.
+    const prepared = Promise.resolve(writer.prepareCommit(checkpointId));
+    this.pending.set(checkpointId, prepared);
+    const uncommitted = [...this.pending.values()];
+    return {
+      [COMMITTABLES]: {
+        mode: 'split',
+        values: Promise.all(uncommitted).then((lists) => lists.flat()),
+      },
+      [WRITER_STATE]: { mode: 'split', values: writer.snapshotState?.(checkpointId) ?? [] },
+    };
+  }
+
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    if (this.committer === undefined) return;
+    const ready: Promise<readonly unknown[]>[] = [];
+    for (const [id, committables] of this.pending) {
+      if (id > checkpointId) continue;
+      ready.push(committables);
+      this.pending.delete(id);
+    }
+    if (ready.length === 0) return;
+    const committables = (await Promise.all(ready)).flat();
+    if (committables.length > 0) await this.committer.commit(committables);
+  }
+
   override async endInput(): Promise<void> {
     await this.writer?.flush(true);
   }
 
   override async close(): Promise<void> {
-    await this.writer?.close();
+    try {
+      await this.writer?.close();
+    } finally {
+      await this.committer?.close?.();
+    }
   }
 }

@@ -1,6 +1,8 @@
 import type { RuntimeContext } from '../../api/functions/runtime-context.js';
 import type { WatermarkStatus } from '../../api/watermark/watermark-status.js';
+import type { OperatorListStates } from '../checkpoint/operator-snapshot.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import type { KeyedTimerService } from './keyed-timer-service.js';
 import type { Output } from './output.js';
 import type { ProcessingTimeService } from './processing-time-service.js';
 
@@ -17,6 +19,8 @@ export interface OperatorContext {
   readonly processingTimeService: ProcessingTimeService;
   /** The job's `pipeline.auto-watermark-interval` in ms. */
   readonly autoWatermarkInterval: number;
+  /** Where the operator's keyed timer services register, so checkpoints include their timers. */
+  readonly timerServices?: KeyedTimerService[];
 }
 
 /** One operator of a chain (Flink's OneInputStreamOperator). */
@@ -29,4 +33,13 @@ export interface StreamOperator {
   /** The input ended (bounded job): flush what is buffered. */
   endInput(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Checkpoint hooks (Flink's CheckpointedFunction and CheckpointListener), all optional. Keyed
+   * state and timers are snapshotted by the chain; operators add their list states here.
+   */
+  snapshotState?(checkpointId: number): OperatorListStates;
+  /** Before `open`, on restore: this subtask's share of the operator's list states. */
+  initializeState?(lists: Readonly<Record<string, readonly unknown[]>>): void;
+  notifyCheckpointComplete?(checkpointId: number): Promise<void>;
+  notifyCheckpointAborted?(checkpointId: number): void;
 }

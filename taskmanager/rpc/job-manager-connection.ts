@@ -61,6 +61,23 @@ export class JobManagerConnection {
     updateTaskExecutionState: (update) => this.post({ type: 'task-state', update }),
     deliverClientData: (jobId, operatorId, payload) =>
       this.post({ type: 'client-data', jobId, operatorId, payload }),
+    acknowledgeCheckpoint: (jobId, executionAttemptId, checkpointId, state) =>
+      this.post({
+        type: 'acknowledge-checkpoint',
+        jobId,
+        executionAttemptId,
+        checkpointId,
+        ...(state === undefined ? {} : { state }),
+      }),
+    declineCheckpoint: (jobId, executionAttemptId, checkpointId, reason, error) =>
+      this.post({
+        type: 'decline-checkpoint',
+        jobId,
+        executionAttemptId,
+        checkpointId,
+        reason,
+        ...(error === undefined ? {} : { error }),
+      }),
   };
   private phase: Phase = 'registering';
   /** This side's requests (bundle fetches), by request ID; IDs start above the registration's. */
@@ -223,6 +240,28 @@ export class JobManagerConnection {
             for (const [i, jobId] of this.slots.entries()) if (jobId === message.jobId) this.slots[i] = null;
           },
         );
+      case 'trigger-checkpoint': {
+        const { executionAttemptId, checkpointId, timestamp, options } = message;
+        return this.run(message.requestId, () =>
+          this.options.taskExecutor.triggerCheckpoint(executionAttemptId, checkpointId, timestamp, options),
+        );
+      }
+      case 'notify-checkpoint-complete':
+        return this.run(message.requestId, () =>
+          this.options.taskExecutor.notifyCheckpointComplete(
+            message.executionAttemptId,
+            message.checkpointId,
+            message.timestamp,
+          ),
+        );
+      case 'notify-checkpoint-aborted':
+        return this.run(message.requestId, () =>
+          this.options.taskExecutor.notifyCheckpointAborted(
+            message.executionAttemptId,
+            message.checkpointId,
+            message.timestamp,
+          ),
+        );
       case 'bundle-bytes':
         return this.settle(message.requestId, message.type, (p) => p.resolve(message.bytes));
       case 'failure':
@@ -235,6 +274,8 @@ export class JobManagerConnection {
       case 'task-state':
       case 'client-data':
       case 'fetch-bundle':
+      case 'acknowledge-checkpoint':
+      case 'decline-checkpoint':
         throw unexpectedRpcMessage(message.type, 'from the JobManager (only TaskManagers send it)');
       default:
         return assertNever(message, 'RPC message');

@@ -4,6 +4,9 @@ import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
 import type { TaskExecutionStateUpdate, TaskMetricsReport } from '../../common/protocol/gateways.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
+import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
+import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
+import type { SerializedError } from '../../common/errors/serialized-error.js';
 
 export interface SlotWorkerData {
   readonly taskManagerId: string;
@@ -11,6 +14,8 @@ export interface SlotWorkerData {
   readonly segmentSize: number;
   /** Module URLs the job bundle gets for `freshet` and `freshet/connectors`. */
   readonly providedModules: Readonly<Record<string, string>>;
+  /** The TaskManager's configuration. */
+  readonly configuration: Readonly<Record<string, string>>;
 }
 
 export type ToSlotWorker =
@@ -18,7 +23,20 @@ export type ToSlotWorker =
   | { readonly type: 'deploy'; readonly tdd: TaskDeploymentDescriptor }
   | { readonly type: 'cancel'; readonly executionAttemptId: ExecutionAttemptId }
   | { readonly type: 'release-job'; readonly jobId: JobId }
-  | { readonly type: 'network-in'; readonly message: NetworkMessage };
+  | { readonly type: 'network-in'; readonly message: NetworkMessage }
+  | {
+      readonly type: 'trigger-checkpoint';
+      readonly executionAttemptId: ExecutionAttemptId;
+      readonly checkpointId: number;
+      readonly timestamp: number;
+      readonly options: CheckpointOptions;
+    }
+  | {
+      readonly type: 'notify-checkpoint';
+      readonly executionAttemptId: ExecutionAttemptId;
+      readonly checkpointId: number;
+      readonly outcome: 'complete' | 'aborted';
+    };
 
 export type FromSlotWorker =
   | { readonly type: 'ready' }
@@ -31,6 +49,21 @@ export type FromSlotWorker =
       readonly jobId: JobId;
       readonly operatorId: string;
       readonly payload: unknown;
+    }
+  | {
+      readonly type: 'acknowledge-checkpoint';
+      readonly jobId: JobId;
+      readonly executionAttemptId: ExecutionAttemptId;
+      readonly checkpointId: number;
+      readonly state: TaskStateSnapshot | undefined;
+    }
+  | {
+      readonly type: 'decline-checkpoint';
+      readonly jobId: JobId;
+      readonly executionAttemptId: ExecutionAttemptId;
+      readonly checkpointId: number;
+      readonly reason: string;
+      readonly error: SerializedError | undefined;
     }
   | {
       readonly type: 'network-out';

@@ -14,6 +14,9 @@ import { NetworkEnvironment } from '../network/network-environment.js';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import type { NetworkConnection } from '../network/transport/network-connection.js';
 import { StreamTask } from '../task/stream-task.js';
+import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
+import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
+import type { SerializedError } from '../../common/errors/serialized-error.js';
 
 /** The slot's outlets to its TaskManager. */
 export interface SlotHost {
@@ -22,6 +25,19 @@ export interface SlotHost {
   sendRemote?(from: string, to: string, message: NetworkMessage): void;
   writeStdout(text: string): void;
   sendToClient(jobId: JobId, operatorId: string, payload: unknown): void;
+  acknowledgeCheckpoint(
+    jobId: JobId,
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    state: TaskStateSnapshot | undefined,
+  ): void;
+  declineCheckpoint(
+    jobId: JobId,
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    reason: string,
+    error: SerializedError | undefined,
+  ): void;
 }
 
 export interface SlotRuntimeOptions {
@@ -30,6 +46,8 @@ export interface SlotRuntimeOptions {
   readonly host: SlotHost;
   readonly resolvePipeline: (job: JobInformation) => Promise<Pipeline>;
   readonly connectionTo: (location: string) => NetworkConnection;
+  /** The TaskManager's configuration (tasks overlay their job's keys). */
+  readonly configuration: Readonly<Record<string, string>>;
   readonly clock?: () => number;
 }
 
@@ -58,6 +76,26 @@ export class SlotRuntime {
 
   releaseJob(jobId: JobId): void {
     this.pipelines.delete(jobId);
+  }
+
+  triggerCheckpoint(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    timestamp: number,
+    options: CheckpointOptions,
+  ): void {
+    const entry = this.tasks.get(executionAttemptId);
+    if (entry !== undefined) entry.task.triggerCheckpoint(checkpointId, timestamp, options);
+  }
+
+  notifyCheckpoint(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    outcome: 'complete' | 'aborted',
+  ): void {
+    const task = this.tasks.get(executionAttemptId)?.task;
+    if (outcome === 'complete') task?.notifyCheckpointComplete(checkpointId);
+    else task?.notifyCheckpointAborted(checkpointId);
   }
 
   deliverNetworkMessage(message: NetworkMessage): void {
@@ -103,6 +141,19 @@ export class SlotRuntime {
         pipeline,
         network: this.network,
         segmentSize: this.options.segmentSize,
+        configuration: { ...this.options.configuration, ...tdd.job.configuration },
+        checkpointResponder: {
+          acknowledgeCheckpoint: (checkpointId, state) =>
+            this.options.host.acknowledgeCheckpoint(tdd.job.jobId, attempt, checkpointId, state),
+          declineCheckpoint: (checkpointId, reason, error) =>
+            this.options.host.declineCheckpoint(
+              tdd.job.jobId,
+              attempt,
+              checkpointId,
+              reason,
+              error === undefined ? undefined : serializeError(error),
+            ),
+        },
         clock: this.clock,
         writeStdout: (text) => this.options.host.writeStdout(text),
         sendToClient: (operatorId, payload) =>

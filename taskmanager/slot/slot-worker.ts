@@ -49,7 +49,12 @@ const runtime: SlotRuntime = new SlotRuntime({
     reportState: (update) => send({ type: 'task-state', update }),
     writeStdout: (text) => send({ type: 'stdout', text }),
     sendToClient: (jobId, operatorId, payload) => send({ type: 'client-data', jobId, operatorId, payload }),
+    acknowledgeCheckpoint: (jobId, executionAttemptId, checkpointId, state) =>
+      send({ type: 'acknowledge-checkpoint', jobId, executionAttemptId, checkpointId, state }),
+    declineCheckpoint: (jobId, executionAttemptId, checkpointId, reason, error) =>
+      send({ type: 'decline-checkpoint', jobId, executionAttemptId, checkpointId, reason, error }),
   },
+  configuration: data.configuration,
   resolvePipeline: async (job) => resolvePipelineFromBundle(job, await providedModules()),
   connectionTo: (location) => {
     const peer = peers.get(location);
@@ -82,6 +87,17 @@ parent.on('message', (message: ToSlotWorker) => {
       return;
     case 'network-in':
       runtime.network.onMessage(message.message);
+      return;
+    case 'trigger-checkpoint':
+      runtime.triggerCheckpoint(
+        message.executionAttemptId,
+        message.checkpointId,
+        message.timestamp,
+        message.options,
+      );
+      return;
+    case 'notify-checkpoint':
+      runtime.notifyCheckpoint(message.executionAttemptId, message.checkpointId, message.outcome);
       return;
   }
 });

@@ -6,6 +6,7 @@ import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deploy
 import type { TaskMetricsReport } from '../../common/protocol/gateways.js';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import type { SlotHost } from './slot-runtime.js';
+import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
 import type { FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-protocol.js';
 import { compiledModuleUrl } from '../../common/compiled-module-url.js';
 
@@ -74,6 +75,23 @@ export class WorkerSlot {
     this.post({ type: 'release-job', jobId });
   }
 
+  triggerCheckpoint(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    timestamp: number,
+    options: CheckpointOptions,
+  ): void {
+    this.post({ type: 'trigger-checkpoint', executionAttemptId, checkpointId, timestamp, options });
+  }
+
+  notifyCheckpoint(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    outcome: 'complete' | 'aborted',
+  ): void {
+    this.post({ type: 'notify-checkpoint', executionAttemptId, checkpointId, outcome });
+  }
+
   deliverNetworkMessage(message: NetworkMessage): void {
     const envelope: ToSlotWorker = { type: 'network-in', message };
     if (message.type === 'buffer') this.worker.postMessage(envelope, [message.data.buffer as ArrayBuffer]);
@@ -103,6 +121,23 @@ export class WorkerSlot {
         return;
       case 'client-data':
         this.host.sendToClient(message.jobId, message.operatorId, message.payload);
+        return;
+      case 'acknowledge-checkpoint':
+        this.host.acknowledgeCheckpoint(
+          message.jobId,
+          message.executionAttemptId,
+          message.checkpointId,
+          message.state,
+        );
+        return;
+      case 'decline-checkpoint':
+        this.host.declineCheckpoint(
+          message.jobId,
+          message.executionAttemptId,
+          message.checkpointId,
+          message.reason,
+          message.error,
+        );
         return;
       case 'network-out':
         this.host.sendRemote?.(message.from, message.to, message.message);

@@ -16,6 +16,9 @@ import type { ProcessingTimeService } from '../operators/processing-time-service
 import type { StreamOperator } from '../operators/stream-operator.js';
 import { HeapKeyedStateBackend } from '../state/heap/heap-keyed-state-backend.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import { encodeKeyGroupSections } from '../checkpoint/keyed-state-sections.js';
+import type { OperatorSnapshot, RestoredOperatorState } from '../checkpoint/operator-snapshot.js';
+import type { KeyedTimerService } from '../operators/keyed-timer-service.js';
 import { StreamingRuntimeContext, type TaskInfo } from './streaming-runtime-context.js';
 import { attributeToOperator } from './user-code-error.js';
 
@@ -46,11 +49,16 @@ export class OperatorChain {
   /** Head first, as in the vertex. */
   readonly operators: StreamOperator[];
   private readonly backends: KeyedStateBackend[] = [];
+  /** Per operator (head first): its keyed state backend and timer services, when keyed. */
+  private readonly keyedParts: ({ backend: KeyedStateBackend; timers: KeyedTimerService[] } | undefined)[];
+  private readonly operatorIds: string[];
   private readonly names: string[];
 
   constructor(options: OperatorChainOptions) {
     const { vertex, streamGraph, task } = options;
     this.names = vertex.operators.map((op) => op.name);
+    this.operatorIds = vertex.operators.map((op) => op.operatorId);
+    this.keyedParts = new Array(vertex.operators.length);
     const built = new Array<StreamOperator | undefined>(vertex.operators.length);
     for (let index = vertex.operators.length - 1; index >= 0; index--) {
       const config = vertex.operators[index]!;
@@ -78,7 +86,11 @@ export class OperatorChain {
             maxParallelism: task.maxParallelism,
           })
         : undefined;
-      if (backend !== undefined) this.backends.push(backend);
+      const timerServices: KeyedTimerService[] = [];
+      if (backend !== undefined) {
+        this.backends.push(backend);
+        this.keyedParts[index] = { backend, timers: timerServices };
+      }
       built[index] = createOperator(
         node.operator,
         {
@@ -90,6 +102,7 @@ export class OperatorChain {
           stateKeySelector2: node.stateKeySelector2 as ((value: unknown) => unknown) | undefined,
           processingTimeService: options.processingTimeService,
           autoWatermarkInterval: options.autoWatermarkInterval,
+          timerServices,
         },
         () => options.sinkContext(config),
       );
@@ -113,6 +126,65 @@ export class OperatorChain {
 
   async close(): Promise<void> {
     for (let i = 0; i < this.operators.length; i++) await this.guard(i, () => this.operators[i]!.close());
+  }
+
+  /**
+   * The synchronous part of a checkpoint: every operator's keyed state and timers, encoded per key
+   * group, and its list states. Runs between records, so the snapshot is consistent.
+   */
+  snapshotState(checkpointId: number): OperatorSnapshot[] {
+    return this.operators.map((operator, index) => {
+      const operatorId = this.operatorIds[index]!;
+      const keyedPart = this.keyedParts[index];
+      const lists = operator.snapshotState?.(checkpointId);
+      const keyed =
+        keyedPart === undefined
+          ? undefined
+          : {
+              range: keyedPart.backend.keyGroupRange,
+              sections: encodeKeyGroupSections(
+                keyedPart.backend.keyGroupRange,
+                keyedPart.backend.snapshot(),
+                keyedPart.timers.map((service) => service.timers.snapshot()),
+              ),
+            };
+      return {
+        operatorId,
+        ...(keyed === undefined ? {} : { keyed }),
+        ...(lists === undefined ? {} : { lists }),
+      };
+    });
+  }
+
+  /** Loads restored state into each operator (before `open`). */
+  initializeState(restored: ReadonlyMap<string, RestoredOperatorState>): void {
+    this.operators.forEach((operator, index) => {
+      const state = restored.get(this.operatorIds[index]!);
+      if (state === undefined) return;
+      const keyedPart = this.keyedParts[index];
+      if (keyedPart !== undefined) {
+        for (const part of state.keyed) {
+          keyedPart.backend.restore(part.state);
+          part.timers.forEach((timers, i) =>
+            keyedPart.timers[i]?.restore(timers, keyedPart.backend.keyGroupRange),
+          );
+        }
+      }
+      operator.initializeState?.(state.lists);
+    });
+  }
+
+  /** Head first, as Flink notifies the operators of a chain. */
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    for (let i = 0; i < this.operators.length; i++) {
+      const operator = this.operators[i]!;
+      if (operator.notifyCheckpointComplete !== undefined)
+        await this.guard(i, () => operator.notifyCheckpointComplete!(checkpointId));
+    }
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    for (const operator of this.operators) operator.notifyCheckpointAborted?.(checkpointId);
   }
 
   dispose(): void {

@@ -20,6 +20,23 @@ import { StreamInputProcessor } from './stream-input-processor.js';
 import type { TaskEnvironment } from './task-environment.js';
 import type { TaskInfo } from './streaming-runtime-context.js';
 import { attributeToOperator } from './user-code-error.js';
+import { CheckpointStorageFactory } from '../../common/checkpoint/checkpoint-storage-factory.js';
+import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
+import { CheckpointingOptions } from '../../common/config/config-options.js';
+import { Configuration } from '../../common/config/configuration.js';
+import { computeKeyGroupRangeForOperatorIndex } from '../../common/key-groups.js';
+import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
+import { CheckpointAbortReason } from '../checkpoint/barrier-handler-actions.js';
+import { checkpointBarrier } from '../checkpoint/checkpoint-barrier.js';
+import type { CheckpointBarrierHandler } from '../checkpoint/checkpoint-barrier-handler.js';
+import { createCheckpointBarrierHandler } from '../checkpoint/create-checkpoint-barrier-handler.js';
+import type { RestoredOperatorState } from '../checkpoint/operator-snapshot.js';
+import { readOperatorState } from '../checkpoint/task-state-restorer.js';
+import type { InputChannel } from '../network/consumer/input-channel.js';
+import { TaskCheckpointing } from './task-checkpointing.js';
+
+/** The list state of a source operator holding its reader's unfinished splits. */
+const SOURCE_SPLITS_STATE = 'source-splits';
 
 const TIME_SLICE_MS = 10;
 /** A source looks at the clock every this many polls (a power of two), not after every record. */
@@ -34,6 +51,8 @@ export class StreamTask {
   private cancelled = false;
   /** An error raised outside the loop (a timer callback); the loop rethrows it. */
   private asyncError: Error | undefined;
+  private restoredSplits: readonly unknown[] | undefined;
+  private endOfDataDone = false;
   private resolveCancel!: () => void;
   /** Resolves on cancel or on an asynchronous failure: every wait in the loop races it. */
   private readonly cancelSignal = new Promise<void>((resolve) => (this.resolveCancel = resolve));
@@ -41,6 +60,13 @@ export class StreamTask {
   private flushTimer: NodeJS.Timeout | undefined;
   private sliceStart = 0;
   private inputProcessor: StreamInputProcessor | undefined;
+  private checkpointing: TaskCheckpointing | undefined;
+  private storage: CheckpointStorage | undefined;
+  private reader: SourceReader<unknown, unknown> | undefined;
+  /** Whether the chain is open and checkpoints can be taken. */
+  private running = false;
+  private readonly checkpointingEnabled: boolean;
+  private readonly configuration: Configuration;
 
   constructor(private readonly env: TaskEnvironment) {
     const { tdd, pipeline } = env;
@@ -59,11 +85,38 @@ export class StreamTask {
     };
     this.processingTimeService = new TaskProcessingTimeService(
       () => env.clock(),
-      (error) => {
-        this.asyncError ??= error instanceof Error ? error : new Error(String(error));
-        this.resolveCancel();
-      },
+      (error) => this.failAsync(error),
     );
+    this.configuration = Configuration.fromMap(
+      { ...env.configuration, ...pipeline.jobGraph.config.configuration },
+      'job configuration',
+    );
+    this.checkpointingEnabled = pipeline.jobGraph.config.checkpointIntervalMs !== undefined;
+  }
+
+  /** The coordinator triggered a checkpoint (source tasks only): snapshot and emit the barrier now. */
+  triggerCheckpoint(checkpointId: number, timestamp: number, options: CheckpointOptions): void {
+    const responder = this.env.checkpointResponder;
+    if (this.vertex.operators[0]!.kind !== 'source') {
+      responder.declineCheckpoint(checkpointId, 'CHECKPOINT_DECLINED', new Error('not a source task'));
+    } else if (!this.running || this.checkpointing === undefined) {
+      responder.declineCheckpoint(checkpointId, 'CHECKPOINT_DECLINED_TASK_NOT_READY');
+    } else {
+      this.checkpointing.performCheckpoint(checkpointBarrier(checkpointId, timestamp, options));
+    }
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    if (this.running) this.checkpointing?.notifyCheckpointComplete(checkpointId);
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    if (this.running) this.checkpointing?.notifyCheckpointAborted(checkpointId);
+  }
+
+  private failAsync(error: unknown): void {
+    this.asyncError ??= error instanceof Error ? error : new Error(String(error));
+    this.resolveCancel();
   }
 
   cancel(): void {
@@ -96,16 +149,30 @@ export class StreamTask {
   async invoke(): Promise<void> {
     try {
       this.setUp();
+      await this.restoreState();
+      if (this.vertex.operators[0]!.kind === 'source') await this.createReader();
       await this.chain!.open();
+      this.running = true;
       const head = this.vertex.operators[0]!;
       if (head.kind === 'source') await this.runSource();
       else await this.runInput();
       this.checkAsyncError();
       if (this.cancelled) return;
-      await this.chain!.endInput();
+      await this.endOfData();
+      if (this.checkpointingEnabled) {
+        // Flink's checkpoints after tasks finish: what the task emitted last is committed only by
+        // a checkpoint taken after it, so the task stays until one completed.
+        await Promise.race([this.checkpointing!.waitForFinalCheckpoint(), this.cancelSignal]);
+        this.checkAsyncError();
+        if (this.cancelled) return;
+      }
       for (const writer of this.recordWriters) writer.broadcastEvent({ type: 'end-of-partition' });
+      this.running = false;
+      await this.checkpointing?.settled();
       await this.chain!.close();
     } finally {
+      this.running = false;
+      await this.closeReader();
       this.tearDown();
     }
   }
@@ -149,7 +216,21 @@ export class StreamTask {
         writeStdout: (text) => this.env.writeStdout(text),
         sendToClient: (payload) => this.env.sendToClient(operator.operatorId, payload),
         currentTimeMillis: () => this.env.clock(),
+        configuration: tdd.job.configuration,
+        checkpointingEnabled: pipeline.jobGraph.config.checkpointIntervalMs !== undefined,
       }),
+    });
+    this.checkpointing = new TaskCheckpointing({
+      chain: this.chain,
+      recordWriters: this.recordWriters,
+      storage: () => this.checkpointStorage(),
+      responder: this.env.checkpointResponder,
+      subtaskIndex: tdd.subtaskIndex,
+      headLists: (checkpointId) =>
+        this.reader === undefined
+          ? {}
+          : { [SOURCE_SPLITS_STATE]: { mode: 'split', values: this.reader.snapshotState(checkpointId) } },
+      onAsyncError: (error) => this.failAsync(error),
     });
     if (tdd.inputGates.length > 0) {
       this.gate = network.createInputGate(tdd.executionAttemptId, tdd.inputGates);
@@ -172,39 +253,93 @@ export class StreamTask {
         this.env.network.releasePartition(writer.partition.partitionId);
     }
     this.chain?.dispose();
+    const storage = this.storage;
+    this.storage = undefined;
+    void storage?.close().catch(() => {});
   }
 
-  private async runSource(): Promise<void> {
+  private checkpointStorage(): CheckpointStorage {
+    this.storage ??= CheckpointStorageFactory.fromConfiguration(this.configuration);
+    return this.storage;
+  }
+
+  /** Loads the state of the checkpoint the task starts from into its operators (before open). */
+  private async restoreState(): Promise<void> {
+    const restore = this.env.tdd.taskRestore;
+    if (restore === undefined) return;
+    const { tdd } = this.env;
+    const position = {
+      subtaskIndex: tdd.subtaskIndex,
+      parallelism: tdd.parallelism,
+      keyGroupRange: computeKeyGroupRangeForOperatorIndex(
+        tdd.maxParallelism,
+        tdd.parallelism,
+        tdd.subtaskIndex,
+      ),
+    };
+    const restored = new Map<string, RestoredOperatorState>();
+    for (const operatorState of restore.operatorStates) {
+      restored.set(
+        operatorState.operatorId,
+        await readOperatorState(this.checkpointStorage(), operatorState, position),
+      );
+    }
+    this.chain!.initializeState(restored);
+    this.restoredSplits = restored.get(this.vertex.operators[0]!.operatorId)?.lists[SOURCE_SPLITS_STATE];
+  }
+
+  /** The input ended: flush the chain, tell downstream tasks, and wait for the final checkpoint. */
+  private async endOfData(): Promise<void> {
+    if (this.endOfDataDone) return;
+    this.endOfDataDone = true;
+    await this.chain!.endInput();
+    for (const writer of this.recordWriters) writer.broadcastEvent({ type: 'end-of-data' });
+    this.checkpointing!.markEndOfData();
+  }
+
+  /** Creates the source reader with its splits: restored ones, or this subtask's share of all. */
+  private async createReader(): Promise<void> {
     const { tdd, pipeline } = this.env;
     const head = this.vertex.operators[0]!;
     const node = pipeline.streamGraph.nodes.get(head.nodeId)!;
     if (node.operator.kind !== 'source')
       throw new FreshetError('NOT_A_SOURCE', `${head.name} is not a source`);
     const source = node.operator.source;
-    let reader: SourceReader<unknown, unknown>;
     try {
-      reader = source.createReader({
+      const reader = source.createReader({
         indexOfSubtask: tdd.subtaskIndex,
         parallelism: tdd.parallelism,
         attemptNumber: tdd.attemptNumber,
         currentTimeMillis: () => this.env.clock(),
       });
-      const splits = source
-        .createSplits(tdd.parallelism)
-        .filter((_, i) => i % tdd.parallelism === tdd.subtaskIndex);
+      this.reader = reader;
+      const splits =
+        this.restoredSplits ??
+        source.createSplits(tdd.parallelism).filter((_, i) => i % tdd.parallelism === tdd.subtaskIndex);
       await reader.start?.();
-      reader.addSplits(splits);
+      reader.addSplits([...splits]);
       reader.notifyNoMoreSplits();
     } catch (error) {
       throw attributeToOperator(error, head.name);
     }
+  }
+
+  private async closeReader(): Promise<void> {
+    const reader = this.reader;
+    this.reader = undefined;
+    await reader?.close?.();
+  }
+
+  private async runSource(): Promise<void> {
+    const head = this.vertex.operators[0]!;
+    const reader = this.reader!;
     const sourceOperator = this.chain!.head as SourceOperator;
     const output = {
       collect: (record: unknown, timestamp?: number) => sourceOperator.processElement(record, timestamp),
     };
-    try {
-      this.sliceStart = performance.now();
-      let polls = 0;
+    this.sliceStart = performance.now();
+    let polls = 0;
+    {
       while (!this.cancelled) {
         this.checkAsyncError();
         // Awaiting only when there is something to wait for keeps the per-record path synchronous.
@@ -227,8 +362,6 @@ export class StreamTask {
           this.sliceStart = performance.now();
         }
       }
-    } finally {
-      await reader.close?.();
     }
   }
 
@@ -237,6 +370,9 @@ export class StreamTask {
     const gates = this.env.tdd.inputGates;
     const processor = new StreamInputProcessor(gate.channels, (g) => gates[g]!.inputIndex, this.chain!.head);
     this.inputProcessor = processor;
+    const channelIndex = new Map(gate.channels.map((channel, index) => [channel, index]));
+    const barriers = this.createBarrierHandler(gate);
+    const endOfData = new Set<InputChannel>();
     this.sliceStart = performance.now();
     while (!this.cancelled) {
       this.checkAsyncError();
@@ -248,13 +384,56 @@ export class StreamTask {
         this.sliceStart = performance.now();
         continue;
       }
-      if (processor.process(polled)) {
+      const entry = polled.entry;
+      if (entry.kind === 'buffer') {
+        processor.process(polled);
         polled.channel.onBufferConsumed();
         await this.maybeYield();
-      } else if (gate.isFinished()) {
-        return;
+        continue;
+      }
+      const event = entry.event;
+      const index = channelIndex.get(polled.channel)!;
+      switch (event.type) {
+        case 'checkpoint-barrier':
+          barriers.processBarrier(event, index);
+          break;
+        case 'cancel-barrier':
+          barriers.processCancellationBarrier(event.checkpointId, index);
+          break;
+        case 'end-of-data':
+          endOfData.add(polled.channel);
+          if (endOfData.size === gate.channels.length) await this.endOfData();
+          break;
+        case 'end-of-partition':
+          barriers.processEndOfPartition(index);
+          if (gate.isFinished()) return;
+          break;
+        default:
+          processor.process(polled);
       }
     }
+  }
+
+  /** Aligned (exactly once) or tracking (at least once) barrier handling over the task's input gate. */
+  private createBarrierHandler(gate: InputGate): CheckpointBarrierHandler {
+    return createCheckpointBarrierHandler({
+      mode: this.configuration.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE),
+      numberOfChannels: gate.channels.length,
+      clock: () => performance.now(),
+      unalignedEnabled: false,
+      actions: {
+        blockChannel: (index) => gate.blockChannel(gate.channels[index]!),
+        resumeChannels: () => gate.resumeAll(),
+        triggerCheckpoint: (barrier) => this.checkpointing!.performCheckpoint(barrier),
+        abortCheckpoint: (checkpointId, reason) =>
+          this.checkpointing!.abortCheckpoint(
+            checkpointId,
+            reason === CheckpointAbortReason.SUBSUMED
+              ? 'CHECKPOINT_DECLINED_SUBSUMED'
+              : 'CHECKPOINT_DECLINED_ON_CANCELLATION_BARRIER',
+          ),
+      },
+    });
   }
 
   private checkAsyncError(): void {

@@ -19,6 +19,7 @@ import { SlotRuntime, type SlotHost } from '../slot/slot-runtime.js';
 import { WorkerSlot } from '../slot/worker-slot.js';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import { RemoteDataPlane } from './remote-data-plane.js';
+import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
 
 export interface TaskExecutorOptions {
   readonly resourceId: ResourceId;
@@ -35,6 +36,8 @@ export interface TaskExecutorOptions {
    * machine, fetching it first if needed. Without it, `code.path` is used as is.
    */
   readonly resolveBundle?: (bundleId: string) => Promise<string>;
+  /** The TaskManager's configuration (tasks overlay their job's keys: checkpoint storage, s3.*). */
+  readonly configuration?: Readonly<Record<string, string>>;
   /** Serve result partitions to other TaskManagers over TCP on this address (port 0 = any). */
   readonly dataPlane?: { readonly host: string; readonly port: number };
 }
@@ -46,6 +49,13 @@ interface Slot {
   releaseJob(jobId: JobId): void;
   /** A data-plane message from another TaskManager for this slot. */
   deliverNetworkMessage(message: NetworkMessage): void;
+  triggerCheckpoint(
+    id: ExecutionAttemptId,
+    checkpointId: number,
+    timestamp: number,
+    options: CheckpointOptions,
+  ): void;
+  notifyCheckpoint(id: ExecutionAttemptId, checkpointId: number, outcome: 'complete' | 'aborted'): void;
 }
 
 export class TaskExecutor implements TaskExecutorGateway {
@@ -96,6 +106,10 @@ export class TaskExecutor implements TaskExecutorGateway {
       sendRemote: (from, to, message) => this.remote?.connection(from, to).send(message),
       sendToClient: (jobId, operatorId, payload) =>
         this.jobMaster?.deliverClientData(jobId, operatorId, payload),
+      acknowledgeCheckpoint: (jobId, attemptId, checkpointId, state) =>
+        this.jobMaster?.acknowledgeCheckpoint(jobId, attemptId, checkpointId, state),
+      declineCheckpoint: (jobId, attemptId, checkpointId, reason, error) =>
+        this.jobMaster?.declineCheckpoint(jobId, attemptId, checkpointId, reason, error),
     };
     const dataPlane = this.options.dataPlane;
     if (dataPlane !== undefined) {
@@ -143,6 +157,45 @@ export class TaskExecutor implements TaskExecutorGateway {
     return Promise.resolve();
   }
 
+  triggerCheckpoint(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    timestamp: number,
+    options: CheckpointOptions,
+  ): Promise<void> {
+    const placement = this.attemptSlots.get(executionAttemptId);
+    if (placement === undefined) {
+      return Promise.reject(
+        new FreshetError(
+          'TASK_NOT_RUNNING',
+          `cannot trigger checkpoint ${checkpointId}: attempt ${executionAttemptId} is not running on TaskManager ${this.resourceId}`,
+        ),
+      );
+    }
+    this.slots[placement.slotIndex]?.triggerCheckpoint(executionAttemptId, checkpointId, timestamp, options);
+    return Promise.resolve();
+  }
+
+  notifyCheckpointComplete(executionAttemptId: ExecutionAttemptId, checkpointId: number): Promise<void> {
+    this.notifyCheckpoint(executionAttemptId, checkpointId, 'complete');
+    return Promise.resolve();
+  }
+
+  notifyCheckpointAborted(executionAttemptId: ExecutionAttemptId, checkpointId: number): Promise<void> {
+    this.notifyCheckpoint(executionAttemptId, checkpointId, 'aborted');
+    return Promise.resolve();
+  }
+
+  private notifyCheckpoint(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    outcome: 'complete' | 'aborted',
+  ): void {
+    const placement = this.attemptSlots.get(executionAttemptId);
+    if (placement !== undefined)
+      this.slots[placement.slotIndex]?.notifyCheckpoint(executionAttemptId, checkpointId, outcome);
+  }
+
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
@@ -156,6 +209,7 @@ export class TaskExecutor implements TaskExecutorGateway {
         new SlotRuntime({
           locationKey: `${this.resourceId}/${i}`,
           segmentSize: this.options.segmentSize,
+          configuration: this.options.configuration ?? {},
           host,
           resolvePipeline: (job) => {
             const pipeline = this.options.inProcessPipelines.get(job.jobId);
@@ -189,6 +243,7 @@ export class TaskExecutor implements TaskExecutorGateway {
             slotIndex: i,
             segmentSize: this.options.segmentSize,
             providedModules: this.options.providedModules,
+            configuration: this.options.configuration ?? {},
           },
           host,
           (slot, error) => {

@@ -15,6 +15,7 @@ import type {
   TaskExecutionStateUpdate,
   TaskExecutorGateway,
 } from '../../common/protocol/gateways.js';
+import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 
 export class TestingTaskExecutorGateway implements TaskExecutorGateway {
@@ -42,6 +43,27 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     this.released.push(jobId);
     return Promise.resolve();
   }
+
+  readonly checkpointCalls: {
+    readonly call: 'trigger' | 'complete' | 'aborted';
+    readonly executionAttemptId: ExecutionAttemptId;
+    readonly checkpointId: number;
+  }[] = [];
+
+  triggerCheckpoint(executionAttemptId: ExecutionAttemptId, checkpointId: number): Promise<void> {
+    this.checkpointCalls.push({ call: 'trigger', executionAttemptId, checkpointId });
+    return Promise.resolve();
+  }
+
+  notifyCheckpointComplete(executionAttemptId: ExecutionAttemptId, checkpointId: number): Promise<void> {
+    this.checkpointCalls.push({ call: 'complete', executionAttemptId, checkpointId });
+    return Promise.resolve();
+  }
+
+  notifyCheckpointAborted(executionAttemptId: ExecutionAttemptId, checkpointId: number): Promise<void> {
+    this.checkpointCalls.push({ call: 'aborted', executionAttemptId, checkpointId });
+    return Promise.resolve();
+  }
 }
 
 export interface DeliveredClientData {
@@ -60,6 +82,23 @@ export class TestingJobMasterGateway implements JobMasterGateway {
 
   deliverClientData(jobId: JobId, operatorId: string, payload: unknown): void {
     this.clientData.push({ jobId, operatorId, payload });
+  }
+
+  readonly acknowledged: { readonly checkpointId: number; readonly state: TaskStateSnapshot | undefined }[] =
+    [];
+  readonly declined: { readonly checkpointId: number; readonly reason: string }[] = [];
+
+  acknowledgeCheckpoint(
+    _jobId: JobId,
+    _attempt: ExecutionAttemptId,
+    checkpointId: number,
+    state: TaskStateSnapshot | undefined,
+  ): void {
+    this.acknowledged.push({ checkpointId, state });
+  }
+
+  declineCheckpoint(_jobId: JobId, _attempt: ExecutionAttemptId, checkpointId: number, reason: string): void {
+    this.declined.push({ checkpointId, reason });
   }
 }
 

@@ -2,7 +2,9 @@
  * Checks REST responses against Flink's OpenAPI spec (the subset in `flink-rest-spec.json`,
  * extracted from Flink's `rest_v1_dispatcher.yml`): the status must be one the spec lists, and the
  * body must have exactly the spec's field names (none missing, none extra), with matching types,
- * enums and ID patterns. `null` is accepted where Flink leaves an optional value out.
+ * enums and ID patterns. `null` is accepted where Flink leaves an optional value out. An `allOf`
+ * schema is the union of its parts' fields; a schema with a `discriminator` is checked as the
+ * subtype the body's discriminating field names.
  */
 import { readFileSync } from 'node:fs';
 
@@ -15,6 +17,11 @@ export interface SchemaObject {
   readonly enum?: readonly string[];
   readonly pattern?: string;
   readonly required?: readonly string[];
+  readonly allOf?: readonly SchemaObject[];
+  readonly discriminator?: {
+    readonly propertyName: string;
+    readonly mapping?: Readonly<Record<string, string>>;
+  };
 }
 
 export interface FlinkRestSpec {
@@ -66,11 +73,23 @@ function resolve(schema: SchemaObject): SchemaObject {
  */
 const UNENFORCED_PATTERNS = new Set(['#/components/schemas/ResourceID']);
 
+/**
+ * Enums Flink writes lower-case although the spec lists the Java names: CheckpointConfigInfo's
+ * ProcessingMode has its own serializer (`mode.name().toLowerCase()`).
+ */
+const LOWER_CASE_ENUMS = new Set(['#/components/schemas/ProcessingMode']);
+
 function validate(value: unknown, raw: SchemaObject, where: string, out: string[]): void {
-  const resolved = resolve(raw);
-  const schema =
-    raw.$ref !== undefined && UNENFORCED_PATTERNS.has(raw.$ref) ? withoutPattern(resolved) : resolved;
+  let schema = resolve(raw);
+  if (raw.$ref !== undefined && UNENFORCED_PATTERNS.has(raw.$ref)) schema = withoutPattern(schema);
+  if (raw.$ref !== undefined && LOWER_CASE_ENUMS.has(raw.$ref)) schema = withLowerCaseEnum(schema);
   if (value === null) return;
+  const subtype = discriminatedSubtype(value, schema, where, out);
+  if (subtype !== undefined) {
+    validate(value, subtype, where, out);
+    return;
+  }
+  if (schema.allOf !== undefined) schema = mergeAllOf(schema);
   switch (schema.type) {
     case 'object':
       validateObject(value, schema, where, out);
@@ -100,6 +119,43 @@ function validate(value: unknown, raw: SchemaObject, where: string, out: string[
     default:
       out.push(`${where}: schema type '${String(schema.type)}' is not handled`);
   }
+}
+
+/**
+ * The subtype `value` must match when `schema` has a discriminator (`{$ref}` of the mapping's
+ * target); undefined when it has none. A missing or unmapped discriminating value is a violation.
+ */
+function discriminatedSubtype(
+  value: unknown,
+  schema: SchemaObject,
+  where: string,
+  out: string[],
+): SchemaObject | undefined {
+  const discriminator = schema.discriminator;
+  if (discriminator?.mapping === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const name = (value as Record<string, unknown>)[discriminator.propertyName];
+  const target = typeof name === 'string' ? discriminator.mapping[name] : undefined;
+  if (target === undefined) {
+    out.push(`${where}.${discriminator.propertyName}: ${JSON.stringify(name)} names no subtype`);
+    return undefined;
+  }
+  return { $ref: target };
+}
+
+/** One object schema with the fields of every part (a part's own discriminator is not followed). */
+function mergeAllOf(schema: SchemaObject): SchemaObject {
+  const properties: Record<string, SchemaObject> = { ...schema.properties };
+  for (const part of schema.allOf ?? []) {
+    const resolved = resolve(part);
+    const merged = resolved.allOf === undefined ? resolved : mergeAllOf(resolved);
+    Object.assign(properties, merged.properties);
+  }
+  return { type: 'object', properties };
+}
+
+function withLowerCaseEnum(schema: SchemaObject): SchemaObject {
+  return schema.enum === undefined ? schema : { ...schema, enum: schema.enum.map((e) => e.toLowerCase()) };
 }
 
 function withoutPattern(schema: SchemaObject): SchemaObject {

@@ -42,4 +42,45 @@ describe('flinkSpecViolations', () => {
       'status 200 is not in the spec for PATCH /jobs/{jobid}: 202',
     ]);
   });
+
+  it('checks discriminated subtypes, allOf fields and lower-case ProcessingMode', () => {
+    const path = '/jobs/{jobid}/checkpoints/details/{checkpointid}';
+    const base = {
+      id: 1,
+      status: 'COMPLETED',
+      is_savepoint: false,
+      savepointFormat: null,
+      trigger_timestamp: 1,
+      latest_ack_timestamp: 2,
+      checkpointed_size: 0,
+      state_size: 0,
+      end_to_end_duration: 1,
+      alignment_buffered: 0,
+      processed_data: 0,
+      persisted_data: 0,
+      num_subtasks: 1,
+      num_acknowledged_subtasks: 1,
+      checkpoint_type: 'CHECKPOINT',
+      tasks: {},
+    };
+    const completed = { ...base, className: 'completed', external_path: '/c', discarded: false };
+    expect(flinkSpecViolations(path, 'GET', 200, completed)).toEqual([]);
+    expect(
+      flinkSpecViolations(path, 'GET', 200, { ...base, className: 'completed', external_path: '/c' }),
+    ).toEqual(["$: field 'discarded' is missing"]);
+    expect(flinkSpecViolations(path, 'GET', 200, { ...completed, className: 'in_progress' })).toEqual([
+      "$: field 'external_path' is not in the spec",
+      "$: field 'discarded' is not in the spec",
+    ]);
+    expect(flinkSpecViolations(path, 'GET', 200, { ...completed, className: 'done' })).toContain(
+      '$.className: "done" names no subtype',
+    );
+    const config = flinkSpecViolations('/jobs/{jobid}/checkpoints/config', 'GET', 200, {
+      mode: 'EXACTLY_ONCE',
+    });
+    expect(config).toContain("$.mode: 'EXACTLY_ONCE' not in enum");
+    expect(
+      flinkSpecViolations('/jobs/{jobid}/checkpoints/config', 'GET', 200, { mode: 'exactly_once' }),
+    ).not.toContain("$.mode: 'exactly_once' not in enum");
+  });
 });

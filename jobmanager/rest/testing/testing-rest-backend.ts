@@ -12,6 +12,7 @@ import {
   type ConfigurationEntry,
   type JarFile,
   type JarRunRequest,
+  type JobCheckpoints,
   type JobDetails,
   type JobExceptionHistory,
   type JobIdWithStatus,
@@ -50,6 +51,8 @@ export class TestingRestBackend implements RestBackend {
 
   readonly jobsById = new Map<JobId, JobDetails>();
   readonly exceptions = new Map<JobId, JobExceptionHistory>();
+  /** Checkpoints of jobs that checkpoint; a job not in here does not. */
+  readonly checkpoints = new Map<JobId, JobCheckpoints>();
   readonly jars = new Map<string, StoredTestingJar>();
   readonly cancelled: JobId[] = [];
   readonly runs: { readonly jarId: string; readonly request: JarRunRequest }[] = [];
@@ -135,6 +138,12 @@ export class TestingRestBackend implements RestBackend {
     this.maybeFail('jobExceptions');
     this.job(jobId);
     return this.exceptions.get(jobId) ?? { entries: [] };
+  }
+
+  jobCheckpoints(jobId: JobId): JobCheckpoints | undefined {
+    this.maybeFail('jobCheckpoints');
+    this.job(jobId);
+    return this.checkpoints.get(jobId);
   }
 
   async uploadJar(filename: string, bytes: Buffer): Promise<StoredJar> {

@@ -26,6 +26,9 @@ export class InputGate implements InputChannelListener, FloatingBufferPool {
   private waiter: { promise: Promise<void>; resolve: () => void } | undefined;
   private error: FreshetError | undefined;
   private finishedChannels = 0;
+  /** Channels blocked by barrier alignment, and those of them that have data waiting. */
+  private readonly blocked = new Set<InputChannel>();
+  private blockedWithData: InputChannel[] = [];
 
   addChannel(
     factory: (listener: InputChannelListener, pool: FloatingBufferPool) => InputChannel,
@@ -40,6 +43,11 @@ export class InputGate implements InputChannelListener, FloatingBufferPool {
     if (this.error !== undefined) throw this.error;
     while (this.channelsWithData.length > 0) {
       const channel = this.channelsWithData[0]!;
+      if (this.blocked.has(channel)) {
+        this.channelsWithData.shift();
+        if (!this.blockedWithData.includes(channel)) this.blockedWithData.push(channel);
+        continue;
+      }
       const entry = channel.poll();
       if (entry === undefined) {
         this.channelsWithData.shift();
@@ -70,8 +78,28 @@ export class InputGate implements InputChannelListener, FloatingBufferPool {
   }
 
   notifyChannelNonEmpty(channel: InputChannel): void {
+    if (this.blocked.has(channel)) {
+      if (!this.blockedWithData.includes(channel)) this.blockedWithData.push(channel);
+      return;
+    }
     this.channelsWithData.push(channel);
     this.wake();
+  }
+
+  /** Stops polling the channel until `resumeAll` (checkpoint barrier alignment). */
+  blockChannel(channel: InputChannel): void {
+    this.blocked.add(channel);
+  }
+
+  /** Polls every blocked channel again; those with data rejoin the queue. */
+  resumeAll(): void {
+    this.blocked.clear();
+    const waiting = this.blockedWithData;
+    this.blockedWithData = [];
+    for (const channel of waiting) {
+      if (channel.hasData() && !this.channelsWithData.includes(channel)) this.channelsWithData.push(channel);
+    }
+    if (this.channelsWithData.length > 0) this.wake();
   }
 
   notifyChannelError(channel: InputChannel, message: string): void {

@@ -56,6 +56,7 @@ export class CoProcessOperator extends AbstractTwoInputOperator {
             ctx.processingTimeService,
             (timer) => this.fireTimer(timer.timestamp, TimeDomain.EVENT_TIME),
             (timer) => this.fireTimer(timer.timestamp, TimeDomain.PROCESSING_TIME),
+            ctx.timerServices,
           )
         : undefined;
     this.userTimers = new UserTimerService(

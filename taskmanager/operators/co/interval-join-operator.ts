@@ -47,6 +47,8 @@ export class IntervalJoinOperator extends AbstractTwoInputOperator implements Pr
       ctx.processingTimeService,
       (timer) => this.onCleanup(timer.namespace, timer.timestamp),
       () => {},
+
+      ctx.timerServices,
     );
   }
 

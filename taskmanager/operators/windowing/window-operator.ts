@@ -73,6 +73,8 @@ export class WindowOperator extends AbstractUdfOperator {
       ctx.processingTimeService,
       (timer) => this.onTimer(timer, 'event'),
       (timer) => this.onTimer(timer, 'processing'),
+
+      ctx.timerServices,
     );
     this.triggerContext = new WindowTriggerContext(backend, this.timers, () => this.now());
     this.processContext = new WindowProcessContext(

@@ -1,0 +1,164 @@
+/**
+ * The checkpoint calls of the control plane (Flink's TaskExecutorGateway.triggerCheckpoint /
+ * confirmCheckpoint / abortCheckpoint and CheckpointCoordinatorGateway.acknowledgeCheckpoint /
+ * declineCheckpoint) as RPC messages, with their validation. Part of rpc-messages.ts's union.
+ */
+import type { TaskStateSnapshot } from '../checkpoint/task-state-snapshot.js';
+import type { SerializedError } from '../errors/serialized-error.js';
+import type { ExecutionAttemptId, JobId } from '../ids.js';
+import type { CheckpointOptions } from './checkpoint-barrier.js';
+import {
+  int,
+  malformedRpcMessage,
+  readSerializedError,
+  record,
+  str,
+  type Fields,
+} from './rpc-message-validation.js';
+
+/** JM → TM: a source task snapshots and emits barrier `checkpointId` (answered with ack/failure). */
+export interface TriggerCheckpoint {
+  readonly type: 'trigger-checkpoint';
+  readonly requestId: number;
+  readonly executionAttemptId: ExecutionAttemptId;
+  readonly checkpointId: number;
+  readonly timestamp: number;
+  readonly options: CheckpointOptions;
+}
+/** JM → TM: the checkpoint completed (sinks commit). */
+export interface NotifyCheckpointComplete {
+  readonly type: 'notify-checkpoint-complete';
+  readonly requestId: number;
+  readonly executionAttemptId: ExecutionAttemptId;
+  readonly checkpointId: number;
+  readonly timestamp: number;
+}
+/** JM → TM: the checkpoint was aborted. */
+export interface NotifyCheckpointAborted {
+  readonly type: 'notify-checkpoint-aborted';
+  readonly requestId: number;
+  readonly executionAttemptId: ExecutionAttemptId;
+  readonly checkpointId: number;
+  readonly timestamp: number;
+}
+/** TM → JM: the task's state for the checkpoint is written. */
+export interface AcknowledgeCheckpoint {
+  readonly type: 'acknowledge-checkpoint';
+  readonly jobId: JobId;
+  readonly executionAttemptId: ExecutionAttemptId;
+  readonly checkpointId: number;
+  /** Absent for a task without state. */
+  readonly state?: TaskStateSnapshot;
+}
+/** TM → JM: the task cannot take the checkpoint. */
+export interface DeclineCheckpoint {
+  readonly type: 'decline-checkpoint';
+  readonly jobId: JobId;
+  readonly executionAttemptId: ExecutionAttemptId;
+  readonly checkpointId: number;
+  /** A CheckpointFailureReason name (e.g. CHECKPOINT_DECLINED, IO_EXCEPTION). */
+  readonly reason: string;
+  readonly error?: SerializedError;
+}
+
+export type CheckpointRpcMessage =
+  | TriggerCheckpoint
+  | NotifyCheckpointComplete
+  | NotifyCheckpointAborted
+  | AcknowledgeCheckpoint
+  | DeclineCheckpoint;
+
+const ALIGNMENTS: ReadonlySet<unknown> = new Set(['aligned', 'unaligned', 'at-least-once']);
+
+function readOptions(value: unknown, at: string): CheckpointOptions {
+  const o = record(value, at);
+  const checkpointType = o['checkpointType'];
+  if (checkpointType !== 'checkpoint' && checkpointType !== 'savepoint')
+    throw malformedRpcMessage(`${at}.checkpointType must be checkpoint or savepoint`);
+  if (!ALIGNMENTS.has(o['alignment']))
+    throw malformedRpcMessage(`${at}.alignment must be aligned, unaligned or at-least-once`);
+  return {
+    checkpointType,
+    alignment: o['alignment'] as CheckpointOptions['alignment'],
+    targetLocation: str(o, 'targetLocation', at),
+  };
+}
+
+function readHandle(value: unknown, at: string): void {
+  const o = record(value, at);
+  str(o, 'path', at);
+  int(o, 'size', at);
+}
+
+/** Checks the handles the coordinator reads (paths and sizes); the rest is plain data. */
+function readTaskState(value: unknown, at: string): TaskStateSnapshot {
+  const o = record(value, at);
+  const byOperator = record(o['subtaskStateByOperatorId'], `${at}.subtaskStateByOperatorId`);
+  for (const [operatorId, state] of Object.entries(byOperator)) {
+    const where = `${at}.subtaskStateByOperatorId.${operatorId}`;
+    const s = record(state, where);
+    const keyed = s['keyedState'];
+    if (keyed !== undefined) {
+      if (!Array.isArray(keyed)) throw malformedRpcMessage(`${where}.keyedState must be an array`);
+      keyed.forEach((handle, i) => readHandle(handle, `${where}.keyedState[${i}]`));
+    }
+    if (s['operatorState'] !== undefined) {
+      const lists = record(record(s['operatorState'], `${where}.operatorState`)['listStates'], where);
+      for (const [name, meta] of Object.entries(lists)) {
+        const handles = record(meta, `${where}.${name}`)['handles'];
+        if (!Array.isArray(handles)) throw malformedRpcMessage(`${where}.${name}.handles must be an array`);
+        handles.forEach((handle, i) => readHandle(handle, `${where}.${name}.handles[${i}]`));
+      }
+    }
+  }
+  return o as unknown as TaskStateSnapshot;
+}
+
+export function validateCheckpointRpcMessage(
+  type: CheckpointRpcMessage['type'],
+  o: Fields,
+): CheckpointRpcMessage {
+  const executionAttemptId = str(o, 'executionAttemptId', type) as ExecutionAttemptId;
+  const checkpointId = int(o, 'checkpointId', type);
+  switch (type) {
+    case 'trigger-checkpoint':
+      return {
+        type,
+        requestId: int(o, 'requestId', type),
+        executionAttemptId,
+        checkpointId,
+        timestamp: int(o, 'timestamp', type),
+        options: readOptions(o['options'], `${type}.options`),
+      };
+    case 'notify-checkpoint-complete':
+    case 'notify-checkpoint-aborted':
+      return {
+        type,
+        requestId: int(o, 'requestId', type),
+        executionAttemptId,
+        checkpointId,
+        timestamp: int(o, 'timestamp', type),
+      };
+    case 'acknowledge-checkpoint':
+      return {
+        type,
+        jobId: str(o, 'jobId', type) as JobId,
+        executionAttemptId,
+        checkpointId,
+        ...(o['state'] === undefined || o['state'] === null
+          ? {}
+          : { state: readTaskState(o['state'], `${type}.state`) }),
+      };
+    case 'decline-checkpoint':
+      return {
+        type,
+        jobId: str(o, 'jobId', type) as JobId,
+        executionAttemptId,
+        checkpointId,
+        reason: str(o, 'reason', type),
+        ...(o['error'] === undefined || o['error'] === null
+          ? {}
+          : { error: readSerializedError(o['error'], `${type}.error`) }),
+      };
+  }
+}

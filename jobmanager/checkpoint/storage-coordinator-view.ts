@@ -1,0 +1,66 @@
+/**
+ * The coordinator's view over the real CheckpointStorage (file:// or s3://): prepares locations,
+ * writes `_metadata` (converting the coordinator's per-operator states into the stored model) and
+ * deletes what is no longer needed.
+ */
+import type {
+  CheckpointMetadata as StoredMetadata,
+  OperatorState as StoredOperatorState,
+} from '../../common/checkpoint/checkpoint-metadata.js';
+import { writeCheckpointMetadata } from '../../common/checkpoint/checkpoint-metadata-io.js';
+import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
+import type { JobId, OperatorId } from '../../common/ids.js';
+import type { CheckpointId } from './checkpoint-id.js';
+import { CheckpointProperties } from './checkpoint-properties.js';
+import type { CheckpointStorageCoordinatorView } from './checkpoint-storage-coordinator-view.js';
+import type { CheckpointMetadata } from './completed-checkpoint.js';
+import type { StateHandle } from '../../common/checkpoint/task-state-snapshot.js';
+
+/** The stored form of the coordinator's metadata. */
+export function toStoredMetadata(jobId: JobId, metadata: CheckpointMetadata): StoredMetadata {
+  const operators: StoredOperatorState[] = metadata.operatorStates.map((state) => ({
+    operatorId: state.operatorId as OperatorId,
+    parallelism: state.parallelism,
+    maxParallelism: state.maxParallelism,
+    subtaskStates: Object.entries(state.subtaskStates)
+      .map(([subtask, subtaskState]) => ({ ...subtaskState, subtask: Number(subtask) }))
+      .sort((a, b) => a.subtask - b.subtask),
+  }));
+  return {
+    checkpointId: metadata.checkpointId,
+    jobId,
+    timestamp: metadata.timestamp,
+    isSavepoint: metadata.isSavepoint,
+    operators,
+  };
+}
+
+export class StorageCoordinatorView implements CheckpointStorageCoordinatorView {
+  constructor(
+    private readonly storage: CheckpointStorage,
+    private readonly jobId: JobId,
+  ) {}
+
+  async initializeLocation(checkpointId: CheckpointId, properties: CheckpointProperties): Promise<string> {
+    const location = CheckpointProperties.isSavepoint(properties)
+      ? await this.storage.initializeSavepointLocation(properties.targetDirectory, this.jobId)
+      : await this.storage.initializeLocation(this.jobId, checkpointId);
+    return location.directory;
+  }
+
+  finalizeCheckpoint(location: string, metadata: CheckpointMetadata): Promise<string> {
+    return writeCheckpointMetadata(
+      this.storage,
+      this.storage.resolveLocation(location),
+      toStoredMetadata(this.jobId, metadata),
+    );
+  }
+
+  discard(location: string): Promise<void> {
+    return this.storage.discardLocation(this.storage.resolveLocation(location));
+  }
+
+  async discardState(handles: readonly StateHandle[]): Promise<void> {
+    await Promise.all(handles.map((handle) => this.storage.discardStateFile(handle)));
+  }
+}

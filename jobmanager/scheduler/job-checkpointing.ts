@@ -1,0 +1,231 @@
+/**
+ * The checkpointing of one job as the JobMaster drives it: builds the CheckpointCoordinator from the
+ * job's effective configuration (cluster keys, overlaid by the submitted and the program's keys),
+ * with the checkpoint storage, the tasks of the current attempt, and a gateway that routes each
+ * call to the TaskManager running the attempt. On failover the coordinator stops; the restart
+ * deploys every subtask with its state from the latest completed checkpoint.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JobGraph, JobVertex } from '../../api/graph/job-graph.js';
+import type { OperatorState } from '../../common/checkpoint/checkpoint-metadata.js';
+import { CheckpointStorageFactory } from '../../common/checkpoint/checkpoint-storage-factory.js';
+import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
+import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
+import { CheckpointingOptions } from '../../common/config/config-options.js';
+import { Configuration } from '../../common/config/configuration.js';
+import { IllegalConfigurationError, type FreshetError } from '../../common/errors/freshet-error.js';
+import { deserializeError, type SerializedError } from '../../common/errors/serialized-error.js';
+import type { ExecutionAttemptId } from '../../common/ids.js';
+import type { Logger } from '../../common/logging/logger.js';
+import type { CheckpointOptions as BarrierOptions } from '../../common/protocol/checkpoint-barrier.js';
+import type { TaskExecutorGateway } from '../../common/protocol/gateways.js';
+import type { JobInformation, TaskRestore } from '../../common/protocol/task-deployment.js';
+import { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.js';
+import { CheckpointCoordinatorConfiguration } from '../checkpoint/checkpoint-coordinator-configuration.js';
+import { CheckpointFailureReason } from '../checkpoint/checkpoint-failure-reason.js';
+import { CheckpointId } from '../checkpoint/checkpoint-id.js';
+import type { CheckpointOptions } from '../checkpoint/checkpoint-options.js';
+import type { CheckpointTriggerGateway } from '../checkpoint/checkpoint-trigger-gateway.js';
+import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js';
+import { StorageCoordinatorView, toStoredMetadata } from '../checkpoint/storage-coordinator-view.js';
+import type { TaskSet } from '../checkpoint/task-set.js';
+import type { ExecutionGraph } from './execution-graph.js';
+import type { SchedulerTimer } from './scheduler-timer.js';
+
+export interface JobCheckpointingContext {
+  readonly job: JobInformation;
+  readonly jobGraph: JobGraph;
+  readonly executionGraph: ExecutionGraph;
+  /** The gateway of the TaskManager running an attempt of the current attempt set. */
+  readonly gatewayOf: (attemptId: ExecutionAttemptId) => TaskExecutorGateway | undefined;
+  /** Whether the job is RUNNING (checkpoints start only then). */
+  readonly isRunning: () => boolean;
+  /** Too many checkpoints failed in a row: the job must fail over with this error. */
+  readonly onFailureThresholdExceeded: (error: FreshetError) => void;
+  readonly clusterConfiguration?: Configuration;
+  readonly clock?: () => number;
+  readonly timer?: SchedulerTimer;
+  readonly logger?: Logger;
+}
+
+/** The job's configuration as checkpointing reads it. */
+export function effectiveJobConfiguration(
+  cluster: Configuration | undefined,
+  job: JobInformation,
+  jobGraph: JobGraph,
+): Configuration {
+  const configuration = cluster?.clone() ?? new Configuration();
+  for (const layer of [job.configuration, jobGraph.config.configuration]) {
+    for (const [key, value] of Object.entries(layer)) configuration.setRaw(key, value, 'job configuration');
+  }
+  const interval = jobGraph.config.checkpointIntervalMs;
+  if (interval !== undefined && !configuration.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL.key)) {
+    configuration.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval, 'the program');
+  }
+  return configuration;
+}
+
+export class JobCheckpointing {
+  readonly coordinator: CheckpointCoordinator;
+  private readonly storage: CheckpointStorage;
+  /** The checkpoint the next deployment restores from. */
+  private restoreFrom: CompletedCheckpoint | undefined;
+
+  /** Undefined when the job does not checkpoint; throws IllegalConfigurationError for bad settings. */
+  static create(context: JobCheckpointingContext): JobCheckpointing | undefined {
+    const configuration = effectiveJobConfiguration(
+      context.clusterConfiguration,
+      context.job,
+      context.jobGraph,
+    );
+    const coordinatorConfiguration = CheckpointCoordinatorConfiguration.fromConfiguration(configuration);
+    if (coordinatorConfiguration.checkpointIntervalMs === undefined) return undefined;
+    if (coordinatorConfiguration.unalignedCheckpointsEnabled) {
+      throw new IllegalConfigurationError(
+        `'${CheckpointingOptions.ENABLE_UNALIGNED.key}: true' is not supported yet (in-flight data is not persisted); ` +
+          'use aligned checkpoints (the default)',
+      );
+    }
+    if (configuration.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY) === undefined) {
+      // Flink keeps checkpoints in the JobManager's memory then; a local directory serves the same.
+      configuration.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        `file://${join(tmpdir(), 'freshet-checkpoints')}`,
+        'default',
+      );
+    }
+    return new JobCheckpointing(context, configuration, coordinatorConfiguration);
+  }
+
+  private constructor(
+    private readonly context: JobCheckpointingContext,
+    configuration: Configuration,
+    coordinatorConfiguration: CheckpointCoordinatorConfiguration,
+  ) {
+    const { job } = context;
+    this.storage = CheckpointStorageFactory.fromConfiguration(configuration);
+    this.coordinator = new CheckpointCoordinator({
+      jobId: job.jobId,
+      configuration: coordinatorConfiguration,
+      gateway: this.triggerGateway(),
+      tasks: () => this.taskSet(),
+      storage: new StorageCoordinatorView(this.storage, job.jobId),
+      onFailureThresholdExceeded: context.onFailureThresholdExceeded,
+      ...(context.clock === undefined ? {} : { clock: context.clock }),
+      ...(context.timer === undefined ? {} : { timer: context.timer }),
+      ...(context.logger === undefined ? {} : { logger: context.logger }),
+    });
+  }
+
+  /** The job (re)started running: periodic checkpoints begin one interval from now. */
+  start(): void {
+    this.coordinator.startPeriodicScheduling();
+  }
+
+  /** Failover: stop triggering and abort what is pending; remember what to restore from. */
+  stopForFailover(): void {
+    this.coordinator.stop();
+  }
+
+  /** Before a restart deploys: the latest completed checkpoint becomes the restore point. */
+  prepareRestore(): void {
+    this.restoreFrom = this.coordinator.restoreLatest() ?? this.restoreFrom;
+  }
+
+  /** The state a subtask of `vertex` starts from, when the job restores. */
+  taskRestore(vertex: JobVertex): TaskRestore | undefined {
+    const checkpoint = this.restoreFrom;
+    if (checkpoint === undefined) return undefined;
+    const ids = new Set<string>(vertex.operators.map((op) => op.operatorId));
+    const stored = toStoredMetadata(this.context.job.jobId, checkpoint.metadata);
+    const operatorStates: OperatorState[] = stored.operators.filter((op) => ids.has(op.operatorId));
+    return { checkpointId: checkpoint.checkpointId, operatorStates };
+  }
+
+  acknowledge(
+    attemptId: ExecutionAttemptId,
+    checkpointId: number,
+    state: TaskStateSnapshot | undefined,
+  ): void {
+    this.coordinator.receiveAcknowledge(
+      this.context.job.jobId,
+      attemptId,
+      CheckpointId.of(checkpointId),
+      state,
+    );
+  }
+
+  decline(
+    attemptId: ExecutionAttemptId,
+    checkpointId: number,
+    reason: string,
+    error?: SerializedError,
+  ): void {
+    const known = Object.values(CheckpointFailureReason) as string[];
+    const failureReason = known.includes(reason)
+      ? (reason as CheckpointFailureReason)
+      : CheckpointFailureReason.CHECKPOINT_DECLINED;
+    const cause = error === undefined ? undefined : deserializeError(error);
+    this.coordinator.receiveDecline(CheckpointId.of(checkpointId), attemptId, failureReason, cause);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.coordinator.shutdown();
+    await this.storage.close();
+  }
+
+  private taskSet(): TaskSet | { readonly notReady: string } {
+    const { executionGraph, jobGraph } = this.context;
+    if (!this.context.isRunning()) return { notReady: 'the job is not running' };
+    const tasks = [];
+    for (const vertex of jobGraph.vertices) {
+      for (let subtask = 0; subtask < vertex.parallelism; subtask++) {
+        const execution = executionGraph.execution(vertex.id, subtask);
+        if (execution.state !== 'RUNNING') {
+          return { notReady: `${vertex.name} (${subtask + 1}/${vertex.parallelism}) is ${execution.state}` };
+        }
+        tasks.push({
+          attemptId: execution.attemptId,
+          vertexId: vertex.id,
+          subtaskIndex: subtask,
+          parallelism: vertex.parallelism,
+          maxParallelism: vertex.maxParallelism,
+          operatorIds: vertex.operators.map((op) => op.operatorId),
+          isSource: vertex.inputs.length === 0,
+        });
+      }
+    }
+    return { tasks };
+  }
+
+  private triggerGateway(): CheckpointTriggerGateway {
+    const gateway = (attemptId: ExecutionAttemptId): TaskExecutorGateway => {
+      const found = this.context.gatewayOf(attemptId);
+      if (found === undefined) throw new Error(`attempt ${attemptId} has no TaskManager`);
+      return found;
+    };
+    return {
+      triggerCheckpoint: async (attemptId, checkpointId, timestamp, options) =>
+        gateway(attemptId).triggerCheckpoint(attemptId, checkpointId, timestamp, barrierOptions(options)),
+      notifyCheckpointComplete: async (attemptId, checkpointId, timestamp) =>
+        gateway(attemptId).notifyCheckpointComplete(attemptId, checkpointId, timestamp),
+      notifyCheckpointAborted: async (attemptId, checkpointId, timestamp) =>
+        gateway(attemptId).notifyCheckpointAborted(attemptId, checkpointId, timestamp),
+    };
+  }
+}
+
+/** The coordinator's options as the barrier carries them. */
+function barrierOptions(options: CheckpointOptions): BarrierOptions {
+  return {
+    checkpointType: options.checkpointType === 'CHECKPOINT' ? 'checkpoint' : 'savepoint',
+    alignment:
+      options.alignmentType === 'ALIGNED'
+        ? 'aligned'
+        : options.alignmentType === 'UNALIGNED'
+          ? 'unaligned'
+          : 'at-least-once',
+    targetLocation: options.targetLocation,
+  };
+}

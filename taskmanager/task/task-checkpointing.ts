@@ -1,0 +1,108 @@
+/**
+ * The checkpoint side of one task (Flink's SubtaskCheckpointCoordinator): takes the synchronous
+ * snapshot of the chain between records and forwards the barrier, writes the state asynchronously
+ * and acknowledges (or declines), passes completion and abortion to the operators, and tracks the
+ * final checkpoint a finished task waits for before it ends (Flink's checkpoints after tasks
+ * finish): the first checkpoint taken after the task's input ended.
+ */
+import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
+import type { CheckpointBarrier } from '../../common/protocol/checkpoint-barrier.js';
+import type { OperatorListStates, OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
+import { writeTaskState } from '../checkpoint/task-state-writer.js';
+import type { RecordWriter } from '../network/partition/record-writer.js';
+import type { OperatorChain } from './operator-chain.js';
+import type { CheckpointResponder } from './task-environment.js';
+
+export interface TaskCheckpointingOptions {
+  readonly chain: OperatorChain;
+  readonly recordWriters: readonly RecordWriter[];
+  readonly storage: () => CheckpointStorage;
+  readonly responder: CheckpointResponder;
+  readonly subtaskIndex: number;
+  /** List states of the head that live outside the chain (a source reader's splits). */
+  readonly headLists?: (checkpointId: number) => OperatorListStates;
+  /** A failure outside the task loop (a commit that failed): the task must fail. */
+  readonly onAsyncError: (error: unknown) => void;
+}
+
+export class TaskCheckpointing {
+  private readonly inFlight = new Set<Promise<void>>();
+  private endOfData = false;
+  private finalCheckpointId: number | undefined;
+  private finalCompleted = false;
+  private resolveFinal: (() => void) | undefined;
+  private readonly finalCheckpoint = new Promise<void>((resolve) => (this.resolveFinal = resolve));
+
+  constructor(private readonly options: TaskCheckpointingOptions) {}
+
+  /** Snapshot now (between records), forward the barrier, then write and acknowledge asynchronously. */
+  performCheckpoint(barrier: CheckpointBarrier): void {
+    const { chain, recordWriters, subtaskIndex } = this.options;
+    const { checkpointId } = barrier;
+    let snapshots: OperatorSnapshot[];
+    try {
+      snapshots = chain.snapshotState(checkpointId);
+      const headLists = this.options.headLists?.(checkpointId);
+      if (headLists !== undefined && snapshots.length > 0) {
+        const head = snapshots[0]!;
+        snapshots[0] = { ...head, lists: { ...head.lists, ...headLists } };
+      }
+    } catch (error) {
+      this.decline(checkpointId, 'CHECKPOINT_DECLINED', error);
+      return;
+    }
+    for (const writer of recordWriters) writer.broadcastEvent(barrier);
+    if (this.endOfData && this.finalCheckpointId === undefined) this.finalCheckpointId = checkpointId;
+    const write = writeTaskState(
+      { storage: this.options.storage(), targetLocation: barrier.options.targetLocation, subtaskIndex },
+      snapshots,
+    ).then(
+      (state) => this.options.responder.acknowledgeCheckpoint(checkpointId, state),
+      (error: unknown) =>
+        this.options.responder.declineCheckpoint(checkpointId, 'CHECKPOINT_ASYNC_EXCEPTION', error),
+    );
+    this.inFlight.add(write);
+    void write.finally(() => this.inFlight.delete(write));
+  }
+
+  /** Gives up on a checkpoint this task cannot take; downstream tasks stop aligning it. */
+  abortCheckpoint(checkpointId: number, reason: string, error?: unknown): void {
+    this.decline(checkpointId, reason, error);
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.options.chain.notifyCheckpointComplete(checkpointId).then(() => {
+      if (this.finalCheckpointId !== undefined && checkpointId >= this.finalCheckpointId) {
+        this.finalCompleted = true;
+        this.resolveFinal?.();
+      }
+    }, this.options.onAsyncError);
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    this.options.chain.notifyCheckpointAborted(checkpointId);
+    // The final checkpoint failed: the next one taken becomes the final one.
+    if (checkpointId === this.finalCheckpointId && !this.finalCompleted) this.finalCheckpointId = undefined;
+  }
+
+  /** The task's input ended and its chain flushed: from now on it waits for a final checkpoint. */
+  markEndOfData(): void {
+    this.endOfData = true;
+  }
+
+  /** Resolves once a checkpoint taken after the end of data completed. */
+  waitForFinalCheckpoint(): Promise<void> {
+    return this.finalCheckpoint;
+  }
+
+  /** Waits for the state writes still running (before the task releases its storage). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private decline(checkpointId: number, reason: string, error?: unknown): void {
+    for (const writer of this.options.recordWriters)
+      writer.broadcastEvent({ type: 'cancel-barrier', checkpointId });
+    this.options.responder.declineCheckpoint(checkpointId, reason, error);
+  }
+}
