@@ -103,7 +103,14 @@ export class TaskExecutor implements TaskExecutorGateway {
         this.jobMaster?.updateTaskExecutionState(update);
       },
       writeStdout: (text) => this.options.writeStdout(text),
-      sendRemote: (from, to, message) => this.remote?.connection(from, to).send(message),
+      sendRemote: (from, to, message) => {
+        try {
+          this.remote?.connection(from, to).send(message);
+        } catch {
+          // The connection broke: the data plane already failed the tasks using it, and the
+          // JobManager fails the job over; what was still in flight for it has no reader.
+        }
+      },
       sendToClient: (jobId, operatorId, payload) =>
         this.jobMaster?.deliverClientData(jobId, operatorId, payload),
       acknowledgeCheckpoint: (jobId, attemptId, checkpointId, state) =>

@@ -1,0 +1,184 @@
+/**
+ * The exactly-once acceptance test: the job of fixtures/jobs/exactly-once-windows.ts at parallelism
+ * 4 over 2 TaskManager processes, writing its window results with a FileSink to a real S3-protocol
+ * server and checkpointing every 500 ms to it. One TaskManager is killed with SIGKILL at a random
+ * moment, twice over the run, and a replacement started each time; when the job has finished, the
+ * committed output must equal the failure-free result exactly.
+ */
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../common/checkpoint/s3-client-factory.js';
+import type { LocalSessionCluster } from '../../cli/cluster/local-session-cluster.js';
+import { JOBS_DIR, runCli, waitFor } from '../support/cli.js';
+import { startS3TestServer, type S3TestServer } from '../support/s3-test-server.js';
+import {
+  getJson,
+  jobDetails,
+  restAddress,
+  startCluster,
+  stopClusters,
+  submittedJobId,
+} from './session-cluster-support.js';
+
+const EVENTS = 24_000;
+const RATE = 2_000;
+const KEYS = 8;
+const STEP_MS = 5;
+
+let server: S3TestServer | undefined;
+afterEach(async () => {
+  await stopClusters();
+  await server?.stop();
+  server = undefined;
+}, 30_000);
+
+/** The failure-free result, computed here independently of the runtime. */
+function expectedRows(): string[] {
+  const windows = new Map<string, { key: number; start: number; count: number; sum: number }>();
+  for (let id = 0; id < EVENTS; id++) {
+    const key = id % KEYS;
+    const start = Math.floor((id * STEP_MS) / 1000) * 1000;
+    const window = windows.get(`${key}@${start}`) ?? { key, start, count: 0, sum: 0 };
+    window.count++;
+    window.sum += id;
+    windows.set(`${key}@${start}`, window);
+  }
+  return [...windows.values()].map((w) => JSON.stringify(w)).sort();
+}
+
+async function committedRows(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const rows: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) {
+      const name = object.Key!.slice(prefix.length);
+      expect(name.startsWith('part-'), `unexpected object ${object.Key}`).toBe(true);
+      const body = await client.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key! }));
+      rows.push(...(await body.Body!.transformToString()).split('\n').filter((line) => line !== ''));
+    }
+    token = page.NextContinuationToken;
+  } while (token !== undefined);
+  return rows.sort();
+}
+
+async function waitForAllRunning(cluster: LocalSessionCluster, jobId: string): Promise<void> {
+  let last = '';
+  await waitFor(
+    async () => {
+      const job = await jobDetails(cluster, jobId);
+      last = `${job.state} ${JSON.stringify(job.vertices.map((v) => v.tasks))}`;
+      if (job.state === 'FAILED') {
+        const exceptions = await getJson(cluster, `/jobs/${jobId}/exceptions`);
+        throw new Error(`the job failed: ${JSON.stringify(exceptions).slice(0, 2000)}`);
+      }
+      return job.state === 'RUNNING' && job.vertices.every((v) => v.tasks['RUNNING'] === v.parallelism);
+    },
+    60_000,
+    () =>
+      `every subtask RUNNING (last: ${last}); JobManager log: ${cluster.jobManager.lines
+        .filter((l) => !/checkpoint/.test(l.msg ?? ''))
+        .slice(-15)
+        .map((l) => JSON.stringify(l))
+        .join('\n')}\nTaskManager logs: ${cluster.taskManagers
+        .flatMap((tm) => tm.lines.filter((l) => (l['level'] as number) >= 40 || l['level'] === undefined))
+        .slice(-60, -25)
+        .map((l) => JSON.stringify(l))
+        .join('\n')}`,
+    50,
+  );
+}
+
+interface CheckpointCounts {
+  readonly counts: { readonly completed: number; readonly restored: number };
+}
+
+async function killOneTaskManager(cluster: LocalSessionCluster, jobId: string): Promise<void> {
+  await waitForAllRunning(cluster, jobId);
+  const completedBefore = (await getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`)).counts
+    .completed;
+  // A random moment: after the next completed checkpoint, then up to 1.5 s later.
+  await waitFor(
+    async () =>
+      (await getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`)).counts.completed >
+      completedBefore,
+    30_000,
+    'a completed checkpoint',
+    50,
+  );
+  const delay = Math.floor(Math.random() * 1500);
+  await new Promise((resolve) => setTimeout(resolve, delay));
+  const alive = cluster.taskManagers.filter(
+    (tm) => tm.child.exitCode === null && tm.child.signalCode === null,
+  );
+  const victim = alive[Math.floor(Math.random() * alive.length)]!;
+  victim.child.kill('SIGKILL');
+  await cluster.startTaskManager();
+}
+
+describe('exactly-once end to end', () => {
+  it('commits exactly the failure-free windows to S3 while TaskManagers are killed with SIGKILL', async () => {
+    server = await startS3TestServer();
+    const s3 = {
+      's3.endpoint': server.endpoint,
+      's3.path.style.access': 'true',
+      's3.access-key': server.accessKey,
+      's3.secret-key': server.secretKey,
+      's3.region': 'us-east-1',
+    };
+    const cluster = await startCluster(2, 2, {
+      ...s3,
+      'state.checkpoints.dir': `s3://${server.bucket}/checkpoints`,
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': 10,
+      'restart-strategy.fixed-delay.delay': '200 ms',
+    });
+    const prefix = 'windows/';
+    const output = `s3://${server.bucket}/${prefix}`;
+    const submitted = await runCli(
+      [
+        'run',
+        '-d',
+        '-m',
+        restAddress(cluster),
+        '-p',
+        '4',
+        join(JOBS_DIR, 'exactly-once-windows.ts'),
+        '--',
+        String(EVENTS),
+        String(RATE),
+        output,
+      ],
+      { timeoutMs: 60_000 },
+    );
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const jobId = submittedJobId(submitted.stdout + submitted.stderr);
+
+    await killOneTaskManager(cluster, jobId);
+    await killOneTaskManager(cluster, jobId);
+
+    await waitFor(
+      async () => (await jobDetails(cluster, jobId)).state === 'FINISHED',
+      120_000,
+      'the job to finish',
+      200,
+    );
+    const checkpoints = await getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`);
+    expect(checkpoints.counts.restored).toBeGreaterThanOrEqual(2);
+    const client = createS3Client({
+      endpoint: server.endpoint,
+      pathStyleAccess: true,
+      accessKey: server.accessKey,
+      secretKey: server.secretKey,
+      region: 'us-east-1',
+    });
+    try {
+      expect(await committedRows(client, server.bucket, prefix)).toEqual(expectedRows());
+    } finally {
+      client.destroy();
+    }
+  }, 240_000);
+});
