@@ -16,6 +16,12 @@ export type OperatorSubtaskState = Omit<StoredSubtaskState, 'subtask'>;
 export interface TaskStateSnapshot {
   /** Keyed by operator ID (32 hex digits); operators without state may be left out. */
   readonly subtaskStateByOperatorId: Readonly<Record<string, OperatorSubtaskState>>;
+  /**
+   * The task's input had ended when it took the snapshot (Flink's TaskStateSnapshot
+   * isTaskFinished): once a checkpoint completes in which every task says so, it is the job's
+   * final checkpoint and the tasks may finish.
+   */
+  readonly endOfData?: boolean;
 }
 
 /** Every handle of the subtask state, in a stable order. */

@@ -25,13 +25,14 @@ export interface TriggerCheckpoint {
   readonly timestamp: number;
   readonly options: CheckpointOptions;
 }
-/** JM → TM: the checkpoint completed (sinks commit). */
+/** JM → TM: the checkpoint completed (sinks commit); `final`: the tasks may finish now. */
 export interface NotifyCheckpointComplete {
   readonly type: 'notify-checkpoint-complete';
   readonly requestId: number;
   readonly executionAttemptId: ExecutionAttemptId;
   readonly checkpointId: number;
   readonly timestamp: number;
+  readonly final?: boolean;
 }
 /** JM → TM: the checkpoint was aborted. */
 export interface NotifyCheckpointAborted {
@@ -131,6 +132,14 @@ export function validateCheckpointRpcMessage(
         options: readOptions(o['options'], `${type}.options`),
       };
     case 'notify-checkpoint-complete':
+      return {
+        type,
+        requestId: int(o, 'requestId', type),
+        executionAttemptId,
+        checkpointId,
+        timestamp: int(o, 'timestamp', type),
+        ...(o['final'] === true ? { final: true } : {}),
+      };
     case 'notify-checkpoint-aborted':
       return {
         type,

@@ -45,11 +45,15 @@ export interface TaskExecutorGateway {
     timestamp: number,
     options: CheckpointOptions,
   ): Promise<void>;
-  /** The checkpoint completed: the task commits what it prepared for it (two-phase sinks). */
+  /**
+   * The checkpoint completed: the task commits what it prepared for it (two-phase sinks).
+   * `final`: every task's input had ended when it was taken, so the tasks may finish now.
+   */
   notifyCheckpointComplete(
     executionAttemptId: ExecutionAttemptId,
     checkpointId: number,
     timestamp: number,
+    final?: boolean,
   ): Promise<void>;
   notifyCheckpointAborted(
     executionAttemptId: ExecutionAttemptId,

@@ -83,6 +83,75 @@ const MESSAGES: readonly RpcMessage[] = [
     operatorId: 'collect-2',
     payload: { at: new Date(1_700_000_000_000), counts: new Map([['a', 1]]), big: 2n ** 70n, none: null },
   },
+  {
+    type: 'trigger-checkpoint',
+    requestId: 7,
+    executionAttemptId: attempt,
+    checkpointId: 3,
+    timestamp: 1_700_000_000_500,
+    options: { checkpointType: 'checkpoint', alignment: 'aligned', targetLocation: 's3://b/ckpt/j/chk-3' },
+  },
+  {
+    type: 'notify-checkpoint-complete',
+    requestId: 8,
+    executionAttemptId: attempt,
+    checkpointId: 3,
+    timestamp: 1_700_000_000_500,
+  },
+  {
+    type: 'notify-checkpoint-complete',
+    requestId: 9,
+    executionAttemptId: attempt,
+    checkpointId: 4,
+    timestamp: 1_700_000_001_000,
+    final: true,
+  },
+  {
+    type: 'notify-checkpoint-aborted',
+    requestId: 10,
+    executionAttemptId: attempt,
+    checkpointId: 5,
+    timestamp: 1_700_000_001_500,
+  },
+  { type: 'acknowledge-checkpoint', jobId, executionAttemptId: attempt, checkpointId: 3 },
+  {
+    type: 'acknowledge-checkpoint',
+    jobId,
+    executionAttemptId: attempt,
+    checkpointId: 4,
+    state: {
+      subtaskStateByOperatorId: {
+        ['ab'.repeat(16)]: {
+          keyGroupRange: [0, 63],
+          keyedState: [
+            {
+              path: 'file:///ckpt/j/chk-4/op-keyed',
+              size: 120,
+              keyGroupRange: [0, 63],
+              keyGroupOffsets: { 3: [0, 60], 9: [60, 60] },
+            },
+          ],
+          operatorState: {
+            listStates: {
+              'source-splits': {
+                mode: 'split',
+                handles: [{ path: 'file:///ckpt/j/chk-4/op-list0', size: 9 }],
+              },
+            },
+          },
+        },
+      },
+      endOfData: true,
+    },
+  },
+  {
+    type: 'decline-checkpoint',
+    jobId,
+    executionAttemptId: attempt,
+    checkpointId: 5,
+    reason: 'CHECKPOINT_ASYNC_EXCEPTION',
+    error: serializeError(failureCause),
+  },
 ];
 
 function frameWithHeader(
@@ -265,5 +334,30 @@ describe('control-plane RPC messages', () => {
         /slotReport\.slots\[0\]\.jobId must be a string or nil/,
       );
     });
+  });
+});
+
+describe('checkpoint RPC messages', () => {
+  it('rejects an acknowledgement whose state handle has no path', () => {
+    const frame = reframe('acknowledge-checkpoint', {
+      type: 'acknowledge-checkpoint',
+      jobId,
+      executionAttemptId: attempt,
+      checkpointId: 1,
+      state: { subtaskStateByOperatorId: { x: { keyedState: [{ size: 3 }] } } },
+    });
+    expect(decodeError(frame).message).toContain('keyedState[0].path');
+  });
+
+  it('rejects a trigger with an unknown alignment', () => {
+    const frame = reframe('trigger-checkpoint', {
+      type: 'trigger-checkpoint',
+      requestId: 1,
+      executionAttemptId: attempt,
+      checkpointId: 1,
+      timestamp: 1,
+      options: { checkpointType: 'checkpoint', alignment: 'sideways', targetLocation: 'file:///c' },
+    });
+    expect(decodeError(frame).message).toContain('alignment');
   });
 });

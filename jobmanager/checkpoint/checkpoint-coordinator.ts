@@ -261,7 +261,8 @@ export class CheckpointCoordinator {
     const request = createTriggerRequest(
       { properties: CheckpointProperties.checkpoint(), isPeriodic: true, timestamp: this.clock() },
       (done) => this.logger.debug({ checkpointId: done.checkpointId }, 'periodic checkpoint completed'),
-      (error) => this.logger.info({ reason: error.reason }, `periodic checkpoint not done: ${error.message}`),
+      (error) =>
+        this.logger.debug({ reason: error.reason }, `periodic checkpoint not done: ${error.message}`),
     );
     this.requests.submit(request);
   }

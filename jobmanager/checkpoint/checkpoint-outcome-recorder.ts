@@ -49,7 +49,9 @@ export class CheckpointOutcomeRecorder {
     exception: CheckpointException,
   ): void {
     this.stats.reportFailedWithoutInProgress();
-    this.logger.info(
+    // A job still deploying refuses a checkpoint every interval: that is routine, not news.
+    const level = exception.reason === 'NOT_ALL_REQUIRED_TASKS_RUNNING' ? 'debug' : 'info';
+    this.logger[level](
       { reason: exception.reason },
       `checkpoint of job ${this.jobId} not started: ${exception.message}`,
     );

@@ -80,6 +80,7 @@ export class TaskManagerConnection implements TaskExecutorGateway {
     executionAttemptId: ExecutionAttemptId,
     checkpointId: number,
     timestamp: number,
+    final?: boolean,
   ): Promise<void> {
     return this.request(`confirm checkpoint ${checkpointId} to ${executionAttemptId}`, (requestId) => ({
       type: 'notify-checkpoint-complete',
@@ -87,6 +88,7 @@ export class TaskManagerConnection implements TaskExecutorGateway {
       executionAttemptId,
       checkpointId,
       timestamp,
+      ...(final === true ? { final } : {}),
     }));
   }
 

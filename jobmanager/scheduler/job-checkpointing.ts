@@ -71,6 +71,9 @@ export class JobCheckpointing {
   private readonly storage: CheckpointStorage;
   /** The checkpoint the next deployment restores from. */
   private restoreFrom: CompletedCheckpoint | undefined;
+  /** Per checkpoint: the attempts that acknowledged it after their input ended. */
+  private readonly endOfDataAcks = new Map<number, Set<ExecutionAttemptId>>();
+  private readonly numberOfTasks: number;
 
   /** Undefined when the job does not checkpoint; throws IllegalConfigurationError for bad settings. */
   static create(context: JobCheckpointingContext): JobCheckpointing | undefined {
@@ -104,6 +107,7 @@ export class JobCheckpointing {
     coordinatorConfiguration: CheckpointCoordinatorConfiguration,
   ) {
     const { job } = context;
+    this.numberOfTasks = context.jobGraph.vertices.reduce((sum, v) => sum + v.parallelism, 0);
     this.storage = CheckpointStorageFactory.fromConfiguration(configuration);
     this.coordinator = new CheckpointCoordinator({
       jobId: job.jobId,
@@ -148,6 +152,11 @@ export class JobCheckpointing {
     checkpointId: number,
     state: TaskStateSnapshot | undefined,
   ): void {
+    if (state?.endOfData === true) {
+      const acks = this.endOfDataAcks.get(checkpointId) ?? new Set<ExecutionAttemptId>();
+      acks.add(attemptId);
+      this.endOfDataAcks.set(checkpointId, acks);
+    }
     this.coordinator.receiveAcknowledge(
       this.context.job.jobId,
       attemptId,
@@ -173,6 +182,12 @@ export class JobCheckpointing {
   async shutdown(): Promise<void> {
     await this.coordinator.shutdown();
     await this.storage.close();
+  }
+
+  /** Whether every task acknowledged the checkpoint after its input ended: the job may finish. */
+  private isFinal(checkpointId: number): boolean {
+    for (const id of this.endOfDataAcks.keys()) if (id < checkpointId) this.endOfDataAcks.delete(id);
+    return (this.endOfDataAcks.get(checkpointId)?.size ?? 0) === this.numberOfTasks;
   }
 
   private taskSet(): TaskSet | { readonly notReady: string } {
@@ -209,7 +224,12 @@ export class JobCheckpointing {
       triggerCheckpoint: async (attemptId, checkpointId, timestamp, options) =>
         gateway(attemptId).triggerCheckpoint(attemptId, checkpointId, timestamp, barrierOptions(options)),
       notifyCheckpointComplete: async (attemptId, checkpointId, timestamp) =>
-        gateway(attemptId).notifyCheckpointComplete(attemptId, checkpointId, timestamp),
+        gateway(attemptId).notifyCheckpointComplete(
+          attemptId,
+          checkpointId,
+          timestamp,
+          this.isFinal(checkpointId),
+        ),
       notifyCheckpointAborted: async (attemptId, checkpointId, timestamp) =>
         gateway(attemptId).notifyCheckpointAborted(attemptId, checkpointId, timestamp),
     };

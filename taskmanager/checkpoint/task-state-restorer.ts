@@ -9,7 +9,8 @@ import type { OperatorState } from '../../common/checkpoint/checkpoint-metadata.
 import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
 import { readKeyGroupsState } from '../../common/checkpoint/key-groups-state-file.js';
 import { FreshetError } from '../../common/errors/freshet-error.js';
-import type { KeyGroupRange } from '../../common/key-groups.js';
+import { computeKeyGroupRangeForOperatorIndex, type KeyGroupRange } from '../../common/key-groups.js';
+import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import { decodeKeyGroupSections } from './keyed-state-sections.js';
 import type { RestoredKeyedState, RestoredOperatorState } from './operator-snapshot.js';
 import { decodeListState } from './task-state-writer.js';
@@ -77,4 +78,27 @@ async function readListShare(
   const from = Math.floor((all.length * position.subtaskIndex) / position.parallelism);
   const to = Math.floor((all.length * (position.subtaskIndex + 1)) / position.parallelism);
   return all.slice(from, to);
+}
+
+/** The restored state of every operator of the task's chain, by operator ID (empty without a restore). */
+export async function readTaskRestore(
+  storage: () => CheckpointStorage,
+  tdd: TaskDeploymentDescriptor,
+): Promise<Map<string, RestoredOperatorState>> {
+  const restored = new Map<string, RestoredOperatorState>();
+  const restore = tdd.taskRestore;
+  if (restore === undefined) return restored;
+  const position: SubtaskPosition = {
+    subtaskIndex: tdd.subtaskIndex,
+    parallelism: tdd.parallelism,
+    keyGroupRange: computeKeyGroupRangeForOperatorIndex(
+      tdd.maxParallelism,
+      tdd.parallelism,
+      tdd.subtaskIndex,
+    ),
+  };
+  for (const operatorState of restore.operatorStates) {
+    restored.set(operatorState.operatorId, await readOperatorState(storage(), operatorState, position));
+  }
+  return restored;
 }

@@ -252,6 +252,7 @@ export class JobManagerConnection {
             message.executionAttemptId,
             message.checkpointId,
             message.timestamp,
+            message.final === true,
           ),
         );
       case 'notify-checkpoint-aborted':

@@ -35,7 +35,7 @@ export type ToSlotWorker =
       readonly type: 'notify-checkpoint';
       readonly executionAttemptId: ExecutionAttemptId;
       readonly checkpointId: number;
-      readonly outcome: 'complete' | 'aborted';
+      readonly outcome: 'complete' | 'final' | 'aborted';
     };
 
 export type FromSlotWorker =

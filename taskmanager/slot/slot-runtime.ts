@@ -91,11 +91,11 @@ export class SlotRuntime {
   notifyCheckpoint(
     executionAttemptId: ExecutionAttemptId,
     checkpointId: number,
-    outcome: 'complete' | 'aborted',
+    outcome: 'complete' | 'final' | 'aborted',
   ): void {
     const task = this.tasks.get(executionAttemptId)?.task;
-    if (outcome === 'complete') task?.notifyCheckpointComplete(checkpointId);
-    else task?.notifyCheckpointAborted(checkpointId);
+    if (outcome === 'aborted') task?.notifyCheckpointAborted(checkpointId);
+    else task?.notifyCheckpointComplete(checkpointId, outcome === 'final');
   }
 
   deliverNetworkMessage(message: NetworkMessage): void {

@@ -87,7 +87,7 @@ export class WorkerSlot {
   notifyCheckpoint(
     executionAttemptId: ExecutionAttemptId,
     checkpointId: number,
-    outcome: 'complete' | 'aborted',
+    outcome: 'complete' | 'final' | 'aborted',
   ): void {
     this.post({ type: 'notify-checkpoint', executionAttemptId, checkpointId, outcome });
   }

@@ -58,7 +58,9 @@ export class OperatorChain {
     const { vertex, streamGraph, task } = options;
     this.names = vertex.operators.map((op) => op.name);
     this.operatorIds = vertex.operators.map((op) => op.operatorId);
-    this.keyedParts = new Array(vertex.operators.length);
+    this.keyedParts = new Array<{ backend: KeyedStateBackend; timers: KeyedTimerService[] } | undefined>(
+      vertex.operators.length,
+    );
     const built = new Array<StreamOperator | undefined>(vertex.operators.length);
     for (let index = vertex.operators.length - 1; index >= 0; index--) {
       const config = vertex.operators[index]!;

@@ -7,12 +7,11 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { SourceReader } from '../../api/connector/source.js';
-import { ChannelSelector } from '../../api/graph/partitioner.js';
 import type { JobVertex } from '../../api/graph/job-graph.js';
 import { FreshetError } from '../../common/errors/freshet-error.js';
 import type { TaskIoMetrics } from '../../common/protocol/gateways.js';
 import type { InputGate } from '../network/consumer/input-gate.js';
-import { RecordWriter } from '../network/partition/record-writer.js';
+import type { RecordWriter } from '../network/partition/record-writer.js';
 import { OperatorChain } from './operator-chain.js';
 import { TaskProcessingTimeService } from '../operators/processing-time-service.js';
 import type { SourceOperator } from '../operators/source-operator.js';
@@ -24,19 +23,14 @@ import { CheckpointStorageFactory } from '../../common/checkpoint/checkpoint-sto
 import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
 import { CheckpointingOptions } from '../../common/config/config-options.js';
 import { Configuration } from '../../common/config/configuration.js';
-import { computeKeyGroupRangeForOperatorIndex } from '../../common/key-groups.js';
 import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
-import { CheckpointAbortReason } from '../checkpoint/barrier-handler-actions.js';
 import { checkpointBarrier } from '../checkpoint/checkpoint-barrier.js';
-import type { CheckpointBarrierHandler } from '../checkpoint/checkpoint-barrier-handler.js';
-import { createCheckpointBarrierHandler } from '../checkpoint/create-checkpoint-barrier-handler.js';
-import type { RestoredOperatorState } from '../checkpoint/operator-snapshot.js';
-import { readOperatorState } from '../checkpoint/task-state-restorer.js';
+import { createGateBarrierHandler } from '../checkpoint/gate-barrier-handler.js';
+import { readTaskRestore } from '../checkpoint/task-state-restorer.js';
 import type { InputChannel } from '../network/consumer/input-channel.js';
 import { TaskCheckpointing } from './task-checkpointing.js';
-
-/** The list state of a source operator holding its reader's unfinished splits. */
-const SOURCE_SPLITS_STATE = 'source-splits';
+import { createRecordWriters } from './record-writers.js';
+import { createSourceReader, SOURCE_SPLITS_STATE } from './source-reader-factory.js';
 
 const TIME_SLICE_MS = 10;
 /** A source looks at the clock every this many polls (a power of two), not after every record. */
@@ -106,8 +100,8 @@ export class StreamTask {
     }
   }
 
-  notifyCheckpointComplete(checkpointId: number): void {
-    if (this.running) this.checkpointing?.notifyCheckpointComplete(checkpointId);
+  notifyCheckpointComplete(checkpointId: number, final: boolean): void {
+    if (this.running) this.checkpointing?.notifyCheckpointComplete(checkpointId, final);
   }
 
   notifyCheckpointAborted(checkpointId: number): void {
@@ -150,7 +144,8 @@ export class StreamTask {
     try {
       this.setUp();
       await this.restoreState();
-      if (this.vertex.operators[0]!.kind === 'source') await this.createReader();
+      if (this.vertex.operators[0]!.kind === 'source')
+        this.reader = await createSourceReader(this.env, this.vertex, this.restoredSplits);
       await this.chain!.open();
       this.running = true;
       const head = this.vertex.operators[0]!;
@@ -179,27 +174,7 @@ export class StreamTask {
 
   private setUp(): void {
     const { tdd, pipeline, network } = this.env;
-    this.recordWriters = tdd.producedPartitions.map((pd) => {
-      const dataSet = this.vertex.producedDataSets[pd.dataSetIndex]!;
-      const consumer = pipeline.jobGraph.vertices.find((v) => v.id === dataSet.consumerVertexId)!;
-      const edge = pipeline.streamGraph.nodes
-        .get(this.vertex.operators[dataSet.producerOperatorIndex]!.nodeId)!
-        .outEdges.find((e) => e.id === dataSet.streamEdgeId)!;
-      const selector = new ChannelSelector(
-        dataSet.partitioner,
-        pd.numberOfSubpartitions,
-        tdd.subtaskIndex,
-        consumer.maxParallelism,
-        edge.keySelector as ((record: unknown) => unknown) | undefined,
-      );
-      const partition = network.createResultPartition(pd.partitionId, pd.numberOfSubpartitions);
-      return new RecordWriter(
-        partition,
-        selector,
-        this.env.segmentSize,
-        pipeline.jobGraph.config.bufferTimeoutMs === 0,
-      );
-    });
+    this.recordWriters = createRecordWriters(this.env, this.vertex);
     this.chain = new OperatorChain({
       vertex: this.vertex,
       streamGraph: pipeline.streamGraph,
@@ -216,7 +191,7 @@ export class StreamTask {
         writeStdout: (text) => this.env.writeStdout(text),
         sendToClient: (payload) => this.env.sendToClient(operator.operatorId, payload),
         currentTimeMillis: () => this.env.clock(),
-        configuration: tdd.job.configuration,
+        configuration: this.configuration.toMap({ includeSensitive: true }),
         checkpointingEnabled: pipeline.jobGraph.config.checkpointIntervalMs !== undefined,
       }),
     });
@@ -265,25 +240,8 @@ export class StreamTask {
 
   /** Loads the state of the checkpoint the task starts from into its operators (before open). */
   private async restoreState(): Promise<void> {
-    const restore = this.env.tdd.taskRestore;
-    if (restore === undefined) return;
-    const { tdd } = this.env;
-    const position = {
-      subtaskIndex: tdd.subtaskIndex,
-      parallelism: tdd.parallelism,
-      keyGroupRange: computeKeyGroupRangeForOperatorIndex(
-        tdd.maxParallelism,
-        tdd.parallelism,
-        tdd.subtaskIndex,
-      ),
-    };
-    const restored = new Map<string, RestoredOperatorState>();
-    for (const operatorState of restore.operatorStates) {
-      restored.set(
-        operatorState.operatorId,
-        await readOperatorState(this.checkpointStorage(), operatorState, position),
-      );
-    }
+    if (this.env.tdd.taskRestore === undefined) return;
+    const restored = await readTaskRestore(() => this.checkpointStorage(), this.env.tdd);
     this.chain!.initializeState(restored);
     this.restoredSplits = restored.get(this.vertex.operators[0]!.operatorId)?.lists[SOURCE_SPLITS_STATE];
   }
@@ -295,33 +253,6 @@ export class StreamTask {
     await this.chain!.endInput();
     for (const writer of this.recordWriters) writer.broadcastEvent({ type: 'end-of-data' });
     this.checkpointing!.markEndOfData();
-  }
-
-  /** Creates the source reader with its splits: restored ones, or this subtask's share of all. */
-  private async createReader(): Promise<void> {
-    const { tdd, pipeline } = this.env;
-    const head = this.vertex.operators[0]!;
-    const node = pipeline.streamGraph.nodes.get(head.nodeId)!;
-    if (node.operator.kind !== 'source')
-      throw new FreshetError('NOT_A_SOURCE', `${head.name} is not a source`);
-    const source = node.operator.source;
-    try {
-      const reader = source.createReader({
-        indexOfSubtask: tdd.subtaskIndex,
-        parallelism: tdd.parallelism,
-        attemptNumber: tdd.attemptNumber,
-        currentTimeMillis: () => this.env.clock(),
-      });
-      this.reader = reader;
-      const splits =
-        this.restoredSplits ??
-        source.createSplits(tdd.parallelism).filter((_, i) => i % tdd.parallelism === tdd.subtaskIndex);
-      await reader.start?.();
-      reader.addSplits([...splits]);
-      reader.notifyNoMoreSplits();
-    } catch (error) {
-      throw attributeToOperator(error, head.name);
-    }
   }
 
   private async closeReader(): Promise<void> {
@@ -371,7 +302,11 @@ export class StreamTask {
     const processor = new StreamInputProcessor(gate.channels, (g) => gates[g]!.inputIndex, this.chain!.head);
     this.inputProcessor = processor;
     const channelIndex = new Map(gate.channels.map((channel, index) => [channel, index]));
-    const barriers = this.createBarrierHandler(gate);
+    const barriers = createGateBarrierHandler(
+      gate,
+      this.configuration.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE),
+      this.checkpointing!,
+    );
     const endOfData = new Set<InputChannel>();
     this.sliceStart = performance.now();
     while (!this.cancelled) {
@@ -412,28 +347,6 @@ export class StreamTask {
           processor.process(polled);
       }
     }
-  }
-
-  /** Aligned (exactly once) or tracking (at least once) barrier handling over the task's input gate. */
-  private createBarrierHandler(gate: InputGate): CheckpointBarrierHandler {
-    return createCheckpointBarrierHandler({
-      mode: this.configuration.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE),
-      numberOfChannels: gate.channels.length,
-      clock: () => performance.now(),
-      unalignedEnabled: false,
-      actions: {
-        blockChannel: (index) => gate.blockChannel(gate.channels[index]!),
-        resumeChannels: () => gate.resumeAll(),
-        triggerCheckpoint: (barrier) => this.checkpointing!.performCheckpoint(barrier),
-        abortCheckpoint: (checkpointId, reason) =>
-          this.checkpointing!.abortCheckpoint(
-            checkpointId,
-            reason === CheckpointAbortReason.SUBSUMED
-              ? 'CHECKPOINT_DECLINED_SUBSUMED'
-              : 'CHECKPOINT_DECLINED_ON_CANCELLATION_BARRIER',
-          ),
-      },
-    });
   }
 
   private checkAsyncError(): void {

@@ -2,8 +2,9 @@
  * The checkpoint side of one task (Flink's SubtaskCheckpointCoordinator): takes the synchronous
  * snapshot of the chain between records and forwards the barrier, writes the state asynchronously
  * and acknowledges (or declines), passes completion and abortion to the operators, and tracks the
- * final checkpoint a finished task waits for before it ends (Flink's checkpoints after tasks
- * finish): the first checkpoint taken after the task's input ended.
+ * final checkpoint a task waits for once its input ended (Flink's checkpoints after tasks finish):
+ * a checkpoint taken after the input of every task of the job ended. Until then the task stays,
+ * so each checkpoint covers every task and a restore never replays what a finished task did.
  */
 import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
 import type { CheckpointBarrier } from '../../common/protocol/checkpoint-barrier.js';
@@ -28,8 +29,6 @@ export interface TaskCheckpointingOptions {
 export class TaskCheckpointing {
   private readonly inFlight = new Set<Promise<void>>();
   private endOfData = false;
-  private finalCheckpointId: number | undefined;
-  private finalCompleted = false;
   private resolveFinal: (() => void) | undefined;
   private readonly finalCheckpoint = new Promise<void>((resolve) => (this.resolveFinal = resolve));
 
@@ -52,12 +51,16 @@ export class TaskCheckpointing {
       return;
     }
     for (const writer of recordWriters) writer.broadcastEvent(barrier);
-    if (this.endOfData && this.finalCheckpointId === undefined) this.finalCheckpointId = checkpointId;
+    const endOfData = this.endOfData;
     const write = writeTaskState(
       { storage: this.options.storage(), targetLocation: barrier.options.targetLocation, subtaskIndex },
       snapshots,
     ).then(
-      (state) => this.options.responder.acknowledgeCheckpoint(checkpointId, state),
+      (state) =>
+        this.options.responder.acknowledgeCheckpoint(
+          checkpointId,
+          endOfData ? { subtaskStateByOperatorId: state?.subtaskStateByOperatorId ?? {}, endOfData } : state,
+        ),
       (error: unknown) =>
         this.options.responder.declineCheckpoint(checkpointId, 'CHECKPOINT_ASYNC_EXCEPTION', error),
     );
@@ -70,19 +73,15 @@ export class TaskCheckpointing {
     this.decline(checkpointId, reason, error);
   }
 
-  notifyCheckpointComplete(checkpointId: number): void {
+  /** `final`: every task's input had ended when the checkpoint was taken; the task may finish. */
+  notifyCheckpointComplete(checkpointId: number, final: boolean): void {
     this.options.chain.notifyCheckpointComplete(checkpointId).then(() => {
-      if (this.finalCheckpointId !== undefined && checkpointId >= this.finalCheckpointId) {
-        this.finalCompleted = true;
-        this.resolveFinal?.();
-      }
+      if (final) this.resolveFinal?.();
     }, this.options.onAsyncError);
   }
 
   notifyCheckpointAborted(checkpointId: number): void {
     this.options.chain.notifyCheckpointAborted(checkpointId);
-    // The final checkpoint failed: the next one taken becomes the final one.
-    if (checkpointId === this.finalCheckpointId && !this.finalCompleted) this.finalCheckpointId = undefined;
   }
 
   /** The task's input ended and its chain flushed: from now on it waits for a final checkpoint. */
@@ -90,7 +89,7 @@ export class TaskCheckpointing {
     this.endOfData = true;
   }
 
-  /** Resolves once a checkpoint taken after the end of data completed. */
+  /** Resolves once the job's final checkpoint (taken after every task's input ended) completed. */
   waitForFinalCheckpoint(): Promise<void> {
     return this.finalCheckpoint;
   }

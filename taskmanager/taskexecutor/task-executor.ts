@@ -55,7 +55,11 @@ interface Slot {
     timestamp: number,
     options: CheckpointOptions,
   ): void;
-  notifyCheckpoint(id: ExecutionAttemptId, checkpointId: number, outcome: 'complete' | 'aborted'): void;
+  notifyCheckpoint(
+    id: ExecutionAttemptId,
+    checkpointId: number,
+    outcome: 'complete' | 'final' | 'aborted',
+  ): void;
 }
 
 export class TaskExecutor implements TaskExecutorGateway {
@@ -183,8 +187,13 @@ export class TaskExecutor implements TaskExecutorGateway {
     return Promise.resolve();
   }
 
-  notifyCheckpointComplete(executionAttemptId: ExecutionAttemptId, checkpointId: number): Promise<void> {
-    this.notifyCheckpoint(executionAttemptId, checkpointId, 'complete');
+  notifyCheckpointComplete(
+    executionAttemptId: ExecutionAttemptId,
+    checkpointId: number,
+    _timestamp: number,
+    final?: boolean,
+  ): Promise<void> {
+    this.notifyCheckpoint(executionAttemptId, checkpointId, final === true ? 'final' : 'complete');
     return Promise.resolve();
   }
 
@@ -196,7 +205,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   private notifyCheckpoint(
     executionAttemptId: ExecutionAttemptId,
     checkpointId: number,
-    outcome: 'complete' | 'aborted',
+    outcome: 'complete' | 'final' | 'aborted',
   ): void {
     const placement = this.attemptSlots.get(executionAttemptId);
     if (placement !== undefined)

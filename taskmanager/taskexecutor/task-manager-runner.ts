@@ -66,7 +66,7 @@ export class TaskManagerRunner {
       inProcessPipelines: new Map(),
       writeStdout: options.writeStdout ?? ((text) => process.stdout.write(text)),
       resolveBundle: (bundleId) => bundles.localPath(bundleId),
-      configuration: config.toMap(),
+      configuration: config.toMap({ includeSensitive: true }),
       dataPlane: {
         host: config.get(TaskManagerOptions.BIND_HOST) ?? host ?? '0.0.0.0',
         port: config.get(TaskManagerOptions.DATA_PORT),

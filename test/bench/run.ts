@@ -3,6 +3,7 @@ const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   local: () => import('./local.js'),
   windows: () => import('./windows.js'),
   network: () => import('./network.js'),
+  checkpoints: () => import('./checkpoints.js'),
 };
 
 const names = process.argv.slice(2);

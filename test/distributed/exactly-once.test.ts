@@ -21,7 +21,7 @@ import {
   submittedJobId,
 } from './session-cluster-support.js';
 
-const EVENTS = 24_000;
+const EVENTS = 40_000;
 const RATE = 2_000;
 const KEYS = 8;
 const STEP_MS = 5;
@@ -106,7 +106,7 @@ async function killOneTaskManager(cluster: LocalSessionCluster, jobId: string): 
       (await getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`)).counts.completed >
       completedBefore,
     30_000,
-    'a completed checkpoint',
+    () => `a completed checkpoint after ${completedBefore}`,
     50,
   );
   const delay = Math.floor(Math.random() * 1500);
@@ -160,10 +160,20 @@ describe('exactly-once end to end', () => {
     await killOneTaskManager(cluster, jobId);
     await killOneTaskManager(cluster, jobId);
 
+    let last = '';
     await waitFor(
-      async () => (await jobDetails(cluster, jobId)).state === 'FINISHED',
+      async () => {
+        const job = await jobDetails(cluster, jobId);
+        const checkpoints = await getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`);
+        last = `${job.state} ${JSON.stringify(job.vertices.map((v) => v.tasks))} ${JSON.stringify(checkpoints.counts)}`;
+        return job.state === 'FINISHED';
+      },
       120_000,
-      'the job to finish',
+      () =>
+        `the job to finish (last: ${last}); JobManager log: ${cluster.jobManager.lines
+          .slice(-12)
+          .map((l) => JSON.stringify(l))
+          .join('\n')}`,
       200,
     );
     const checkpoints = await getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`);

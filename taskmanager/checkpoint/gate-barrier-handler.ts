@@ -1,0 +1,41 @@
+/**
+ * The barrier handler of a task reading an input gate (Flink's CheckpointedInputGate set-up):
+ * aligned for exactly once (blocking a channel in the gate once its barrier arrived), tracking
+ * for at least once; its decisions go to the task's checkpointing.
+ */
+import type { CheckpointingMode } from '../../common/config/config-options.js';
+import type { CheckpointBarrier } from '../../common/protocol/checkpoint-barrier.js';
+import type { InputGate } from '../network/consumer/input-gate.js';
+import { CheckpointAbortReason } from './barrier-handler-actions.js';
+import type { CheckpointBarrierHandler } from './checkpoint-barrier-handler.js';
+import { createCheckpointBarrierHandler } from './create-checkpoint-barrier-handler.js';
+
+export interface GateCheckpointing {
+  performCheckpoint(barrier: CheckpointBarrier): void;
+  abortCheckpoint(checkpointId: number, reason: string): void;
+}
+
+export function createGateBarrierHandler(
+  gate: InputGate,
+  mode: CheckpointingMode,
+  checkpointing: GateCheckpointing,
+): CheckpointBarrierHandler {
+  return createCheckpointBarrierHandler({
+    mode,
+    numberOfChannels: gate.channels.length,
+    clock: () => performance.now(),
+    unalignedEnabled: false,
+    actions: {
+      blockChannel: (index) => gate.blockChannel(gate.channels[index]!),
+      resumeChannels: () => gate.resumeAll(),
+      triggerCheckpoint: (barrier) => checkpointing.performCheckpoint(barrier),
+      abortCheckpoint: (checkpointId, reason) =>
+        checkpointing.abortCheckpoint(
+          checkpointId,
+          reason === CheckpointAbortReason.SUBSUMED
+            ? 'CHECKPOINT_DECLINED_SUBSUMED'
+            : 'CHECKPOINT_DECLINED_ON_CANCELLATION_BARRIER',
+        ),
+    },
+  });
+}

@@ -1,0 +1,179 @@
+/**
+ * The embedded side of the checkpoint benchmark: runs a bench job file like bench-runner's runJob
+ * (bundle → MiniCluster with worker slots, the `freshet run` path) but keeps the JobMaster, so the
+ * benchmark can sample its CheckpointCoordinator's statistics while the job runs (the history
+ * holds only the newest 10 entries, so it is sampled every 50 ms) and cancel an unbounded job.
+ */
+import {
+  setExecutionContext,
+  type Pipeline,
+  type PipelineExecutor,
+} from '../../../api/environment/execution-context.js';
+import type { JobClient } from '../../../api/environment/job-client.js';
+import { MiniCluster } from '../../../cli/local/mini-cluster.js';
+import { loadJobProgram, providedModuleUrls } from '../../../cli/program/job-program.js';
+import { JobId } from '../../../common/ids.js';
+import type { JobMaster, JobResult } from '../../../jobmanager/scheduler/job-master.js';
+import { planSlotSharing } from '../../../jobmanager/scheduler/slot-sharing-placement.js';
+import { benchJobPath } from '../bench-runner.js';
+
+const SAMPLE_MS = 50;
+
+/** One completed checkpoint as the JobManager's statistics report it. */
+export interface CompletedCheckpointSample {
+  readonly id: number;
+  readonly triggerTimestamp: number;
+  /** Trigger to completion (all acknowledgements and `_metadata` written), ms. */
+  readonly durationMs: number;
+  readonly stateSize: number;
+}
+
+export class LocalCheckpointedJob {
+  private readonly samples = new Map<number, CompletedCheckpointSample>();
+  private readonly sampler: NodeJS.Timeout;
+  private failedCount = 0;
+
+  private constructor(
+    private readonly master: JobMaster,
+    /** The program's main: settles when the job ends (rejects when it was cancelled or failed). */
+    private readonly program: Promise<void>,
+  ) {
+    this.sampler = setInterval(() => this.sample(), SAMPLE_MS);
+    void master.result.then(() => {
+      this.sample();
+      clearInterval(this.sampler);
+    });
+  }
+
+  /** Starts the job and resolves once its JobMaster exists (the job is being deployed). */
+  static async start(jobName: string, args: readonly string[]): Promise<LocalCheckpointedJob> {
+    const program = await loadJobProgram(benchJobPath(jobName));
+    let submitted!: (master: JobMaster) => void;
+    const master = new Promise<JobMaster>((resolve) => (submitted = resolve));
+    const executor = new MasterKeepingExecutor(program.bundlePath, [...args], submitted);
+    setExecutionContext({ mode: 'execute', executor, defaultParallelism: 1, configuration: {} });
+    const main = Promise.resolve(program.main([...args])).then(
+      () => setExecutionContext(undefined),
+      (error: unknown) => {
+        setExecutionContext(undefined);
+        throw error;
+      },
+    );
+    const started = await Promise.race([master, main.then(() => undefined)]);
+    if (started === undefined) throw new Error(`bench job ${jobName} ended without submitting a job`);
+    return new LocalCheckpointedJob(started, main);
+  }
+
+  /** Completed checkpoints seen so far, oldest first. */
+  completed(): CompletedCheckpointSample[] {
+    this.sample();
+    return [...this.samples.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Failed checkpoints so far. */
+  get failed(): number {
+    return this.failedCount;
+  }
+
+  /** Waits until `condition` holds for the completed checkpoints; fails if the job ends first. */
+  async waitForCompleted(
+    condition: (completed: readonly CompletedCheckpointSample[]) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!condition(this.completed())) {
+      if (this.master.status !== 'RUNNING')
+        throw new Error(`the job is ${this.master.status} before ${what}`);
+      if (performance.now() > deadline)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+    }
+  }
+
+  /** Resolves when a bounded job has FINISHED; throws when it ended otherwise. */
+  async finished(): Promise<JobResult> {
+    await this.program;
+    const result = await this.master.result;
+    if (result.status !== 'FINISHED') throw new Error(`the job ended ${result.status}`);
+    return result;
+  }
+
+  /** Cancels an unbounded job and waits for its end (and for its cluster's shutdown). */
+  async cancel(): Promise<void> {
+    this.master.cancel();
+    const result = await this.master.result;
+    await this.program.then(
+      () => undefined,
+      (error: unknown) => {
+        if (result.status !== 'CANCELED') throw error;
+      },
+    );
+  }
+
+  private sample(): void {
+    const stats = this.master.checkpointCoordinator?.checkpointStats();
+    if (stats === undefined) return;
+    this.failedCount = stats.counts.failed;
+    for (const entry of stats.history) {
+      if (entry.status !== 'COMPLETED' || entry.isSavepoint) continue;
+      this.samples.set(entry.checkpointId, {
+        id: entry.checkpointId,
+        triggerTimestamp: entry.triggerTimestamp,
+        durationMs: entry.endToEndDuration,
+        stateSize: entry.stateSize,
+      });
+    }
+  }
+}
+
+/**
+ * LocalExecutor's job (a MiniCluster sized to the job, worker slots running the bundle) that
+ * hands over the JobMaster; the JobClient settles as LocalExecutor's does.
+ */
+class MasterKeepingExecutor implements PipelineExecutor {
+  constructor(
+    private readonly bundlePath: string,
+    private readonly programArgs: string[],
+    private readonly onMaster: (master: JobMaster) => void,
+  ) {}
+
+  async execute(pipeline: Pipeline): Promise<JobClient> {
+    const { jobGraph } = pipeline;
+    const cluster = new MiniCluster({
+      numberOfSlots: planSlotSharing(jobGraph.vertices).slotsNeeded,
+      slotMode: 'worker',
+      providedModules: providedModuleUrls(),
+    });
+    await cluster.start();
+    const jobId = JobId.generate();
+    const master = await cluster.submitJob(
+      {
+        jobId,
+        jobName: jobGraph.jobName,
+        graphHash: jobGraph.graphHash,
+        code: { kind: 'bundle', path: this.bundlePath, programArgs: this.programArgs },
+        defaultParallelism: 1,
+        configuration: {},
+      },
+      pipeline,
+    );
+    this.onMaster(master);
+    const result = master.result.then(async (r) => {
+      await cluster.close();
+      if (r.status !== 'FINISHED') throw r.failure ?? new Error(`job ${jobId} ended ${r.status}`);
+      return { jobId, jobName: jobGraph.jobName, netRuntime: r.netRuntime };
+    });
+    result.catch(() => {}); // observed through getJobExecutionResult()
+    return {
+      jobId,
+      getJobStatus: () => Promise.resolve(master.status),
+      cancel: async () => {
+        master.cancel();
+        await master.result;
+      },
+      getJobExecutionResult: () => result,
+      drainClientData: (operatorId) => master.drainClientData(operatorId),
+    };
+  }
+}
