@@ -21,13 +21,41 @@ export interface LocalSessionClusterOptions {
 }
 
 export class LocalSessionCluster {
+  private jobManagerStarts = 1;
+
   private constructor(
-    readonly jobManager: ClusterProcess,
+    public jobManager: ClusterProcess,
     readonly taskManagers: ClusterProcess[],
     readonly restUrl: string,
     readonly rpcPort: number,
     private readonly options: LocalSessionClusterOptions,
   ) {}
+
+  /**
+   * Starts a new JobManager on the same RPC and REST ports after the previous one ended (with
+   * `high-availability.storageDir` set it resumes the jobs); TaskManagers register with it again.
+   */
+  async restartJobManager(timeoutMs = 60_000): Promise<ClusterProcess> {
+    const start = ++this.jobManagerStarts;
+    const settings = {
+      ...this.options.configuration,
+      'jobmanager.rpc.port': this.rpcPort,
+      'rest.port': Number(new URL(this.restUrl).port),
+    };
+    const jobManager = ClusterProcess.spawn(
+      'jobmanager',
+      ['jobmanager', ...defines(settings)],
+      join(this.options.logDir, `freshet-jobmanager-${start}.log`),
+      this.options.env,
+    );
+    this.jobManager = jobManager;
+    await jobManager.waitForLine(
+      (line) => typeof line['restUrl'] === 'string',
+      timeoutMs,
+      'JobManager restart',
+    );
+    return jobManager;
+  }
 
   static async start(options: LocalSessionClusterOptions): Promise<LocalSessionCluster> {
     mkdirSync(options.logDir, { recursive: true });

@@ -7,14 +7,15 @@ import type {
   CheckpointMetadata as StoredMetadata,
   OperatorState as StoredOperatorState,
 } from '../../common/checkpoint/checkpoint-metadata.js';
+import { stateFileHandlesOf } from '../../common/checkpoint/checkpoint-metadata.js';
 import { writeCheckpointMetadata } from '../../common/checkpoint/checkpoint-metadata-io.js';
 import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
 import type { JobId, OperatorId } from '../../common/ids.js';
-import type { CheckpointId } from './checkpoint-id.js';
 import { CheckpointProperties } from './checkpoint-properties.js';
 import type { CheckpointStorageCoordinatorView } from './checkpoint-storage-coordinator-view.js';
-import type { CheckpointMetadata } from './completed-checkpoint.js';
-import type { StateHandle } from '../../common/checkpoint/task-state-snapshot.js';
+import type { CheckpointMetadata, CompletedCheckpoint, OperatorState } from './completed-checkpoint.js';
+import type { OperatorSubtaskState, StateHandle } from '../../common/checkpoint/task-state-snapshot.js';
+import { CheckpointId } from './checkpoint-id.js';
 
 /** The stored form of the coordinator's metadata. */
 export function toStoredMetadata(jobId: JobId, metadata: CheckpointMetadata): StoredMetadata {
@@ -32,6 +33,46 @@ export function toStoredMetadata(jobId: JobId, metadata: CheckpointMetadata): St
     timestamp: metadata.timestamp,
     isSavepoint: metadata.isSavepoint,
     operators,
+  };
+}
+
+/**
+ * A checkpoint read back from storage (HA recovery, `run -s`) as the coordinator keeps completed
+ * checkpoints: `location` is its directory, `externalPointer` what it was loaded from.
+ */
+export function completedCheckpointFromStored(
+  stored: StoredMetadata,
+  location: string,
+  externalPointer: string,
+): CompletedCheckpoint {
+  const operatorStates: OperatorState[] = stored.operators.map((operator) => {
+    const subtaskStates: Record<number, OperatorSubtaskState> = {};
+    for (const { subtask, ...state } of operator.subtaskStates) subtaskStates[subtask] = state;
+    return {
+      operatorId: operator.operatorId,
+      parallelism: operator.parallelism,
+      maxParallelism: operator.maxParallelism,
+      subtaskStates,
+    };
+  });
+  const checkpointId = CheckpointId.of(stored.checkpointId);
+  const metadata: CheckpointMetadata = {
+    checkpointId,
+    timestamp: stored.timestamp,
+    isSavepoint: stored.isSavepoint,
+    operatorStates,
+  };
+  const stateSize = stateFileHandlesOf(stored).reduce((sum, handle) => sum + handle.size, 0);
+  return {
+    jobId: stored.jobId,
+    checkpointId,
+    timestamp: stored.timestamp,
+    completionTimestamp: stored.timestamp,
+    properties: stored.isSavepoint ? CheckpointProperties.savepoint() : CheckpointProperties.checkpoint(),
+    metadata,
+    location,
+    externalPointer,
+    stateSize,
   };
 }
 

@@ -16,7 +16,7 @@ import type {
 } from '../../common/protocol/gateways.js';
 import type { DataAddress, JobInformation } from '../../common/protocol/task-deployment.js';
 import type { SlotPool } from '../resourcemanager/slot-pool.js';
-import { JobMaster, type JobMasterServices } from '../scheduler/job-master.js';
+import { JobMaster, type JobMasterServices, type JobRecovery } from '../scheduler/job-master.js';
 
 export class Dispatcher implements JobMasterGateway {
   private readonly jobs = new Map<JobId, JobMaster>();
@@ -32,11 +32,29 @@ export class Dispatcher implements JobMasterGateway {
    * or the job's restart/slot configuration is invalid.
    */
   async submitJob(job: JobInformation, jobGraph: JobGraph): Promise<JobMaster> {
+    return this.startJob(job, jobGraph, undefined);
+  }
+
+  /**
+   * Resumes a job a previous JobManager ran (HA recovery), from its latest completed checkpoint
+   * when it has one; it is already in the HA store.
+   */
+  async recoverJob(job: JobInformation, jobGraph: JobGraph, recovery: JobRecovery): Promise<JobMaster> {
+    return this.startJob(job, jobGraph, recovery);
+  }
+
+  private async startJob(
+    job: JobInformation,
+    jobGraph: JobGraph,
+    recovery: JobRecovery | undefined,
+  ): Promise<JobMaster> {
     if (this.jobs.has(job.jobId))
       throw new UserError('DUPLICATE_JOB', `job ${job.jobId} was already submitted`);
-    const master = new JobMaster(job, jobGraph, this.slotPool, this.services);
+    const master = new JobMaster(job, jobGraph, this.slotPool, this.services, recovery);
+    if (recovery === undefined) this.services.ha?.putJob(job, jobGraph);
     this.jobs.set(job.jobId, master);
     void master.result.then(() => {
+      this.services.ha?.removeJob(job.jobId);
       for (const listener of this.terminationListeners) listener(job.jobId);
     });
     await master.start();

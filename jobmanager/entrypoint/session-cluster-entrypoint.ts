@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   CoreOptions,
   HeartbeatOptions,
+  HighAvailabilityOptions,
   JobManagerOptions,
   RestOptions,
   WebOptions,
@@ -28,6 +29,8 @@ import { DispatcherRestBackend } from '../rest/dispatcher-rest-backend.js';
 import { RestServer } from '../rest/rest-server.js';
 import { ResourceManagerEndpoint } from '../rpc/resource-manager-endpoint.js';
 import { vertexMetricsOf } from './vertex-metrics.js';
+import { FileSystemHaServices } from '../ha/file-system-ha-services.js';
+import { recoverJobs } from '../ha/job-recovery.js';
 
 export interface SessionClusterEntrypointOptions {
   readonly configuration: Configuration;
@@ -49,13 +52,19 @@ export class SessionClusterEntrypoint {
   static async start(options: SessionClusterEntrypointOptions): Promise<SessionClusterEntrypoint> {
     const { configuration: config, logger } = options;
     const slotPool = new SlotPool();
-    const dispatcher = new Dispatcher(slotPool, { clusterConfiguration: config, logger });
+    const haDirectory = config.get(HighAvailabilityOptions.HA_STORAGE_PATH);
+    const ha = haDirectory === undefined ? undefined : new FileSystemHaServices(haDirectory);
+    const dispatcher = new Dispatcher(slotPool, {
+      clusterConfiguration: config,
+      logger,
+      ...(ha === undefined ? {} : { ha }),
+    });
     const registry = new TaskManagerRegistry();
     const metrics = new TaskMetricsStore();
     const uploadDir =
       config.get(WebOptions.UPLOAD_DIR) ?? (await mkdtemp(join(tmpdir(), 'freshet-web-upload-')));
     const jarStore = new JarStore(uploadDir);
-    const jobBundles = new JobBundleStore(join(uploadDir, 'jobs'));
+    const jobBundles = new JobBundleStore(ha?.bundlesDirectory ?? join(uploadDir, 'jobs'));
     dispatcher.onJobTerminated((jobId) => jobBundles.release(jobId));
     const jobMaster: JobMasterGateway = {
       updateTaskExecutionState: (update) => {
@@ -125,6 +134,7 @@ export class SessionClusterEntrypoint {
         logger.error({ err: error, method: request.method, url: request.url }, 'REST handler failed'),
     });
     const restUrl = `http://${restAddress}:${restServer.port}`;
+    if (ha !== undefined) await recoverJobs(ha, dispatcher, jobBundles, config, logger);
     logger.info(
       { rpcPort: resourceManager.port, restUrl, uploadDir },
       `JobManager started: REST endpoint ${restUrl}, RPC port ${resourceManager.port}`,

@@ -28,6 +28,9 @@ import { CheckpointId } from '../checkpoint/checkpoint-id.js';
 import type { CheckpointOptions } from '../checkpoint/checkpoint-options.js';
 import type { CheckpointTriggerGateway } from '../checkpoint/checkpoint-trigger-gateway.js';
 import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js';
+import { DefaultCompletedCheckpointStore } from '../checkpoint/completed-checkpoint-store.js';
+import type { FileSystemHaServices } from '../ha/file-system-ha-services.js';
+import { HaCompletedCheckpointStore } from '../ha/ha-completed-checkpoint-store.js';
 import { StorageCoordinatorView, toStoredMetadata } from '../checkpoint/storage-coordinator-view.js';
 import type { TaskSet } from '../checkpoint/task-set.js';
 import type { ExecutionGraph } from './execution-graph.js';
@@ -44,6 +47,10 @@ export interface JobCheckpointingContext {
   /** Too many checkpoints failed in a row: the job must fail over with this error. */
   readonly onFailureThresholdExceeded: (error: FreshetError) => void;
   readonly clusterConfiguration?: Configuration;
+  /** High availability: completed checkpoints' pointers are kept there. */
+  readonly ha?: FileSystemHaServices;
+  /** The checkpoint a recovered job resumes from (HA recovery). */
+  readonly recoveredCheckpoint?: CompletedCheckpoint;
   readonly clock?: () => number;
   readonly timer?: SchedulerTimer;
   readonly logger?: Logger;
@@ -109,8 +116,14 @@ export class JobCheckpointing {
     const { job } = context;
     this.numberOfTasks = context.jobGraph.vertices.reduce((sum, v) => sum + v.parallelism, 0);
     this.storage = CheckpointStorageFactory.fromConfiguration(configuration);
+    const recovered = context.recoveredCheckpoint === undefined ? [] : [context.recoveredCheckpoint];
+    const maxRetained = coordinatorConfiguration.maxRetainedCheckpoints;
     this.coordinator = new CheckpointCoordinator({
       jobId: job.jobId,
+      store:
+        context.ha === undefined
+          ? new DefaultCompletedCheckpointStore(maxRetained, recovered)
+          : new HaCompletedCheckpointStore(maxRetained, recovered, context.ha, job.jobId),
       configuration: coordinatorConfiguration,
       gateway: this.triggerGateway(),
       tasks: () => this.taskSet(),
@@ -120,6 +133,8 @@ export class JobCheckpointing {
       ...(context.timer === undefined ? {} : { timer: context.timer }),
       ...(context.logger === undefined ? {} : { logger: context.logger }),
     });
+    // A recovered job deploys from its checkpoint (recorded as restored, IDs continue after it).
+    if (context.recoveredCheckpoint !== undefined) this.restoreFrom = this.coordinator.restoreLatest();
   }
 
   /** The job (re)started running: periodic checkpoints begin one interval from now. */

@@ -21,6 +21,8 @@ import type { Configuration } from '../../common/config/configuration.js';
 import type { SerializedError } from '../../common/errors/serialized-error.js';
 import type { Logger } from '../../common/logging/logger.js';
 import { JobCheckpointing } from './job-checkpointing.js';
+import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js';
+import type { FileSystemHaServices } from '../ha/file-system-ha-services.js';
 import type { AllocatedSlot, SlotPool } from '../resourcemanager/slot-pool.js';
 import { ExecutionFailureHandler } from './execution-failure-handler.js';
 import { ExecutionGraph, type Execution } from './execution-graph.js';
@@ -49,6 +51,13 @@ export interface JobMasterServices {
   /** The cluster's configuration: jobs overlay their keys (checkpoint storage, s3.*, ...). */
   readonly clusterConfiguration?: Configuration;
   readonly logger?: Logger;
+  /** High availability: jobs and checkpoint pointers survive the JobManager. */
+  readonly ha?: FileSystemHaServices;
+}
+
+/** What a job recovered by a new JobManager resumes from. */
+export interface JobRecovery {
+  readonly checkpoint: CompletedCheckpoint | undefined;
 }
 
 export class JobMaster {
@@ -80,6 +89,7 @@ export class JobMaster {
     readonly jobGraph: JobGraph,
     private readonly slotPool: SlotPool,
     services: JobMasterServices = {},
+    recovery?: JobRecovery,
   ) {
     this.clock = services.clock ?? Date.now;
     this.timer = services.timer ?? systemSchedulerTimer;
@@ -110,6 +120,8 @@ export class JobMaster {
         ? {}
         : { clusterConfiguration: services.clusterConfiguration }),
       ...(services.logger === undefined ? {} : { logger: services.logger }),
+      ...(services.ha === undefined ? {} : { ha: services.ha }),
+      ...(recovery?.checkpoint === undefined ? {} : { recoveredCheckpoint: recovery.checkpoint }),
     });
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
   }

@@ -29,6 +29,11 @@ import { HeartbeatMonitor, HeartbeatScheduler } from '../../common/rpc/heartbeat
 export interface JobManagerConnectionOptions {
   /** `ws://host:port` of the JobManager's RPC endpoint. */
   readonly url: string;
+  /**
+   * Called when the registration is acknowledged, before any further message of the JobManager is
+   * handled (a task may be deployed in the same socket read as the acknowledgement).
+   */
+  readonly onRegistered?: (connection: JobManagerConnection) => void;
   readonly resourceId: ResourceId;
   /** Host and port other TaskManagers reach this one's result partitions at. */
   readonly host: string;
@@ -198,6 +203,7 @@ export class JobManagerConnection {
         this.phase = 'registered';
         this.monitor?.monitorTarget(JOB_MANAGER);
         this.heartbeats?.start();
+        this.options.onRegistered?.(this);
         return this.registration.resolve();
       }
       if (message.type === 'registration-rejected' && message.requestId === REGISTRATION_REQUEST_ID) {

@@ -122,6 +122,10 @@ export class TaskManagerRunner {
             intervalMs: config.get(HeartbeatOptions.HEARTBEAT_INTERVAL),
             timeoutMs: config.get(HeartbeatOptions.HEARTBEAT_TIMEOUT),
           },
+          onRegistered: (connection) => {
+            this.connection = connection;
+            this.taskExecutor.connectToJobMaster(connection.jobMasterGateway);
+          },
           onDisconnected: (reason) => this.onDisconnected(reason),
           onError: (error) => logger.warn({ err: error }, error.message),
         });

@@ -7,6 +7,7 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
+import { expectedWindowRows } from './windows-job-output.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../common/checkpoint/s3-client-factory.js';
 import type { LocalSessionCluster } from '../../cli/cluster/local-session-cluster.js';
@@ -23,8 +24,6 @@ import {
 
 const EVENTS = 40_000;
 const RATE = 2_000;
-const KEYS = 8;
-const STEP_MS = 5;
 
 let server: S3TestServer | undefined;
 afterEach(async () => {
@@ -32,20 +31,6 @@ afterEach(async () => {
   await server?.stop();
   server = undefined;
 }, 30_000);
-
-/** The failure-free result, computed here independently of the runtime. */
-function expectedRows(): string[] {
-  const windows = new Map<string, { key: number; start: number; count: number; sum: number }>();
-  for (let id = 0; id < EVENTS; id++) {
-    const key = id % KEYS;
-    const start = Math.floor((id * STEP_MS) / 1000) * 1000;
-    const window = windows.get(`${key}@${start}`) ?? { key, start, count: 0, sum: 0 };
-    window.count++;
-    window.sum += id;
-    windows.set(`${key}@${start}`, window);
-  }
-  return [...windows.values()].map((w) => JSON.stringify(w)).sort();
-}
 
 async function committedRows(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const rows: string[] = [];
@@ -186,7 +171,7 @@ describe('exactly-once end to end', () => {
       region: 'us-east-1',
     });
     try {
-      expect(await committedRows(client, server.bucket, prefix)).toEqual(expectedRows());
+      expect(await committedRows(client, server.bucket, prefix)).toEqual(expectedWindowRows(EVENTS));
     } finally {
       client.destroy();
     }
