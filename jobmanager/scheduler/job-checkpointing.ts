@@ -14,7 +14,7 @@ import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-stora
 import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
 import { CheckpointingOptions } from '../../common/config/config-options.js';
 import { Configuration } from '../../common/config/configuration.js';
-import { IllegalConfigurationError, type FreshetError } from '../../common/errors/freshet-error.js';
+import type { FreshetError } from '../../common/errors/freshet-error.js';
 import { deserializeError, type SerializedError } from '../../common/errors/serialized-error.js';
 import type { ExecutionAttemptId } from '../../common/ids.js';
 import type { Logger } from '../../common/logging/logger.js';
@@ -91,12 +91,6 @@ export class JobCheckpointing {
     );
     const coordinatorConfiguration = CheckpointCoordinatorConfiguration.fromConfiguration(configuration);
     if (coordinatorConfiguration.checkpointIntervalMs === undefined) return undefined;
-    if (coordinatorConfiguration.unalignedCheckpointsEnabled) {
-      throw new IllegalConfigurationError(
-        `'${CheckpointingOptions.ENABLE_UNALIGNED.key}: true' is not supported yet (in-flight data is not persisted); ` +
-          'use aligned checkpoints (the default)',
-      );
-    }
     if (configuration.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY) === undefined) {
       // Flink keeps checkpoints in the JobManager's memory then; a local directory serves the same.
       configuration.set(

@@ -9,6 +9,7 @@ import type { OperatorStateDistributionMode } from '../../common/checkpoint/chec
 import type { KeyGroupRange } from '../../common/key-groups.js';
 import type { InternalTimersSnapshot } from '../operators/windowing/internal-timer-service.js';
 import type { KeyedStateSnapshot } from '../state/keyed-state-backend.js';
+import type { InFlightData } from './in-flight-data.js';
 
 /** One list state of an operator (Flink's ListState in operator state). */
 export interface ListStateSnapshot {
@@ -43,4 +44,6 @@ export interface RestoredOperatorState {
   readonly keyed: readonly RestoredKeyedState[];
   /** This subtask's share of each list state. */
   readonly lists: Readonly<Record<string, readonly unknown[]>>;
+  /** Unaligned checkpoints: the subtask's in-flight data (head operator only). */
+  readonly inFlight?: InFlightData;
 }

@@ -12,6 +12,7 @@ import { FreshetError } from '../../common/errors/freshet-error.js';
 import { computeKeyGroupRangeForOperatorIndex, type KeyGroupRange } from '../../common/key-groups.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import { decodeKeyGroupSections } from './keyed-state-sections.js';
+import { readInFlightData, type InFlightData } from './in-flight-data.js';
 import type { RestoredKeyedState, RestoredOperatorState } from './operator-snapshot.js';
 import { decodeListState } from './task-state-writer.js';
 
@@ -42,7 +43,28 @@ export async function readOperatorState(
   );
   const lists: Record<string, readonly unknown[]> = {};
   for (const name of names) lists[name] = await readListShare(storage, operator, name, position);
-  return { keyed, lists };
+  const inFlight = await readSubtaskInFlight(storage, operator, position);
+  return inFlight === undefined ? { keyed, lists } : { keyed, lists, inFlight };
+}
+
+/** The in-flight data of the same subtask of the checkpoint; it cannot be redistributed yet. */
+async function readSubtaskInFlight(
+  storage: CheckpointStorage,
+  operator: OperatorState,
+  position: SubtaskPosition,
+): Promise<InFlightData | undefined> {
+  const withData = operator.subtaskStates.filter((s) => s.inFlight !== undefined);
+  if (withData.length === 0) return undefined;
+  if (operator.parallelism !== position.parallelism) {
+    throw new FreshetError(
+      'UNALIGNED_RESCALE_UNSUPPORTED',
+      `operator ${operator.operatorId} has in-flight data of an unaligned checkpoint taken at parallelism ` +
+        `${operator.parallelism}; restoring it at parallelism ${position.parallelism} is not supported yet ` +
+        '(restore at the same parallelism, or from an aligned checkpoint or a savepoint)',
+    );
+  }
+  const own = withData.find((s) => s.subtask === position.subtaskIndex)?.inFlight;
+  return own === undefined ? undefined : readInFlightData(storage, own);
 }
 
 async function readListShare(

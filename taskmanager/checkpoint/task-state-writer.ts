@@ -11,6 +11,7 @@ import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-stora
 import { writeKeyGroupsStateFile } from '../../common/checkpoint/key-groups-state-file.js';
 import type { OperatorSubtaskState, TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
 import type { OperatorSnapshot } from './operator-snapshot.js';
+import { writeInFlightData, type InFlightData } from './in-flight-data.js';
 
 const packr = new Packr({ useRecords: true, moreTypes: true });
 
@@ -35,6 +36,8 @@ export interface TaskStateWriterContext {
 export async function writeTaskState(
   context: TaskStateWriterContext,
   snapshots: readonly OperatorSnapshot[],
+  /** Unaligned checkpoints: the task's in-flight data, stored with the head operator's state. */
+  inFlight?: Promise<InFlightData>,
 ): Promise<TaskStateSnapshot | undefined> {
   const { storage, subtaskIndex } = context;
   const location = storage.resolveLocation(context.targetLocation);
@@ -66,7 +69,15 @@ export async function writeTaskState(
         const operatorState: OperatorStateHandle = { listStates };
         state = { ...state, operatorState };
       }
-      if (state.keyedState !== undefined || state.operatorState !== undefined) {
+      if (inFlight !== undefined && snapshot === snapshots[0]) {
+        const handles = await writeInFlightData(storage, location, `${prefix}-in-flight`, await inFlight);
+        if (handles !== undefined) state = { ...state, inFlight: handles };
+      }
+      if (
+        state.keyedState !== undefined ||
+        state.operatorState !== undefined ||
+        state.inFlight !== undefined
+      ) {
         byOperator[snapshot.operatorId] = state;
       }
     }),

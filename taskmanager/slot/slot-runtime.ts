@@ -7,7 +7,11 @@ import type { Pipeline } from '../../api/environment/execution-context.js';
 import { FreshetError } from '../../common/errors/freshet-error.js';
 import { serializeError } from '../../common/errors/serialized-error.js';
 import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
-import type { TaskExecutionStateUpdate, TaskMetricsReport } from '../../common/protocol/gateways.js';
+import type {
+  JobMasterGateway,
+  TaskExecutionStateUpdate,
+  TaskMetricsReport,
+} from '../../common/protocol/gateways.js';
 import { isTerminalExecutionState } from '../../common/job-status.js';
 import type { JobInformation, TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import { NetworkEnvironment } from '../network/network-environment.js';
@@ -15,29 +19,14 @@ import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import type { NetworkConnection } from '../network/transport/network-connection.js';
 import { StreamTask } from '../task/stream-task.js';
 import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
-import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
-import type { SerializedError } from '../../common/errors/serialized-error.js';
 
-/** The slot's outlets to its TaskManager. */
-export interface SlotHost {
+/** The slot's outlets to its TaskManager; checkpoint replies keep the JobMasterGateway's signatures. */
+export interface SlotHost extends Pick<JobMasterGateway, 'acknowledgeCheckpoint' | 'declineCheckpoint'> {
   reportState(update: TaskExecutionStateUpdate): void;
   /** Sends a data-plane message from slot `from` to a slot of another TaskManager. */
   sendRemote?(from: string, to: string, message: NetworkMessage): void;
   writeStdout(text: string): void;
   sendToClient(jobId: JobId, operatorId: string, payload: unknown): void;
-  acknowledgeCheckpoint(
-    jobId: JobId,
-    executionAttemptId: ExecutionAttemptId,
-    checkpointId: number,
-    state: TaskStateSnapshot | undefined,
-  ): void;
-  declineCheckpoint(
-    jobId: JobId,
-    executionAttemptId: ExecutionAttemptId,
-    checkpointId: number,
-    reason: string,
-    error: SerializedError | undefined,
-  ): void;
 }
 
 export interface SlotRuntimeOptions {

@@ -29,6 +29,7 @@ import { createGateBarrierHandler } from '../checkpoint/gate-barrier-handler.js'
 import { readTaskRestore } from '../checkpoint/task-state-restorer.js';
 import type { InputChannel } from '../network/consumer/input-channel.js';
 import { TaskCheckpointing } from './task-checkpointing.js';
+import { NO_IN_FLIGHT_DATA, type InFlightData } from '../checkpoint/in-flight-data.js';
 import { createRecordWriters } from './record-writers.js';
 import { createSourceReader, SOURCE_SPLITS_STATE } from './source-reader-factory.js';
 
@@ -47,6 +48,7 @@ export class StreamTask {
   private asyncError: Error | undefined;
   private restoredSplits: readonly unknown[] | undefined;
   private endOfDataDone = false;
+  private restoredInFlight: InFlightData = NO_IN_FLIGHT_DATA;
   private resolveCancel!: () => void;
   /** Resolves on cancel or on an asynchronous failure: every wait in the loop races it. */
   private readonly cancelSignal = new Promise<void>((resolve) => (this.resolveCancel = resolve));
@@ -148,6 +150,12 @@ export class StreamTask {
         this.reader = await createSourceReader(this.env, this.vertex, this.restoredSplits);
       await this.chain!.open();
       this.running = true;
+      // Unaligned restore: the output the checkpoint's barrier overtook goes out first.
+      this.restoredInFlight.resultSubpartitions.forEach((subpartitions, writer) =>
+        subpartitions.forEach((buffers, subpartition) => {
+          for (const buffer of buffers) this.recordWriters[writer]!.partition.addBuffer(subpartition, buffer);
+        }),
+      );
       const head = this.vertex.operators[0]!;
       if (head.kind === 'source') await this.runSource();
       else await this.runInput();
@@ -201,6 +209,7 @@ export class StreamTask {
       storage: () => this.checkpointStorage(),
       responder: this.env.checkpointResponder,
       subtaskIndex: tdd.subtaskIndex,
+      hasInputs: tdd.inputGates.length > 0,
       headLists: (checkpointId) =>
         this.reader === undefined
           ? {}
@@ -243,6 +252,7 @@ export class StreamTask {
     if (this.env.tdd.taskRestore === undefined) return;
     const restored = await readTaskRestore(() => this.checkpointStorage(), this.env.tdd);
     this.chain!.initializeState(restored);
+    this.restoredInFlight = restored.get(this.vertex.operators[0]!.operatorId)?.inFlight ?? NO_IN_FLIGHT_DATA;
     this.restoredSplits = restored.get(this.vertex.operators[0]!.operatorId)?.lists[SOURCE_SPLITS_STATE];
   }
 
@@ -305,9 +315,16 @@ export class StreamTask {
     const barriers = createGateBarrierHandler(
       gate,
       this.configuration.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE),
+      this.configuration.get(CheckpointingOptions.ENABLE_UNALIGNED),
       this.checkpointing!,
     );
     const endOfData = new Set<InputChannel>();
+    const unaligned = this.configuration.get(CheckpointingOptions.ENABLE_UNALIGNED);
+    // Unaligned restore: the in-flight input of the checkpoint is processed before anything new.
+    for (const [index, buffers] of this.restoredInFlight.inputChannels) {
+      const channel = gate.channels[index]!;
+      for (const data of buffers) processor.process({ channel, entry: { kind: 'buffer', data } });
+    }
     this.sliceStart = performance.now();
     while (!this.cancelled) {
       this.checkAsyncError();
@@ -321,6 +338,10 @@ export class StreamTask {
       }
       const entry = polled.entry;
       if (entry.kind === 'buffer') {
+        if (unaligned && barriers.onBuffer(channelIndex.get(polled.channel)!)) {
+          const checkpointId = barriers.getPendingCheckpointId()!;
+          this.checkpointing!.captureInputBuffer(checkpointId, channelIndex.get(polled.channel)!, entry.data);
+        }
         processor.process(polled);
         polled.channel.onBufferConsumed();
         await this.maybeYield();
@@ -330,6 +351,10 @@ export class StreamTask {
       const index = channelIndex.get(polled.channel)!;
       switch (event.type) {
         case 'checkpoint-barrier':
+          if (unaligned) {
+            for (const data of polled.channel.takeOvertaken(event.checkpointId))
+              this.checkpointing!.captureInputBuffer(event.checkpointId, index, data);
+          }
           barriers.processBarrier(event, index);
           break;
         case 'cancel-barrier':

@@ -10,6 +10,7 @@ import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-stora
 import type { CheckpointBarrier } from '../../common/protocol/checkpoint-barrier.js';
 import type { OperatorListStates, OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
 import { writeTaskState } from '../checkpoint/task-state-writer.js';
+import type { InFlightData } from '../checkpoint/in-flight-data.js';
 import type { RecordWriter } from '../network/partition/record-writer.js';
 import type { OperatorChain } from './operator-chain.js';
 import type { CheckpointResponder } from './task-environment.js';
@@ -22,6 +23,8 @@ export interface TaskCheckpointingOptions {
   readonly subtaskIndex: number;
   /** List states of the head that live outside the chain (a source reader's splits). */
   readonly headLists?: (checkpointId: number) => OperatorListStates;
+  /** Whether the task reads network inputs (unaligned checkpoints capture their in-flight data). */
+  readonly hasInputs: boolean;
   /** A failure outside the task loop (a commit that failed): the task must fail. */
   readonly onAsyncError: (error: unknown) => void;
 }
@@ -29,6 +32,17 @@ export interface TaskCheckpointingOptions {
 export class TaskCheckpointing {
   private readonly inFlight = new Set<Promise<void>>();
   private endOfData = false;
+  /** Unaligned: the input buffers captured for the pending checkpoint, until every barrier came. */
+  private channelState:
+    | {
+        readonly checkpointId: number;
+        readonly buffers: Map<number, Uint8Array[]>;
+        readonly settle: (error?: Error) => void;
+      }
+    | undefined;
+  private readonly channelStateCompletedEarly = new Set<number>();
+  /** Input buffers of a checkpoint captured before the task took it (overtaken by its first barrier). */
+  private readonly earlyInput = new Map<number, Map<number, Uint8Array[]>>();
   private resolveFinal: (() => void) | undefined;
   private readonly finalCheckpoint = new Promise<void>((resolve) => (this.resolveFinal = resolve));
 
@@ -50,11 +64,21 @@ export class TaskCheckpointing {
       this.decline(checkpointId, 'CHECKPOINT_DECLINED', error);
       return;
     }
-    for (const writer of recordWriters) writer.broadcastEvent(barrier);
+    let inFlight: Promise<InFlightData> | undefined;
+    if (barrier.options.alignment === 'unaligned') {
+      const resultSubpartitions = recordWriters.map((writer) => writer.broadcastPriorityEvent(barrier));
+      inFlight = this.inputChannelState(checkpointId).then((inputChannels) => ({
+        inputChannels,
+        resultSubpartitions,
+      }));
+    } else {
+      for (const writer of recordWriters) writer.broadcastEvent(barrier);
+    }
     const endOfData = this.endOfData;
     const write = writeTaskState(
       { storage: this.options.storage(), targetLocation: barrier.options.targetLocation, subtaskIndex },
       snapshots,
+      inFlight,
     ).then(
       (state) =>
         this.options.responder.acknowledgeCheckpoint(
@@ -70,7 +94,62 @@ export class TaskCheckpointing {
 
   /** Gives up on a checkpoint this task cannot take; downstream tasks stop aligning it. */
   abortCheckpoint(checkpointId: number, reason: string, error?: unknown): void {
+    if (this.channelState?.checkpointId === checkpointId) {
+      this.channelState.settle(new Error(`checkpoint ${checkpointId} was aborted: ${reason}`));
+      this.channelState = undefined;
+    }
     this.decline(checkpointId, reason, error);
+  }
+
+  /** Unaligned: a buffer a channel delivered before its barrier of the pending checkpoint. */
+  captureInputBuffer(checkpointId: number, channelIndex: number, data: Uint8Array): void {
+    const state = this.channelState;
+    const perChannel =
+      state?.checkpointId === checkpointId
+        ? state.buffers
+        : this.earlyInputOf(checkpointId, state?.checkpointId);
+    if (perChannel === undefined) return;
+    const buffers = perChannel.get(channelIndex);
+    if (buffers === undefined) perChannel.set(channelIndex, [data]);
+    else buffers.push(data);
+  }
+
+  /** The stash for a checkpoint not taken yet (only newer than the one in progress). */
+  private earlyInputOf(
+    checkpointId: number,
+    current: number | undefined,
+  ): Map<number, Uint8Array[]> | undefined {
+    if (current !== undefined && checkpointId < current) return undefined;
+    let stash = this.earlyInput.get(checkpointId);
+    if (stash === undefined) this.earlyInput.set(checkpointId, (stash = new Map<number, Uint8Array[]>()));
+    return stash;
+  }
+
+  /** Unaligned: every channel delivered its barrier; the checkpoint's input data is complete. */
+  channelStateComplete(checkpointId: number): void {
+    const state = this.channelState;
+    if (state?.checkpointId === checkpointId) {
+      this.channelState = undefined;
+      state.settle();
+    } else {
+      this.channelStateCompletedEarly.add(checkpointId);
+    }
+  }
+
+  private inputChannelState(checkpointId: number): Promise<Map<number, Uint8Array[]>> {
+    const buffers = this.earlyInput.get(checkpointId) ?? new Map<number, Uint8Array[]>();
+    for (const id of this.earlyInput.keys()) if (id <= checkpointId) this.earlyInput.delete(id);
+    if (!this.options.hasInputs || this.channelStateCompletedEarly.delete(checkpointId)) {
+      return Promise.resolve(buffers);
+    }
+    this.channelState?.settle(new Error('a newer checkpoint started'));
+    return new Promise((resolve, reject) => {
+      this.channelState = {
+        checkpointId,
+        buffers,
+        settle: (error) => (error === undefined ? resolve(buffers) : reject(error)),
+      };
+    });
   }
 
   /** `final`: every task's input had ended when the checkpoint was taken; the task may finish. */

@@ -6,17 +6,16 @@
  * SIGKILL and a replacement started. That checkpoint must end FAILED (never completed), the job
  * must restore the checkpoint completed before it and finish with exactly the failure-free output.
  */
-import { join } from 'node:path';
 import { committedLocalRows, expectedWindowRows } from '../distributed/windows-job-output.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JOBS_DIR, makeTempDir, runCli, waitFor } from '../support/cli.js';
+import { makeTempDir, waitFor } from '../support/cli.js';
 import {
   getJson,
   jobDetails,
-  restAddress,
   startCluster,
   stopClusters,
-  submittedJobId,
+  submitDetached,
+  waitForJobFinished,
 } from '../distributed/session-cluster-support.js';
 
 const EVENTS = 6_000;
@@ -57,25 +56,12 @@ describe('kill -9 of a TaskManager while a checkpoint waits for acknowledgements
       'restart-strategy.fixed-delay.attempts': 5,
       'restart-strategy.fixed-delay.delay': '200 ms',
     });
-    const submitted = await runCli(
-      [
-        'run',
-        '-d',
-        '-m',
-        restAddress(cluster),
-        '-p',
-        '2',
-        join(JOBS_DIR, 'checkpoint-slow-ack-windows.ts'),
-        '--',
-        String(EVENTS),
-        String(RATE),
-        output.path,
-        String(ACK_DELAY_MS),
-      ],
-      { timeoutMs: 60_000 },
-    );
-    expect(submitted.code, submitted.stderr).toBe(0);
-    const jobId = submittedJobId(submitted.stdout + submitted.stderr);
+    const jobId = await submitDetached(cluster, 'checkpoint-slow-ack-windows.ts', 2, [
+      String(EVENTS),
+      String(RATE),
+      output.path,
+      String(ACK_DELAY_MS),
+    ]);
     const checkpointsOf = (): Promise<CheckpointingJson> =>
       getJson<CheckpointingJson>(cluster, `/jobs/${jobId}/checkpoints`);
     const details = (id: number): Promise<CheckpointJson> =>
@@ -149,16 +135,7 @@ describe('kill -9 of a TaskManager while a checkpoint waits for acknowledgements
     expect(restored.counts.restored).toBe(1);
     expect(restored.latest.restored?.id).toBe(previous);
 
-    await waitFor(
-      async () => {
-        const state = (await jobDetails(cluster, jobId)).state;
-        if (state === 'FAILED') throw new Error(`the job failed: ${await exceptions()}`);
-        return state === 'FINISHED';
-      },
-      60_000,
-      'the job to finish',
-      200,
-    );
+    await waitForJobFinished(cluster, jobId, 60_000);
     const final = await checkpointsOf();
     // One kill, one failover: a second restore means the job failed again after the restart.
     expect(final.counts.restored, final.counts.restored === 1 ? '' : await exceptions()).toBe(1);

@@ -6,20 +6,19 @@
  * committed output must equal the failure-free result exactly.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { join } from 'node:path';
 import { expectedWindowRows } from './windows-job-output.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../common/checkpoint/s3-client-factory.js';
 import type { LocalSessionCluster } from '../../cli/cluster/local-session-cluster.js';
-import { JOBS_DIR, runCli, waitFor } from '../support/cli.js';
+import { waitFor } from '../support/cli.js';
 import { startS3TestServer, type S3TestServer } from '../support/s3-test-server.js';
 import {
   getJson,
   jobDetails,
-  restAddress,
   startCluster,
   stopClusters,
-  submittedJobId,
+  submitDetached,
+  waitForJobFinished,
 } from './session-cluster-support.js';
 
 const EVENTS = 40_000;
@@ -123,44 +122,16 @@ describe('exactly-once end to end', () => {
     });
     const prefix = 'windows/';
     const output = `s3://${server.bucket}/${prefix}`;
-    const submitted = await runCli(
-      [
-        'run',
-        '-d',
-        '-m',
-        restAddress(cluster),
-        '-p',
-        '4',
-        join(JOBS_DIR, 'exactly-once-windows.ts'),
-        '--',
-        String(EVENTS),
-        String(RATE),
-        output,
-      ],
-      { timeoutMs: 60_000 },
-    );
-    expect(submitted.code, submitted.stderr).toBe(0);
-    const jobId = submittedJobId(submitted.stdout + submitted.stderr);
+    const jobId = await submitDetached(cluster, 'exactly-once-windows.ts', 4, [
+      String(EVENTS),
+      String(RATE),
+      output,
+    ]);
 
     await killOneTaskManager(cluster, jobId);
     await killOneTaskManager(cluster, jobId);
 
-    let last = '';
-    await waitFor(
-      async () => {
-        const job = await jobDetails(cluster, jobId);
-        const checkpoints = await getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`);
-        last = `${job.state} ${JSON.stringify(job.vertices.map((v) => v.tasks))} ${JSON.stringify(checkpoints.counts)}`;
-        return job.state === 'FINISHED';
-      },
-      120_000,
-      () =>
-        `the job to finish (last: ${last}); JobManager log: ${cluster.jobManager.lines
-          .slice(-12)
-          .map((l) => JSON.stringify(l))
-          .join('\n')}`,
-      200,
-    );
+    await waitForJobFinished(cluster, jobId, 120_000);
     const checkpoints = await getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`);
     expect(checkpoints.counts.restored).toBeGreaterThanOrEqual(2);
     const client = createS3Client({

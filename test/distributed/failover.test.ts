@@ -4,10 +4,9 @@
  * the frozen one after heartbeat.timeout — and the job restarts (fixed-delay) on the remaining
  * slots. Also: backpressure from a slow sink in another process slows the source down.
  */
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalSessionCluster } from '../../cli/cluster/local-session-cluster.js';
-import { JOBS_DIR, runCli, waitFor } from '../support/cli.js';
+import { runCli, waitFor } from '../support/cli.js';
 import {
   HEARTBEAT_TIMEOUT_MS,
   getJson,
@@ -15,7 +14,7 @@ import {
   restAddress,
   startCluster,
   stopClusters,
-  submittedJobId,
+  submitDetached,
 } from './session-cluster-support.js';
 
 afterEach(async () => {
@@ -27,19 +26,6 @@ const RESTARTS = {
   'restart-strategy.fixed-delay.attempts': 3,
   'restart-strategy.fixed-delay.delay': '200 ms',
 };
-
-async function submitDetached(
-  cluster: LocalSessionCluster,
-  job: string,
-  parallelism: number,
-): Promise<string> {
-  const result = await runCli(
-    ['run', '-d', '-m', restAddress(cluster), '-p', String(parallelism), join(JOBS_DIR, job)],
-    { timeoutMs: 60_000 },
-  );
-  expect(result.code, result.stderr).toBe(0);
-  return submittedJobId(result.stdout + result.stderr);
-}
 
 async function waitForAllRunning(cluster: LocalSessionCluster, jobId: string, what: string): Promise<void> {
   let last = '';
@@ -160,8 +146,10 @@ describe('backpressure', () => {
 
     // A free-running source makes hundreds of thousands of 1 KiB records per second; held back by
     // credits it is only ahead of the sink by what fits into the buffers between them.
+    // The two counters come from two TaskManagers' heartbeats, each up to ~1 s old: the sink's may
+    // be newer than the source's by up to a second of its ~1000 records/s.
     const inFlight = second.written - second.read;
-    expect(inFlight).toBeGreaterThanOrEqual(0);
+    expect(inFlight).toBeGreaterThanOrEqual(-2000);
     expect(inFlight).toBeLessThan(5000);
     const sourceRate = second.written - first.written;
     const sinkRate = second.read - first.read;

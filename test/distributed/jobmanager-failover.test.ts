@@ -4,17 +4,14 @@
  * finds the job there, the TaskManagers register with it again, and the job resumes from its latest
  * completed checkpoint. The committed output must equal the failure-free result exactly.
  */
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalSessionCluster } from '../../cli/cluster/local-session-cluster.js';
-import { JOBS_DIR, makeTempDir, runCli, waitFor } from '../support/cli.js';
+import { makeTempDir, waitFor } from '../support/cli.js';
 import {
   getJson,
-  jobDetails,
-  restAddress,
   startCluster,
   stopClusters,
-  submittedJobId,
+  submitDetached,
+  waitForJobFinished,
 } from './session-cluster-support.js';
 import { committedLocalRows, expectedWindowRows } from './windows-job-output.js';
 
@@ -32,14 +29,6 @@ interface CheckpointCounts {
   readonly latest: { readonly restored: { readonly id: number } | null };
 }
 
-async function jobState(cluster: LocalSessionCluster, jobId: string): Promise<string> {
-  try {
-    return (await jobDetails(cluster, jobId)).state;
-  } catch {
-    return 'UNREACHABLE';
-  }
-}
-
 describe('JobManager failover (high availability)', () => {
   it('resumes a job from its latest checkpoint after the JobManager is killed with SIGKILL', async () => {
     const ha = makeTempDir('freshet-ha-');
@@ -53,24 +42,11 @@ describe('JobManager failover (high availability)', () => {
       'restart-strategy.fixed-delay.attempts': 10,
       'restart-strategy.fixed-delay.delay': '200 ms',
     });
-    const submitted = await runCli(
-      [
-        'run',
-        '-d',
-        '-m',
-        restAddress(cluster),
-        '-p',
-        '4',
-        join(JOBS_DIR, 'exactly-once-windows.ts'),
-        '--',
-        String(EVENTS),
-        String(RATE),
-        output.path,
-      ],
-      { timeoutMs: 60_000 },
-    );
-    expect(submitted.code, submitted.stderr).toBe(0);
-    const jobId = submittedJobId(submitted.stdout + submitted.stderr);
+    const jobId = await submitDetached(cluster, 'exactly-once-windows.ts', 4, [
+      String(EVENTS),
+      String(RATE),
+      output.path,
+    ]);
 
     await waitFor(
       async () =>
@@ -82,20 +58,7 @@ describe('JobManager failover (high availability)', () => {
     cluster.jobManager.child.kill('SIGKILL');
     await cluster.restartJobManager();
 
-    let last = '';
-    await waitFor(
-      async () => {
-        last = await jobState(cluster, jobId);
-        return last === 'FINISHED';
-      },
-      120_000,
-      () =>
-        `the recovered job to finish (last: ${last}); JobManager log: ${cluster.jobManager.lines
-          .slice(-10)
-          .map((l) => JSON.stringify(l))
-          .join('\n')}`,
-      200,
-    );
+    await waitForJobFinished(cluster, jobId, 120_000);
     const stats = await getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`);
     expect(stats.counts.restored).toBeGreaterThanOrEqual(1);
     expect(stats.latest.restored?.id).toBeGreaterThanOrEqual(2);

@@ -2,8 +2,9 @@
  * Session clusters of real processes for the distributed tests: a JobManager and TaskManagers on
  * loopback with free ports and short heartbeats, and a small REST client for what tests check.
  */
+import { join } from 'node:path';
 import { LocalSessionCluster } from '../../cli/cluster/local-session-cluster.js';
-import { makeTempDir } from '../support/cli.js';
+import { JOBS_DIR, makeTempDir, runCli, waitFor } from '../support/cli.js';
 
 export const HEARTBEAT_INTERVAL_MS = 300;
 export const HEARTBEAT_TIMEOUT_MS = 3000;
@@ -74,6 +75,62 @@ export interface JobJson {
 
 export function jobDetails(cluster: LocalSessionCluster, jobId: string): Promise<JobJson> {
   return getJson<JobJson>(cluster, `/jobs/${jobId}`);
+}
+
+/**
+ * Waits until the job is FINISHED; throws with its exception history as soon as it is FAILED. A
+ * JobManager that does not answer (being restarted) counts as not finished yet. The timeout error
+ * shows the last state seen and the JobManager's newest log lines.
+ */
+export async function waitForJobFinished(
+  cluster: LocalSessionCluster,
+  jobId: string,
+  timeoutMs: number,
+): Promise<void> {
+  let last = '';
+  await waitFor(
+    async () => {
+      let job: JobJson;
+      try {
+        job = await jobDetails(cluster, jobId);
+      } catch (error) {
+        last = `no answer (${String(error)})`;
+        return false;
+      }
+      last = `${job.state} ${JSON.stringify(job.vertices.map((v) => v.tasks))}`;
+      if (job.state === 'FAILED') {
+        const exceptions = await getJson(cluster, `/jobs/${jobId}/exceptions`);
+        throw new Error(`the job failed: ${JSON.stringify(exceptions).slice(0, 3000)}`);
+      }
+      return job.state === 'FINISHED';
+    },
+    timeoutMs,
+    () =>
+      `job ${jobId} to finish (last: ${last}); JobManager log: ${cluster.jobManager.lines
+        .slice(-12)
+        .map((l) => JSON.stringify(l))
+        .join('\n')}`,
+    200,
+  );
+}
+
+/**
+ * Submits fixtures/jobs/`jobFile` to the cluster detached (`freshet run -d -m <rest> -p <parallelism>
+ * <job> -- <programArgs>`) and returns its job ID; throws with the CLI's output if it fails.
+ */
+export async function submitDetached(
+  cluster: LocalSessionCluster,
+  jobFile: string,
+  parallelism: number,
+  programArgs: readonly string[] = [],
+): Promise<string> {
+  const args = ['run', '-d', '-m', restAddress(cluster), '-p', String(parallelism), join(JOBS_DIR, jobFile)];
+  const result = await runCli(programArgs.length === 0 ? args : [...args, '--', ...programArgs], {
+    timeoutMs: 60_000,
+  });
+  if (result.code !== 0)
+    throw new Error(`freshet run exited with ${result.code}: ${result.stdout}${result.stderr}`);
+  return submittedJobId(result.stdout + result.stderr);
 }
 
 /** The job ID out of the CLI's `Job has been submitted with JobID <id>` line. */

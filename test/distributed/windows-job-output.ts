@@ -1,8 +1,9 @@
 /**
- * The output of the exactly-once windows job (fixtures/jobs/exactly-once-windows.ts and its
- * variants): event i has key `i % 8` and timestamp `i * 5` ms; each 1 s window of a key yields one
- * row `{"key","start","count","sum"}`. The failure-free result is computed here independently of
- * the runtime, and the committed rows are read from a local FileSink directory.
+ * The output of the numbered-events windows job (fixtures/shared/numbered-events-windows.ts, run by
+ * fixtures/jobs/exactly-once-windows.ts, its variants and the embedded exactly-once test): event i
+ * has key `i % 8` and timestamp `i * 5` ms; each 1 s window of a key yields one row
+ * `{"key","start","count","sum"}`. The failure-free result is computed here independently of the
+ * runtime, and the committed rows are read from a local FileSink directory.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -33,6 +33,8 @@ export class InputChannel {
   private lastBacklog = 0;
   private finished = false;
   private grant: ((credit: number) => void) | undefined;
+  /** The buffers the last unaligned barrier overtook in this channel's queue. */
+  private overtaken: { readonly checkpointId: number; readonly buffers: Uint8Array[] } | undefined;
 
   constructor(
     readonly gateIndex: number,
@@ -62,7 +64,22 @@ export class InputChannel {
   onEvent(event: ChannelEvent, backlog: number): void {
     this.lastBacklog = backlog;
     if (event.type === 'end-of-partition') this.finished = true;
-    this.enqueue({ kind: 'event', event });
+    if (event.type === 'checkpoint-barrier' && event.options.alignment === 'unaligned') {
+      this.enqueueAhead({ kind: 'event', event }, event.checkpointId);
+    } else {
+      this.enqueue({ kind: 'event', event });
+    }
+  }
+
+  /**
+   * The buffers the unaligned barrier of `checkpointId` overtook here (they come after it now but
+   * were sent before it: the checkpoint's input channel state); empty when none.
+   */
+  takeOvertaken(checkpointId: number): Uint8Array[] {
+    const overtaken = this.overtaken;
+    if (overtaken?.checkpointId !== checkpointId) return [];
+    this.overtaken = undefined;
+    return overtaken.buffers;
   }
 
   onError(message: string): void {
@@ -115,6 +132,18 @@ export class InputChannel {
   private addCredit(credit: number): void {
     this.creditAtProducer += credit;
     this.grant?.(credit);
+  }
+
+  /** An unaligned barrier jumps the queue (Flink's priority event), remembering what it overtook. */
+  private enqueueAhead(entry: ChannelEntry, checkpointId: number): void {
+    const wasEmpty = !this.hasData();
+    const rest = this.queue.slice(this.head);
+    const buffers: Uint8Array[] = [];
+    for (const queued of rest) if (queued.kind === 'buffer') buffers.push(queued.data);
+    this.overtaken = { checkpointId, buffers };
+    this.queue = [entry, ...rest];
+    this.head = 0;
+    if (wasEmpty) this.listener.notifyChannelNonEmpty(this);
   }
 
   private enqueue(entry: ChannelEntry): void {

@@ -42,6 +42,24 @@ export class PipelinedSubpartition {
     this.trySend();
   }
 
+  /**
+   * Puts an event ahead of everything queued (an unaligned checkpoint barrier overtaking the
+   * in-flight buffers) and returns copies of the buffers it overtook: they are the subpartition's
+   * state for that checkpoint and are still sent after the event.
+   */
+  addPriorityEvent(event: ChannelEvent): Uint8Array[] {
+    const overtaken: Uint8Array[] = [];
+    for (let i = this.head; i < this.queue.length; i++) {
+      const entry = this.queue[i]!;
+      // Copies: a sent buffer's memory may be transferred to another thread.
+      if (entry instanceof Uint8Array) overtaken.push(entry.slice());
+    }
+    this.queue = [event, ...this.queue.slice(this.head)];
+    this.head = 0;
+    this.trySend();
+    return overtaken;
+  }
+
   attachView(connection: NetworkConnection, receiverId: string, initialCredit: number): void {
     this.view = { connection, receiverId, credit: initialCredit };
     this.trySend();

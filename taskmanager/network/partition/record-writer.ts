@@ -69,6 +69,15 @@ export class RecordWriter {
     this.partition.broadcastEvent(event);
   }
 
+  /**
+   * Sends an unaligned checkpoint barrier ahead of every buffer not yet sent (partly filled
+   * batches are flushed first) and returns the buffers it overtook, by subpartition.
+   */
+  broadcastPriorityEvent(event: ChannelEvent): Uint8Array[][] {
+    this.flushAll();
+    return this.partition.broadcastPriorityEvent(event);
+  }
+
   isAvailable(): boolean {
     return this.partition.isAvailable();
   }

@@ -47,6 +47,11 @@ export class ResultPartition {
     for (const sub of this.subpartitions) sub.addEvent(event);
   }
 
+  /** An event ahead of all queued buffers of every subpartition; returns what it overtook, by subpartition. */
+  broadcastPriorityEvent(event: ChannelEvent): Uint8Array[][] {
+    return this.subpartitions.map((sub) => sub.addPriorityEvent(event));
+  }
+
   /** True while the partition may take more buffers. */
   isAvailable(): boolean {
     let total = 0;
