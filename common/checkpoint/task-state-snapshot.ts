@@ -22,6 +22,11 @@ export interface TaskStateSnapshot {
    * final checkpoint and the tasks may finish.
    */
   readonly endOfData?: boolean;
+  /**
+   * How long the task's barrier alignment for this checkpoint took (Flink's CheckpointMetrics
+   * alignment duration): from the first barrier to the last, in ms; absent without inputs.
+   */
+  readonly alignmentDurationMs?: number;
 }
 
 /** Every handle of the subtask state, in a stable order. */

@@ -73,6 +73,9 @@ export function effectiveJobConfiguration(
   return configuration;
 }
 
+/** How many checkpoints' alignment durations are kept. */
+const RETAINED_ALIGNMENT_CHECKPOINTS = 100;
+
 export class JobCheckpointing {
   readonly coordinator: CheckpointCoordinator;
   private readonly storage: CheckpointStorage;
@@ -81,6 +84,8 @@ export class JobCheckpointing {
   /** Per checkpoint: the attempts that acknowledged it after their input ended. */
   private readonly endOfDataAcks = new Map<number, Set<ExecutionAttemptId>>();
   private readonly numberOfTasks: number;
+  /** Per recent checkpoint: the barrier alignment durations its tasks reported, in ms. */
+  private readonly alignments = new Map<number, number[]>();
 
   /** Undefined when the job does not checkpoint; throws IllegalConfigurationError for bad settings. */
   static create(context: JobCheckpointingContext): JobCheckpointing | undefined {
@@ -161,6 +166,8 @@ export class JobCheckpointing {
     checkpointId: number,
     state: TaskStateSnapshot | undefined,
   ): void {
+    if (state?.alignmentDurationMs !== undefined)
+      this.recordAlignment(checkpointId, state.alignmentDurationMs);
     if (state?.endOfData === true) {
       const acks = this.endOfDataAcks.get(checkpointId) ?? new Set<ExecutionAttemptId>();
       acks.add(attemptId);
@@ -191,6 +198,23 @@ export class JobCheckpointing {
   async shutdown(): Promise<void> {
     await this.coordinator.shutdown();
     await this.storage.close();
+  }
+
+  /** The alignment durations tasks reported, for the most recent checkpoints (oldest first). */
+  alignmentDurations(): { readonly checkpointId: number; readonly durationsMs: readonly number[] }[] {
+    return [...this.alignments].map(([checkpointId, durationsMs]) => ({ checkpointId, durationsMs }));
+  }
+
+  private recordAlignment(checkpointId: number, durationMs: number): void {
+    const durations = this.alignments.get(checkpointId);
+    if (durations !== undefined) {
+      durations.push(durationMs);
+      return;
+    }
+    this.alignments.set(checkpointId, [durationMs]);
+    if (this.alignments.size > RETAINED_ALIGNMENT_CHECKPOINTS) {
+      this.alignments.delete(this.alignments.keys().next().value!);
+    }
   }
 
   /** Whether every task acknowledged the checkpoint after its input ended: the job may finish. */

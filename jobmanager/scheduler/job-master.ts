@@ -144,6 +144,14 @@ export class JobMaster {
     return this.checkpointing?.coordinator;
   }
 
+  /** Barrier alignment durations the tasks reported for recent checkpoints (empty without checkpoints). */
+  checkpointAlignmentDurations(): {
+    readonly checkpointId: number;
+    readonly durationsMs: readonly number[];
+  }[] {
+    return this.checkpointing?.alignmentDurations() ?? [];
+  }
+
   /** Restarts decided so far (Flink's numRestarts). */
   get numRestarts(): number {
     return this.failureHandler.numberOfRestarts;

@@ -26,6 +26,7 @@ import { Configuration } from '../../common/config/configuration.js';
 import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
 import { checkpointBarrier } from '../checkpoint/checkpoint-barrier.js';
 import { createGateBarrierHandler } from '../checkpoint/gate-barrier-handler.js';
+import type { CheckpointBarrierHandler } from '../checkpoint/checkpoint-barrier-handler.js';
 import { readTaskRestore } from '../checkpoint/task-state-restorer.js';
 import type { InputChannel } from '../network/consumer/input-channel.js';
 import { TaskCheckpointing } from './task-checkpointing.js';
@@ -48,6 +49,7 @@ export class StreamTask {
   private asyncError: Error | undefined;
   private restoredSplits: readonly unknown[] | undefined;
   private endOfDataDone = false;
+  private barrierHandler: CheckpointBarrierHandler | undefined;
   private restoredInFlight: InFlightData = NO_IN_FLIGHT_DATA;
   private resolveCancel!: () => void;
   /** Resolves on cancel or on an asynchronous failure: every wait in the loop races it. */
@@ -210,6 +212,10 @@ export class StreamTask {
       responder: this.env.checkpointResponder,
       subtaskIndex: tdd.subtaskIndex,
       hasInputs: tdd.inputGates.length > 0,
+      alignmentDurationMs: (checkpointId) => {
+        const last = this.barrierHandler?.metrics.getLastAlignment();
+        return last?.checkpointId === checkpointId ? last.durationMs : undefined;
+      },
       headLists: (checkpointId) =>
         this.reader === undefined
           ? {}
@@ -312,12 +318,12 @@ export class StreamTask {
     const processor = new StreamInputProcessor(gate.channels, (g) => gates[g]!.inputIndex, this.chain!.head);
     this.inputProcessor = processor;
     const channelIndex = new Map(gate.channels.map((channel, index) => [channel, index]));
-    const barriers = createGateBarrierHandler(
+    const barriers = (this.barrierHandler = createGateBarrierHandler(
       gate,
       this.configuration.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE),
       this.configuration.get(CheckpointingOptions.ENABLE_UNALIGNED),
       this.checkpointing!,
-    );
+    ));
     const endOfData = new Set<InputChannel>();
     const unaligned = this.configuration.get(CheckpointingOptions.ENABLE_UNALIGNED);
     // Unaligned restore: the in-flight input of the checkpoint is processed before anything new.

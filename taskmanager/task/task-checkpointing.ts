@@ -25,6 +25,8 @@ export interface TaskCheckpointingOptions {
   readonly headLists?: (checkpointId: number) => OperatorListStates;
   /** Whether the task reads network inputs (unaligned checkpoints capture their in-flight data). */
   readonly hasInputs: boolean;
+  /** The barrier alignment the checkpoint took, once its barriers were aligned (tasks with inputs). */
+  readonly alignmentDurationMs?: (checkpointId: number) => number | undefined;
   /** A failure outside the task loop (a commit that failed): the task must fail. */
   readonly onAsyncError: (error: unknown) => void;
 }
@@ -75,6 +77,7 @@ export class TaskCheckpointing {
       for (const writer of recordWriters) writer.broadcastEvent(barrier);
     }
     const endOfData = this.endOfData;
+    const alignmentDurationMs = this.options.alignmentDurationMs?.(checkpointId);
     const write = writeTaskState(
       { storage: this.options.storage(), targetLocation: barrier.options.targetLocation, subtaskIndex },
       snapshots,
@@ -83,7 +86,13 @@ export class TaskCheckpointing {
       (state) =>
         this.options.responder.acknowledgeCheckpoint(
           checkpointId,
-          endOfData ? { subtaskStateByOperatorId: state?.subtaskStateByOperatorId ?? {}, endOfData } : state,
+          endOfData || alignmentDurationMs !== undefined
+            ? {
+                subtaskStateByOperatorId: state?.subtaskStateByOperatorId ?? {},
+                ...(endOfData ? { endOfData } : {}),
+                ...(alignmentDurationMs === undefined ? {} : { alignmentDurationMs }),
+              }
+            : state,
         ),
       (error: unknown) =>
         this.options.responder.declineCheckpoint(checkpointId, 'CHECKPOINT_ASYNC_EXCEPTION', error),

@@ -9,9 +9,9 @@
  *     Off and on alternate, two runs each; each mode's figure is its faster run.
  *  2. Checkpoint duration (trigger → completed, from the JobMaster's checkpoint statistics, sampled
  *     while the job runs) p50/p99 over the checkpoints of both 1 s runs taken while records flowed.
- *     Barrier alignment time is not printed: tasks measure it (BarrierAlignmentMetrics) but do not
- *     report it to the JobManager yet, so neither the statistics nor REST have it (at p=1 every
- *     task has a single input channel here, so there is nothing to align anyway).
+ *     Barrier alignment time (first barrier → last, as each task reports it with its
+ *     acknowledgement) p50/p99 comes from an extra run of the same job at parallelism 2, where every
+ *     window task aligns the barriers of two source channels (at p=1 there is nothing to align).
  *  3. Recovery time on a session cluster of processes (1 JobManager, 2 TaskManagers × 1 slot):
  *     SIGKILL of the TaskManager running a checkpointed job (10 k records/s, keyed value state,
  *     checkpoints every 1 s, fixed-delay restart with 0 ms delay) → first record processed by the
@@ -48,8 +48,8 @@ export async function run(): Promise<void> {
   console.log(
     `# checkpoints: keyed tumbling-window job (10 k keys, p=1) with checkpoints off vs every ${INTERVAL_MS} ms ` +
       `(file://, embedded runtime); checkpoint duration p50/p99; recovery after SIGKILL of a TaskManager ` +
-      `(session cluster); checkpoint duration with ${STATE_KEYS} vs ${10 * STATE_KEYS} keys of value state. ` +
-      `Alignment time: not reported (tasks do not send it to the JobManager yet)`,
+      `(session cluster); checkpoint duration with ${STATE_KEYS} vs ${10 * STATE_KEYS} keys of value state; ` +
+      `barrier alignment time at p=2`,
   );
   const dir = mkdtempSync(join(tmpdir(), 'freshet-bench-checkpoints-'));
   let ok = false;
@@ -102,6 +102,15 @@ async function throughputFigures(dir: string): Promise<void> {
     ) / 1000,
     'kB',
   );
+  // Alignment: the same job at p=2 (two source channels per window task), checkpoints every 1 s.
+  const aligned = await windowRun(dir, 'aligned-p2', Math.round(count / 3), INTERVAL_MS, 2);
+  if (aligned.alignments.length === 0) throw new Error('no alignment was reported at p=2');
+  figure('checkpoint_alignment_p50', percentile(aligned.alignments, 0.5), 'ms');
+  figure(
+    'checkpoint_alignment_p99',
+    percentile(aligned.alignments, 0.99),
+    `ms (p=2, of ${aligned.alignments.length} task alignments)`,
+  );
 }
 
 function fastest(runs: readonly WindowRunResult[]): WindowRunResult {
@@ -120,6 +129,8 @@ interface WindowRunResult {
   /** Completed while records flowed (triggered before the end of input). */
   readonly checkpoints: readonly CompletedCheckpointSample[];
   readonly failed: number;
+  /** Barrier alignment durations the tasks reported, ms. */
+  readonly alignments: readonly number[];
 }
 
 async function windowRun(
@@ -127,6 +138,7 @@ async function windowRun(
   name: string,
   count: number,
   intervalMs: number,
+  parallelism = 1,
 ): Promise<WindowRunResult> {
   const prefix = join(dir, `window-${name}`);
   const checkpointDir = join(dir, `window-${name}-checkpoints`);
@@ -135,6 +147,7 @@ async function windowRun(
     String(intervalMs),
     checkpointDir,
     prefix,
+    String(parallelism),
   ]);
   await job.finished();
   const start = await readResultFile<Moment>(`${prefix}.start.json`, 10_000);
@@ -146,6 +159,7 @@ async function windowRun(
     seconds: ms / 1000,
     checkpoints: job.completed().filter((c) => c.triggerTimestamp <= end.at),
     failed: job.failed,
+    alignments: job.alignmentDurations(),
   };
 }
 

@@ -70,6 +70,11 @@ export class LocalCheckpointedJob {
     return [...this.samples.values()].sort((a, b) => a.id - b.id);
   }
 
+  /** Barrier alignment durations (ms) the job's tasks reported, over every recent checkpoint. */
+  alignmentDurations(): number[] {
+    return this.master.checkpointAlignmentDurations().flatMap((c) => [...c.durationsMs]);
+  }
+
   /** Failed checkpoints so far. */
   get failed(): number {
     return this.failedCount;

@@ -2,7 +2,7 @@
  * Checkpoint benchmark job (throughput): datagen (timestamps, 10% out of order, 10 k keys) → keyBy
  * → tumbling 10 s event-time windows with a sum aggregate → discarding sink, the workload of the
  * windows benchmark, with checkpoints every <intervalMs> (0: off) into <checkpointDir>.
- * Args: <count> <intervalMs> <checkpointDir> <resultPrefix>. Writes <prefix>.start.json when the
+ * Args: <count> <intervalMs> <checkpointDir> <resultPrefix> [parallelism, default 1]. Writes <prefix>.start.json when the
  * source generates its first record and <prefix>.end.json when the sink's input ends (before the
  * job waits for its final checkpoint), each as `{ at }` in wall-clock ms.
  */
@@ -17,7 +17,7 @@ export default async function main(args: string[]): Promise<void> {
   const checkpointDir = args[2] ?? '';
   const prefix = args[3] ?? 'checkpoint-window';
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
-  env.setParallelism(1);
+  env.setParallelism(Number(args[4] ?? 1));
   if (intervalMs > 0) {
     env.enableCheckpointing(intervalMs);
     env.configure({ 'state.checkpoints.dir': `file://${checkpointDir}` });
