@@ -44,9 +44,13 @@ export class MiniCluster {
     await this.taskExecutor.start();
   }
 
-  async submitJob(job: JobInformation, pipeline: Pipeline): Promise<JobMaster> {
+  async submitJob(
+    job: JobInformation,
+    pipeline: Pipeline,
+    options: Parameters<Dispatcher['submitJob']>[2] = {},
+  ): Promise<JobMaster> {
     if (job.code.kind === 'in-process') this.inProcessPipelines.set(job.jobId, pipeline);
-    const master = await this.dispatcher.submitJob(job, stripFunctions(pipeline));
+    const master = await this.dispatcher.submitJob(job, stripFunctions(pipeline), options);
     void master.result.then(() => this.inProcessPipelines.delete(job.jobId));
     return master;
   }

@@ -308,7 +308,9 @@ export class CheckpointCoordinator {
     const isSavepoint = CheckpointProperties.isSavepoint(completed.properties);
     if (!isSavepoint) {
       for (const subsumed of this.completedCheckpointStore.addCheckpointAndSubsumeOldestOne(completed)) {
-        this.cleaner.discardLocation(subsumed.location);
+        // A savepoint a job was started from belongs to the user: it is never deleted.
+        if (!CheckpointProperties.isSavepoint(subsumed.properties))
+          this.cleaner.discardLocation(subsumed.location);
         this.stats.reportDiscarded(subsumed.checkpointId);
       }
     }

@@ -17,6 +17,9 @@ import type {
 import type { DataAddress, JobInformation } from '../../common/protocol/task-deployment.js';
 import type { SlotPool } from '../resourcemanager/slot-pool.js';
 import { JobMaster, type JobMasterServices, type JobRecovery } from '../scheduler/job-master.js';
+import { CheckpointStorageFactory } from '../../common/checkpoint/checkpoint-storage-factory.js';
+import { loadSavepointForJob, type SavepointRestoreSettings } from '../checkpoint/savepoint-restore.js';
+import { effectiveJobConfiguration } from '../scheduler/job-checkpointing.js';
 
 export class Dispatcher implements JobMasterGateway {
   private readonly jobs = new Map<JobId, JobMaster>();
@@ -31,8 +34,29 @@ export class Dispatcher implements JobMasterGateway {
    * Creates and starts the job's JobMaster. Rejects (and keeps nothing) when the job ID is taken
    * or the job's restart/slot configuration is invalid.
    */
-  async submitJob(job: JobInformation, jobGraph: JobGraph): Promise<JobMaster> {
-    return this.startJob(job, jobGraph, undefined);
+  /**
+   * Creates and starts the job's JobMaster, from a savepoint when `savepoint` is given. Rejects (and
+   * keeps nothing) when the job ID is taken, the job's configuration is invalid, or the savepoint
+   * cannot be read or does not match the job.
+   */
+  async submitJob(
+    job: JobInformation,
+    jobGraph: JobGraph,
+    options: { readonly savepoint?: SavepointRestoreSettings } = {},
+  ): Promise<JobMaster> {
+    if (this.jobs.has(job.jobId))
+      throw new UserError('DUPLICATE_JOB', `job ${job.jobId} was already submitted`);
+    let recovery: JobRecovery | undefined;
+    if (options.savepoint !== undefined) {
+      const configuration = effectiveJobConfiguration(this.services.clusterConfiguration, job, jobGraph);
+      const storage = CheckpointStorageFactory.fromConfiguration(configuration);
+      try {
+        recovery = { checkpoint: await loadSavepointForJob(storage, options.savepoint, jobGraph) };
+      } finally {
+        await storage.close();
+      }
+    }
+    return this.startJob(job, jobGraph, recovery, true);
   }
 
   /**
@@ -40,18 +64,24 @@ export class Dispatcher implements JobMasterGateway {
    * when it has one; it is already in the HA store.
    */
   async recoverJob(job: JobInformation, jobGraph: JobGraph, recovery: JobRecovery): Promise<JobMaster> {
-    return this.startJob(job, jobGraph, recovery);
+    return this.startJob(job, jobGraph, recovery, false);
   }
 
   private async startJob(
     job: JobInformation,
     jobGraph: JobGraph,
     recovery: JobRecovery | undefined,
+    /** A new submission (not an HA recovery): the HA store learns about it. */
+    persist: boolean,
   ): Promise<JobMaster> {
     if (this.jobs.has(job.jobId))
       throw new UserError('DUPLICATE_JOB', `job ${job.jobId} was already submitted`);
     const master = new JobMaster(job, jobGraph, this.slotPool, this.services, recovery);
-    if (recovery === undefined) this.services.ha?.putJob(job, jobGraph);
+    if (persist) {
+      this.services.ha?.putJob(job, jobGraph);
+      const start = recovery?.checkpoint;
+      if (start !== undefined) this.services.ha?.writeLatestCheckpoint(job.jobId, start.externalPointer);
+    }
     this.jobs.set(job.jobId, master);
     void master.result.then(() => {
       this.services.ha?.removeJob(job.jobId);

@@ -8,7 +8,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobGraph, JobVertex } from '../../api/graph/job-graph.js';
-import type { OperatorState } from '../../common/checkpoint/checkpoint-metadata.js';
 import { CheckpointStorageFactory } from '../../common/checkpoint/checkpoint-storage-factory.js';
 import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
 import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
@@ -31,7 +30,8 @@ import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js'
 import { DefaultCompletedCheckpointStore } from '../checkpoint/completed-checkpoint-store.js';
 import type { FileSystemHaServices } from '../ha/file-system-ha-services.js';
 import { HaCompletedCheckpointStore } from '../ha/ha-completed-checkpoint-store.js';
-import { StorageCoordinatorView, toStoredMetadata } from '../checkpoint/storage-coordinator-view.js';
+import { StorageCoordinatorView } from '../checkpoint/storage-coordinator-view.js';
+import { taskRestoreFor } from '../checkpoint/savepoint-restore.js';
 import type { TaskSet } from '../checkpoint/task-set.js';
 import type { ExecutionGraph } from './execution-graph.js';
 import type { SchedulerTimer } from './scheduler-timer.js';
@@ -155,10 +155,7 @@ export class JobCheckpointing {
   taskRestore(vertex: JobVertex): TaskRestore | undefined {
     const checkpoint = this.restoreFrom;
     if (checkpoint === undefined) return undefined;
-    const ids = new Set<string>(vertex.operators.map((op) => op.operatorId));
-    const stored = toStoredMetadata(this.context.job.jobId, checkpoint.metadata);
-    const operatorStates: OperatorState[] = stored.operators.filter((op) => ids.has(op.operatorId));
-    return { checkpointId: checkpoint.checkpointId, operatorStates };
+    return taskRestoreFor(this.context.job.jobId, checkpoint, vertex);
   }
 
   acknowledge(

@@ -21,6 +21,8 @@ import type { Configuration } from '../../common/config/configuration.js';
 import type { SerializedError } from '../../common/errors/serialized-error.js';
 import type { Logger } from '../../common/logging/logger.js';
 import { JobCheckpointing } from './job-checkpointing.js';
+import { CheckpointProperties } from '../checkpoint/checkpoint-properties.js';
+import { taskRestoreFor } from '../checkpoint/savepoint-restore.js';
 import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js';
 import type { FileSystemHaServices } from '../ha/file-system-ha-services.js';
 import type { AllocatedSlot, SlotPool } from '../resourcemanager/slot-pool.js';
@@ -82,6 +84,8 @@ export class JobMaster {
   private restartPending = false;
   private failureCause: Error | undefined;
   private readonly checkpointing: JobCheckpointing | undefined;
+  /** A job without checkpointing started from a savepoint restores from it (also on restarts). */
+  private readonly initialRestore: CompletedCheckpoint | undefined;
 
   /** Throws an IllegalConfigurationError when the job's restart or slot settings are invalid. */
   constructor(
@@ -123,6 +127,7 @@ export class JobMaster {
       ...(services.ha === undefined ? {} : { ha: services.ha }),
       ...(recovery?.checkpoint === undefined ? {} : { recoveredCheckpoint: recovery.checkpoint }),
     });
+    this.initialRestore = recovery?.checkpoint;
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
   }
 
@@ -245,6 +250,36 @@ export class JobMaster {
     return list;
   }
 
+  /**
+   * Takes a savepoint (aligned, self-contained, never deleted by the runtime) into
+   * `targetDirectory` or `state.savepoints.dir`; resolves to its path. With `cancelJob` the job is
+   * cancelled once the savepoint completed (Flink's cancel-with-savepoint). Rejects with a
+   * FreshetError when the job cannot take one (not running, checkpointing off) or the savepoint
+   * failed (its message says why).
+   */
+  async triggerSavepoint(targetDirectory: string | undefined, cancelJob: boolean): Promise<string> {
+    const coordinator = this.checkpointing?.coordinator;
+    if (coordinator === undefined) {
+      throw new FreshetError(
+        'CHECKPOINTING_DISABLED',
+        `job ${this.jobId} does not checkpoint: savepoints need 'execution.checkpointing.interval' (or env.enableCheckpointing)`,
+        { domain: 'user' },
+      );
+    }
+    if (this.status !== 'RUNNING') {
+      throw new FreshetError(
+        'JOB_NOT_RUNNING',
+        `job ${this.jobId} is ${this.status}: only a running job can take a savepoint`,
+        {
+          domain: 'user',
+        },
+      );
+    }
+    const completed = await coordinator.triggerCheckpoint(CheckpointProperties.savepoint(targetDirectory));
+    if (cancelJob) this.cancel();
+    return completed.externalPointer;
+  }
+
   /** Cancels a job that is created, running, waiting for slots, or failing over towards a restart. */
   cancel(): void {
     const status = this.status;
@@ -290,7 +325,10 @@ export class JobMaster {
         const execution = this.executionGraph.execution(vertex.id, i);
         if (execution.state !== 'SCHEDULED') continue;
         const deployment = createTaskDeployment(this.job, this.jobGraph, vertex, i, placement);
-        const taskRestore = this.checkpointing?.taskRestore(vertex);
+        const taskRestore =
+          this.checkpointing === undefined
+            ? this.initialRestore && taskRestoreFor(this.jobId, this.initialRestore, vertex)
+            : this.checkpointing.taskRestore(vertex);
         const tdd = taskRestore === undefined ? deployment : { ...deployment, taskRestore };
         execution.state = 'DEPLOYING';
         try {

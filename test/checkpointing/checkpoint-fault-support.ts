@@ -34,7 +34,10 @@ export async function tempDirectory(prefix: string): Promise<string> {
 }
 
 /** Submits the pipeline to a fresh MiniCluster with as many slots as it needs; returns its JobMaster. */
-export async function submitOnMiniCluster(pipeline: Pipeline): Promise<JobMaster> {
+export async function submitOnMiniCluster(
+  pipeline: Pipeline,
+  options: Parameters<MiniCluster['submitJob']>[2] = {},
+): Promise<JobMaster> {
   const cluster = new MiniCluster({
     numberOfSlots: planSlotSharing(pipeline.jobGraph.vertices).slotsNeeded,
     slotMode: 'inline',
@@ -52,6 +55,7 @@ export async function submitOnMiniCluster(pipeline: Pipeline): Promise<JobMaster
       configuration: {},
     },
     pipeline,
+    options,
   );
 }
 
