@@ -13,7 +13,8 @@ import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-stora
 import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
 import { CheckpointingOptions } from '../../common/config/config-options.js';
 import { Configuration } from '../../common/config/configuration.js';
-import type { FreshetError } from '../../common/errors/freshet-error.js';
+import { FreshetError } from '../../common/errors/freshet-error.js';
+import { CheckpointProperties } from '../checkpoint/checkpoint-properties.js';
 import { deserializeError, type SerializedError } from '../../common/errors/serialized-error.js';
 import type { ExecutionAttemptId } from '../../common/ids.js';
 import type { Logger } from '../../common/logging/logger.js';
@@ -278,4 +279,31 @@ function barrierOptions(options: CheckpointOptions): BarrierOptions {
           : 'at-least-once',
     targetLocation: options.targetLocation,
   };
+}
+
+/** A savepoint of the job now (aligned, never deleted by the runtime); resolves to its path. */
+export async function triggerSavepointOf(
+  checkpointing: JobCheckpointing | undefined,
+  jobId: string,
+  status: string,
+  targetDirectory: string | undefined,
+): Promise<string> {
+  if (checkpointing === undefined) {
+    throw new FreshetError(
+      'CHECKPOINTING_DISABLED',
+      `job ${jobId} does not checkpoint: savepoints need 'execution.checkpointing.interval' (or env.enableCheckpointing)`,
+      { domain: 'user' },
+    );
+  }
+  if (status !== 'RUNNING') {
+    throw new FreshetError(
+      'JOB_NOT_RUNNING',
+      `job ${jobId} is ${status}: only a running job can take a savepoint`,
+      {
+        domain: 'user',
+      },
+    );
+  }
+  const properties = CheckpointProperties.savepoint(targetDirectory);
+  return (await checkpointing.coordinator.triggerCheckpoint(properties)).externalPointer;
 }

@@ -20,8 +20,7 @@ import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snaps
 import type { Configuration } from '../../common/config/configuration.js';
 import type { SerializedError } from '../../common/errors/serialized-error.js';
 import type { Logger } from '../../common/logging/logger.js';
-import { JobCheckpointing } from './job-checkpointing.js';
-import { CheckpointProperties } from '../checkpoint/checkpoint-properties.js';
+import { JobCheckpointing, triggerSavepointOf } from './job-checkpointing.js';
 import { taskRestoreFor } from '../checkpoint/savepoint-restore.js';
 import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js';
 import type { FileSystemHaServices } from '../ha/file-system-ha-services.js';
@@ -258,26 +257,9 @@ export class JobMaster {
    * failed (its message says why).
    */
   async triggerSavepoint(targetDirectory: string | undefined, cancelJob: boolean): Promise<string> {
-    const coordinator = this.checkpointing?.coordinator;
-    if (coordinator === undefined) {
-      throw new FreshetError(
-        'CHECKPOINTING_DISABLED',
-        `job ${this.jobId} does not checkpoint: savepoints need 'execution.checkpointing.interval' (or env.enableCheckpointing)`,
-        { domain: 'user' },
-      );
-    }
-    if (this.status !== 'RUNNING') {
-      throw new FreshetError(
-        'JOB_NOT_RUNNING',
-        `job ${this.jobId} is ${this.status}: only a running job can take a savepoint`,
-        {
-          domain: 'user',
-        },
-      );
-    }
-    const completed = await coordinator.triggerCheckpoint(CheckpointProperties.savepoint(targetDirectory));
+    const path = await triggerSavepointOf(this.checkpointing, this.jobId, this.status, targetDirectory);
     if (cancelJob) this.cancel();
-    return completed.externalPointer;
+    return path;
   }
 
   /** Cancels a job that is created, running, waiting for slots, or failing over towards a restart. */
