@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `freshet` command (mirrors `flink`): run, info, bundle, list, cancel. */
+/** The `freshet` command (mirrors `flink`): run, info, bundle, list, cancel, savepoint. */
 import { Command, CommanderError } from 'commander';
 import { bundleCommand } from './commands/bundle-command.js';
 import { cancelCommand } from './commands/cancel-command.js';
@@ -9,6 +9,7 @@ import { collectDefine } from './commands/common-options.js';
 import { infoCommand } from './commands/info-command.js';
 import { listCommand } from './commands/list-command.js';
 import { runCommand } from './commands/run-command.js';
+import { savepointCommand } from './commands/savepoint-command.js';
 import { FRESHET_VERSION } from './version.js';
 import { EXIT_OK, EXIT_USAGE, describeFailure, exitCodeFor } from './cli-output.js';
 
@@ -28,8 +29,8 @@ program
   .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
   .option('-m, --jobmanager <host:port>', 'JobManager to submit to (default: a local mini-cluster)')
   .option('-d, --detached', 'do not wait for the job to finish')
-  .option('-s, --fromSavepoint <path>', 'restore from a savepoint')
-  .option('-n, --allowNonRestoredState', 'allow savepoint state that maps to no operator')
+  .option('-s, --fromSavepoint <path>', 'restore from a savepoint (needs -m)')
+  .option('-n, --allowNonRestoredState', 'with -s: skip savepoint state that maps to no operator')
   .action(runCommand);
 
 program
@@ -65,6 +66,15 @@ program
   .option('-m, --jobmanager <host:port>', 'address of the JobManager (default: rest.address:rest.port)')
   .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
   .action(cancelCommand);
+
+program
+  .command('savepoint')
+  .description('Triggers a savepoint of a running job and prints its path once it completed')
+  .argument('<jobId>', 'ID of the job (32 hexadecimal digits)')
+  .argument('[targetDirectory]', 'where to write the savepoint (default: state.savepoints.dir)')
+  .option('-m, --jobmanager <host:port>', 'address of the JobManager (default: rest.address:rest.port)')
+  .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
+  .action(savepointCommand);
 
 program
   .command('jobmanager')

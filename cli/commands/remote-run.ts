@@ -1,12 +1,14 @@
 /**
  * `freshet run -m host:port job.ts -- args`: bundles the job, uploads the bundle to the JobManager
- * (`POST /jars/upload`), runs it (`POST /jars/:jarid/run`) and, unless detached (`-d`), waits for
- * the job to end as `flink run` does: FINISHED exits 0, FAILED exits 1 with the root cause, and a
- * job cancelled by someone else exits 1. Ctrl-C while waiting cancels the job (as the local run
+ * (`POST /jars/upload`), runs it (`POST /jars/:jarid/run`, from the savepoint of `-s`, skipping its
+ * unmatched state with `-n`) and, unless detached (`-d`), waits for the job to end as `flink run`
+ * does: FINISHED exits 0, FAILED exits 1 with the root cause, and a job cancelled by someone else
+ * exits 1. Ctrl-C while waiting cancels the job (as the local run
  * does) and exits 0 once it is CANCELED; a second Ctrl-C exits at once. The uploaded bundle stays
  * on the cluster, as Flink keeps uploaded jars.
  */
 import { CoreOptions } from '../../common/config/config-options.js';
+import { UserError } from '../../common/errors/freshet-error.js';
 import type { JobId } from '../../common/ids.js';
 import { bundleJobToTempFile } from '../bundle/job-bundler.js';
 import { awaitRemoteJobResult, jobCancelled } from '../remote/remote-job-result.js';
@@ -26,6 +28,12 @@ export async function runOnCluster(
   programArgs: readonly string[],
   options: RemoteRunOptions,
 ): Promise<void> {
+  if (options.allowNonRestoredState === true && options.fromSavepoint === undefined) {
+    throw new UserError(
+      'ALLOW_NON_RESTORED_STATE_WITHOUT_SAVEPOINT',
+      '-n/--allowNonRestoredState needs -s <savepoint>',
+    );
+  }
   const { configuration } = resolveProgramOptions(options);
   // -p, else a parallelism.default set for this client (-D, config); else the cluster's default.
   const parallelism =

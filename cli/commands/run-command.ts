@@ -2,7 +2,8 @@
  * `freshet run job.ts -- args`: without a JobManager address, runs the job on a local
  * mini-cluster whose slots are worker threads rebuilding the job from its bundle. Ctrl-C cancels
  * the job and exits 0; a job failure exits 1 with its cause. With `-m host:port` the job is
- * submitted to that JobManager instead (see remote-run.ts).
+ * submitted to that JobManager instead (see remote-run.ts), from a savepoint with `-s` (which needs
+ * `-m`).
  */
 import { setExecutionContext } from '../../api/environment/execution-context.js';
 import type { JobClient } from '../../api/environment/job-client.js';
@@ -26,9 +27,13 @@ export async function runCommand(jobFile: string, programArgs: string[], options
   }
   if (options.fromSavepoint !== undefined) {
     throw new UserError(
-      'SAVEPOINTS_NOT_SUPPORTED',
-      '-s/--fromSavepoint: savepoints are not available in this version',
+      'SAVEPOINT_NEEDS_CLUSTER',
+      '-s/--fromSavepoint restores a job on a JobManager: add -m host:port (the local mini-cluster ' +
+        'cannot restore from a savepoint)',
     );
+  }
+  if (options.allowNonRestoredState === true) {
+    throw new UserError('SAVEPOINT_NEEDS_CLUSTER', '-n/--allowNonRestoredState only goes with -s and -m');
   }
   const { configuration, defaultParallelism } = resolveProgramOptions(options);
   const program = await loadJobProgram(jobFile);

@@ -22,7 +22,7 @@ import {
 } from '../../jobmanager/rest/testing/testing-rest-server.js';
 import { makeTempDir } from '../../test/support/cli.js';
 import { RestClientException } from './rest-client-exception.js';
-import { RestClusterClient } from './rest-cluster-client.js';
+import { RestClusterClient, parseSavepointStatus } from './rest-cluster-client.js';
 
 const BUNDLE_CODE = '/* freshet job bundle v1 */\nmodule.exports.default = async function main() {};\n';
 const UNKNOWN_JOB = JobId.parse('ffffffffffffffffffffffffffffffff');
@@ -272,5 +272,97 @@ describe('RestClusterClient', () => {
     expect(RestClusterClient.fromConfiguration(configuration, 'elsewhere:1').address).toBe(
       'http://elsewhere:1',
     );
+  });
+});
+
+describe('RestClusterClient savepoints', () => {
+  it('triggers a savepoint with Flink field names and waits, polling, until it completed', async () => {
+    const rest = await startServerWithJobs();
+    const client = clientOf(rest);
+    const triggerId = await client.triggerSavepoint(RUNNING_JOB_ID, {
+      targetDirectory: '/savepoints',
+      cancelJob: true,
+    });
+    expect(triggerId).toMatch(/^[0-9a-f]{32}$/);
+    expect(rest.backend.savepoints.map((s) => s.request)).toEqual([
+      { targetDirectory: '/savepoints', cancelJob: true },
+    ]);
+    expect(await client.savepointStatus(RUNNING_JOB_ID, triggerId)).toEqual({ status: 'IN_PROGRESS' });
+
+    const progress: number[] = [];
+    const sleeps: number[] = [];
+    const path = await client.awaitSavepoint(RUNNING_JOB_ID, triggerId, {
+      pollIntervalMs: 250,
+      onInProgress: (polls) => progress.push(polls),
+      // The savepoint completes while the client waits for its second poll.
+      sleep: (ms) => {
+        sleeps.push(ms);
+        if (sleeps.length === 2) rest.backend.savepoints[0]!.complete('/savepoints/savepoint-0123ab-1');
+        return Promise.resolve();
+      },
+    });
+    expect(path).toBe('/savepoints/savepoint-0123ab-1');
+    expect(progress).toEqual([1, 2]);
+    expect(sleeps).toEqual([250, 250]);
+  });
+
+  it('sends no target directory by default and cancel-job false', async () => {
+    const rest = await startServerWithJobs();
+    await clientOf(rest).triggerSavepoint(RUNNING_JOB_ID);
+    expect(rest.backend.savepoints.map((s) => s.request)).toEqual([{ cancelJob: false }]);
+  });
+
+  it('rejects with SAVEPOINT_FAILED caused by the server-side error, rebuilt as its class', async () => {
+    const rest = await startServerWithJobs();
+    const client = clientOf(rest);
+    const triggerId = await client.triggerSavepoint(RUNNING_JOB_ID);
+    rest.backend.savepoints[0]!.fail(
+      new FreshetError('IO_EXCEPTION', 'no state.savepoints.dir configured and no target directory given', {
+        domain: ErrorDomain.external,
+      }),
+    );
+    const error = await rejection(client.awaitSavepoint(RUNNING_JOB_ID, triggerId, { pollIntervalMs: 1 }));
+    expect(error).toBeInstanceOf(FreshetError);
+    expect(error).toMatchObject({
+      code: 'SAVEPOINT_FAILED',
+      domain: ErrorDomain.external,
+      message: `the savepoint of job ${RUNNING_JOB_ID} failed: no state.savepoints.dir configured and no target directory given`,
+    });
+    expect((error as Error).cause).toBeInstanceOf(FreshetError);
+    expect((error as Error).cause).toMatchObject({ code: 'IO_EXCEPTION' });
+  });
+
+  it("turns a refused trigger (unknown job, job not running) into a RestClientException with the server's message", async () => {
+    const rest = await startServerWithJobs();
+    const client = clientOf(rest);
+    const unknown = await rejection(client.triggerSavepoint(UNKNOWN_JOB));
+    expect(unknown).toBeInstanceOf(RestClientException);
+    expect((unknown as RestClientException).httpStatus).toBe(404);
+    const finished = [...rest.backend.jobsById.values()].find((job) => job.status === 'FINISHED')!;
+    const notRunning = await rejection(client.triggerSavepoint(finished.jobId));
+    expect((notRunning as RestClientException).httpStatus).toBe(409);
+    expect((notRunning as Error).message).toContain('not RUNNING');
+  });
+
+  it('reads a failure-cause that is not Freshet-serialized from its class and stack trace', () => {
+    const status = parseSavepointStatus(
+      {
+        status: { id: 'COMPLETED' },
+        operation: {
+          'failure-cause': {
+            class: 'org.apache.flink.runtime.checkpoint.CheckpointException',
+            'stack-trace':
+              'org.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint expired\n\tat x.y(Z.java:1)',
+            'serialized-throwable': 'rO0ABXNy',
+          },
+        },
+      },
+      'GET /x',
+    );
+    expect(status.status).toBe('FAILED');
+    const failure = (status as { failure: Error }).failure;
+    expect(failure.name).toBe('org.apache.flink.runtime.checkpoint.CheckpointException');
+    expect(failure.message).toBe('Checkpoint expired');
+    expect(() => parseSavepointStatus({ status: { id: 'DONE' } }, 'GET /x')).toThrow(/status\.id/);
   });
 });

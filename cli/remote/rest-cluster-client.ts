@@ -1,6 +1,7 @@
 /**
  * The CLI's client of the JobManager's REST API (Flink's RestClusterClient), on node's global
- * `fetch`: uploads and runs job bundles, lists, inspects and cancels jobs. Sends
+ * `fetch`: uploads and runs job bundles (from a savepoint when asked), lists, inspects and cancels
+ * jobs, and triggers savepoints and waits for them. Sends
  * `Authorization: Bearer <rest.auth.token>` when a token is configured.
  *
  * Errors: an error status becomes a RestClientException with the server's message; a server that
@@ -11,7 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { RestOptions } from '../../common/config/config-options.js';
 import type { Configuration } from '../../common/config/configuration.js';
-import { FreshetError } from '../../common/errors/freshet-error.js';
+import { ErrorDomain, FreshetError } from '../../common/errors/freshet-error.js';
+import { deserializeError, type SerializedError } from '../../common/errors/serialized-error.js';
 import type { JobId } from '../../common/ids.js';
 import { resolveJobManagerAddress } from './jobmanager-address.js';
 import { RestClientException, jobManagerUnreachable } from './rest-client-exception.js';
@@ -48,6 +50,32 @@ export interface JarRunOptions {
   readonly savepointPath?: string;
   readonly allowNonRestoredState?: boolean;
 }
+
+/** Flink's SavepointTriggerRequestBody. */
+export interface SavepointTriggerOptions {
+  /** Absent: the cluster's `state.savepoints.dir`. */
+  readonly targetDirectory?: string;
+  readonly cancelJob?: boolean;
+}
+
+/** `GET /jobs/:jobid/savepoints/:triggerid`: running, or where the savepoint went, or why it failed. */
+export type SavepointStatus =
+  | { readonly status: 'IN_PROGRESS' }
+  | { readonly status: 'COMPLETED'; readonly location: string }
+  | { readonly status: 'FAILED'; readonly failure: Error };
+
+export interface AwaitSavepointOptions {
+  /** Pause between status requests; default 500 ms. */
+  readonly pollIntervalMs?: number;
+  /** Hears every answer that says the savepoint is still in progress (e.g. to show progress). */
+  readonly onInProgress?: (polls: number) => void;
+  /** Waits between polls; tests inject their own. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const DEFAULT_SAVEPOINT_POLL_MS = 500;
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -148,6 +176,53 @@ export class RestClusterClient {
     await this.call('PATCH', `/jobs/${jobId}?mode=cancel`);
   }
 
+  /** `POST /jobs/:jobid/savepoints`; returns the trigger ID to ask about it with. */
+  async triggerSavepoint(jobId: JobId, options: SavepointTriggerOptions = {}): Promise<string> {
+    const path = `/jobs/${jobId}/savepoints`;
+    const body = {
+      'cancel-job': options.cancelJob ?? false,
+      ...(options.targetDirectory === undefined ? {} : { 'target-directory': options.targetDirectory }),
+    };
+    const answer = await this.call('POST', path, JSON.stringify(body));
+    const triggerId = jsonObject(answer)?.['request-id'];
+    if (typeof triggerId !== 'string' || !/^[0-9a-f]{32}$/.test(triggerId)) {
+      throw unexpectedResponse(`POST ${path}`, "'request-id' is not a trigger ID");
+    }
+    return triggerId;
+  }
+
+  /** `GET /jobs/:jobid/savepoints/:triggerid`. */
+  async savepointStatus(jobId: JobId, triggerId: string): Promise<SavepointStatus> {
+    const path = `/jobs/${jobId}/savepoints/${encodeURIComponent(triggerId)}`;
+    return parseSavepointStatus(await this.call('GET', path), `GET ${path}`);
+  }
+
+  /**
+   * Asks about a savepoint until it has ended; resolves to its path. A failed savepoint rejects
+   * with SAVEPOINT_FAILED whose cause is the server's error (rebuilt as its class).
+   */
+  async awaitSavepoint(
+    jobId: JobId,
+    triggerId: string,
+    options: AwaitSavepointOptions = {},
+  ): Promise<string> {
+    const interval = options.pollIntervalMs ?? DEFAULT_SAVEPOINT_POLL_MS;
+    const sleep = options.sleep ?? realSleep;
+    for (let polls = 1; ; polls++) {
+      const answer = await this.savepointStatus(jobId, triggerId);
+      if (answer.status === 'COMPLETED') return answer.location;
+      if (answer.status === 'FAILED') {
+        throw new FreshetError(
+          'SAVEPOINT_FAILED',
+          `the savepoint of job ${jobId} failed: ${answer.failure.message}`,
+          { domain: ErrorDomain.external, cause: answer.failure },
+        );
+      }
+      options.onInProgress?.(polls);
+      await sleep(interval);
+    }
+  }
+
   /** Sends one request; returns the parsed JSON body (`undefined` when empty). */
   private async call(method: Method, path: string, body?: FormData | string): Promise<unknown> {
     const request = `${method} ${path}`;
@@ -180,6 +255,55 @@ export class RestClusterClient {
 }
 
 const NOT_JSON = Symbol('not JSON');
+
+function jsonObject(value: unknown): Readonly<Record<string, unknown>> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** Flink's AsynchronousOperationResult<SavepointInfo>. */
+export function parseSavepointStatus(body: unknown, request: string): SavepointStatus {
+  const id = jsonObject(jsonObject(body)?.['status'])?.['id'];
+  if (id === 'IN_PROGRESS') return { status: 'IN_PROGRESS' };
+  if (id !== 'COMPLETED') throw unexpectedResponse(request, `'status.id' is ${JSON.stringify(id)}`);
+  const operation = jsonObject(jsonObject(body)?.['operation']);
+  const location = operation?.['location'];
+  if (typeof location === 'string') return { status: 'COMPLETED', location };
+  const cause = jsonObject(operation?.['failure-cause']);
+  if (cause === undefined) {
+    throw unexpectedResponse(request, "a completed savepoint has neither 'location' nor 'failure-cause'");
+  }
+  return { status: 'FAILED', failure: failureCause(cause) };
+}
+
+/**
+ * Flink's SerializedThrowable: Freshet's `serialized-throwable` is a base64 SerializedError, rebuilt
+ * as its class; from another server (or unreadable), the first line of `stack-trace` is the message.
+ */
+function failureCause(cause: Readonly<Record<string, unknown>>): Error {
+  const serialized = cause['serialized-throwable'];
+  if (typeof serialized === 'string') {
+    try {
+      const parsed = JSON.parse(Buffer.from(serialized, 'base64').toString('utf8')) as unknown;
+      const error = jsonObject(parsed);
+      if (typeof error?.['message'] === 'string' && typeof error['name'] === 'string') {
+        return deserializeError(parsed as SerializedError);
+      }
+    } catch {
+      // Not ours (Flink's is a Java-serialized object): fall back to the stack trace below.
+    }
+  }
+  const trace = typeof cause['stack-trace'] === 'string' ? cause['stack-trace'] : '';
+  const className = typeof cause['class'] === 'string' ? cause['class'] : 'Error';
+  const firstLine = trace.split('\n')[0]?.trim() ?? '';
+  const error = new Error(
+    firstLine === '' ? `${className} (no details)` : firstLine.replace(/^[\w.$]+: /, ''),
+  );
+  error.name = className;
+  if (trace !== '') error.stack = trace;
+  return error;
+}
 
 /** True when a connection was made but reset while the request was being sent. */
 function connectionDroppedMidRequest(error: unknown): boolean {

@@ -300,9 +300,11 @@ describe('DispatcherRestBackend over HTTP', () => {
       "const env = StreamExecutionEnvironment.getExecutionEnvironment(); env.fromElements(1).print(); await env.execute('tiny');",
     );
     const jarId = jarIdOf(await c.upload('tiny.js', job));
-    const savepoint = await c.run(jarId, { savepointPath: '/savepoints/sp-1' });
+    const savepointPath = join(c.jarDir, 'no-such-savepoint');
+    const savepoint = await c.run(jarId, { savepointPath });
     expect(savepoint.status).toBe(400);
-    expect(savepoint.body.errors?.[0]).toMatch(/savepoints are not supported yet/);
+    expect(savepoint.body.errors?.[0]).toMatch(/^cannot find checkpoint metadata file .*no-such-savepoint/);
+    expect(c.dispatcher.listJobs()).toHaveLength(0);
 
     const jobId = JobId.generate();
     expect((await c.run(jarId, { jobId })).body).toEqual({ jobid: jobId });

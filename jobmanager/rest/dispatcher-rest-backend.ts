@@ -1,14 +1,14 @@
 /**
  * The RestBackend of a real JobManager: reads jobs from the Dispatcher's JobMasters (through the
- * narrow `JobView`; checkpoints from a JobMaster's CheckpointCoordinator), slots from the SlotPool, jars from the JarStore, and runs an uploaded bundle
- * by building its JobGraph in a worker thread (JobGraphBuilder) and submitting it — answering with
- * the job ID as soon as the JobMaster exists, not when the job is deployed or done.
+ * narrow `JobView`; checkpoints from a JobMaster's CheckpointCoordinator, savepoints through it),
+ * slots from the SlotPool, jars from the JarStore, and runs an uploaded bundle (from a savepoint
+ * when asked) by building its JobGraph in a worker thread (JobGraphBuilder) and submitting it —
+ * answering with the job ID as soon as the JobMaster exists, not when the job is deployed or done.
  */
 import type { JobGraph, JobVertex } from '../../api/graph/job-graph.js';
-import { SHIP_STRATEGY } from '../../api/graph/partitioner.js';
 import { CoreOptions } from '../../common/config/config-options.js';
 import type { Configuration } from '../../common/config/configuration.js';
-import { UserError, toError } from '../../common/errors/freshet-error.js';
+import { FreshetError, UserError, toError } from '../../common/errors/freshet-error.js';
 import { JobId } from '../../common/ids.js';
 import { ExecutionState, isGloballyTerminal, type JobStatus } from '../../common/job-status.js';
 import type { JobInformation } from '../../common/protocol/task-deployment.js';
@@ -16,13 +16,15 @@ import type { JobBundleStore } from '../dispatcher/job-bundle-store.js';
 import type { JarStore, StoredJar } from '../dispatcher/jar-store.js';
 import type { JobGraphBuildRequest, JobGraphBuildResult } from '../dispatcher/job-graph-builder.js';
 import type { SlotPool } from '../resourcemanager/slot-pool.js';
+import type { SavepointRestoreSettings } from '../checkpoint/savepoint-restore.js';
 import type { JobFailure } from '../scheduler/failure-history.js';
+import { rootExceptionInfo } from './failure-exception-info.js';
 import { jobCheckpoints, type CheckpointCoordinatorView } from './job-checkpoints.js';
+import { planNode } from './job-plan-node.js';
 import {
   RestErrorCode,
   type ClusterOverview,
   type ConfigurationEntry,
-  type ExceptionInfo,
   type ExecutionStateCounts,
   type JarFile,
   type JarRunRequest,
@@ -31,9 +33,9 @@ import {
   type JobExceptionHistory,
   type JobIdWithStatus,
   type JobOverview,
-  type PlanNode,
   type RestBackend,
-  type RootExceptionInfo,
+  type SavepointTrigger,
+  type SavepointTriggerRequest,
   type TaskManagerSummary,
   type VersionInfo,
   type VertexDetails,
@@ -57,12 +59,25 @@ export interface JobView {
   /** Undefined (or absent) when the job does not checkpoint. */
   readonly checkpointCoordinator?: CheckpointCoordinatorView | undefined;
   cancel(): void;
+  /**
+   * Takes a savepoint into `targetDirectory` (else `state.savepoints.dir`); resolves to its path.
+   * Cancels the job once it completed when `cancelJob`.
+   */
+  triggerSavepoint(targetDirectory: string | undefined, cancelJob: boolean): Promise<string>;
 }
 
 /** The Dispatcher as this backend uses it. */
 export interface DispatcherView {
-  /** Registers the job's JobMaster, then starts it (which may wait for slots). */
-  submitJob(job: JobInformation, jobGraph: JobGraph): Promise<unknown>;
+  /**
+   * Registers the job's JobMaster, then starts it (which may wait for slots). From a savepoint,
+   * it first loads the savepoint and checks it against the job (rejecting when it does not fit),
+   * so the JobMaster only exists once that is done.
+   */
+  submitJob(
+    job: JobInformation,
+    jobGraph: JobGraph,
+    options?: { readonly savepoint?: SavepointRestoreSettings },
+  ): Promise<unknown>;
   /** Throws UNKNOWN_JOB. */
   getJob(jobId: JobId): JobView;
   listJobs(): readonly JobView[];
@@ -98,9 +113,6 @@ const UNKNOWN_IO: VertexIoMetrics = {
   writeRecords: 0,
   writeRecordsComplete: false,
 };
-
-/** Network exchanges are pipelined over bounded buffers (Flink's `pipelined_bounded`). */
-const EXCHANGE_MODE = 'pipelined_bounded';
 
 export class DispatcherRestBackend implements RestBackend {
   readonly versionInfo: VersionInfo;
@@ -200,6 +212,25 @@ export class DispatcherRestBackend implements RestBackend {
     return coordinator === undefined ? undefined : jobCheckpoints(view.job, view.jobGraph, coordinator);
   }
 
+  /** Checks what it can up front, so that a refusal is the request's answer, not a failed savepoint. */
+  triggerSavepoint(jobId: JobId, request: SavepointTriggerRequest): SavepointTrigger {
+    const view = this.view(jobId);
+    if (view.checkpointCoordinator === undefined) {
+      throw new UserError(
+        'CHECKPOINTING_DISABLED',
+        `job ${jobId} does not checkpoint: savepoints need 'execution.checkpointing.interval' ` +
+          '(or env.enableCheckpointing) set when the job is submitted',
+      );
+    }
+    if (view.status !== 'RUNNING') {
+      throw new UserError(
+        RestErrorCode.JOB_NOT_RUNNING,
+        `job ${jobId} is ${view.status}: only a running job can take a savepoint`,
+      );
+    }
+    return { completion: view.triggerSavepoint(request.targetDirectory, request.cancelJob) };
+  }
+
   uploadJar(filename: string, bytes: Buffer): StoredJar {
     return this.options.jarStore.store(filename, bytes);
   }
@@ -215,13 +246,6 @@ export class DispatcherRestBackend implements RestBackend {
 
   async runJar(jarId: string, request: JarRunRequest): Promise<JobId> {
     const bundlePath = this.options.jarStore.get(jarId);
-    if (request.savepointPath !== undefined) {
-      throw new UserError(
-        'SAVEPOINTS_NOT_SUPPORTED',
-        `cannot restore from savepoint ${request.savepointPath}: savepoints are not supported yet; ` +
-          'run the jar without savepointPath',
-      );
-    }
     const jobId = request.jobId ?? JobId.generate();
     this.checkNotSubmitted(jobId);
     const defaultParallelism =
@@ -248,12 +272,23 @@ export class DispatcherRestBackend implements RestBackend {
       configuration,
     };
     this.checkNotSubmitted(jobId); // again: another run may have taken the ID while this one built
-    const submission = this.options.dispatcher.submitJob(job, jobGraph);
+    const savepoint: SavepointRestoreSettings | undefined =
+      request.savepointPath === undefined
+        ? undefined
+        : { path: request.savepointPath, allowNonRestoredState: request.allowNonRestoredState };
+    const submission = this.options.dispatcher.submitJob(
+      job,
+      jobGraph,
+      savepoint === undefined ? {} : { savepoint },
+    );
     if (this.hasJob(jobId)) {
       // The JobMaster exists: answer now; starting it (slots, deployment) goes on without the client.
       void submission.then(undefined, (error: unknown) => this.jobStartFailed(jobId, toError(error)));
     } else {
-      await submission;
+      // Not yet registered (e.g. the savepoint is being loaded): its problems are the answer.
+      await submission.catch((error: unknown) => {
+        throw savepoint === undefined ? error : savepointRestoreError(savepoint.path, error);
+      });
     }
     return jobId;
   }
@@ -314,6 +349,17 @@ export class DispatcherRestBackend implements RestBackend {
 }
 
 /**
+ * A corrupt savepoint is the caller's problem here (they chose the path): a user error (400) with
+ * the storage's message. Everything else (missing metadata, state that does not match) already is.
+ */
+function savepointRestoreError(path: string, error: unknown): unknown {
+  if (!(error instanceof FreshetError) || error.code !== 'CORRUPT_CHECKPOINT_METADATA') return error;
+  return new UserError('INVALID_SAVEPOINT', `cannot restore from savepoint ${path}: ${error.message}`, {
+    cause: error,
+  });
+}
+
+/**
  * A vertex's state from its subtasks' (Flink's ExecutionJobVertex#getAggregateJobVertexState):
  * any FAILED wins, then CANCELING, CANCELED, INITIALIZING, RUNNING; FINISHED only when all are;
  * everything else (created, scheduled, deploying) shows as CREATED.
@@ -339,48 +385,4 @@ function jobTimes(view: JobView): { readonly startTime: number; readonly endTime
     startTime: Number.isFinite(startTime) ? startTime : 0,
     endTime: isGloballyTerminal(view.status) ? timestamps.get(view.status) : undefined,
   };
-}
-
-function planNode(vertex: JobVertex): PlanNode {
-  return {
-    id: vertex.id,
-    parallelism: vertex.parallelism,
-    operator: '',
-    operatorStrategy: '',
-    description: vertex.name,
-    inputs: vertex.inputs.map((edge, num) => ({
-      id: edge.sourceVertexId,
-      num,
-      shipStrategy: SHIP_STRATEGY[edge.partitioner],
-      exchange: EXCHANGE_MODE,
-    })),
-  };
-}
-
-function rootExceptionInfo(failure: JobFailure): RootExceptionInfo {
-  return { ...exceptionInfo(failure), concurrentExceptions: failure.concurrent.map(exceptionInfo) };
-}
-
-function exceptionInfo(failure: JobFailure): ExceptionInfo {
-  const { error } = failure;
-  return {
-    exceptionName: error.name || error.constructor.name,
-    stacktrace: stackTrace(error),
-    timestamp: failure.timestamp,
-    ...(failure.taskName === undefined ? {} : { taskName: failure.taskName }),
-    ...(failure.location === undefined ? {} : { location: failure.location }),
-    ...(failure.taskManagerId === undefined ? {} : { taskManagerId: failure.taskManagerId }),
-  };
-}
-
-/** The error's stack with its causes appended, as Java prints `Caused by:` chains. */
-function stackTrace(error: Error): string {
-  let text = error.stack ?? `${error.name}: ${error.message}`;
-  let cause = error.cause;
-  for (let depth = 0; cause !== undefined && depth < 8; depth++) {
-    if (!(cause instanceof Error)) return `${text}\nCaused by: ${toError(cause).message}`;
-    text += `\nCaused by: ${cause.stack ?? `${cause.name}: ${cause.message}`}`;
-    cause = cause.cause;
-  }
-  return text;
 }

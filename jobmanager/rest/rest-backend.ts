@@ -7,7 +7,8 @@
  * turns them into Flink's JSON field names and conventions (`-1` for unknown times and sizes).
  *
  * Errors: methods throw a FreshetError. The server maps its `code` (see `RestErrorCode`) to an HTTP
- * status: UNKNOWN_JOB / UNKNOWN_JAR → 404, DUPLICATE_JOB / JOB_ALREADY_TERMINATED → 409, any other
+ * status: UNKNOWN_JOB / UNKNOWN_JAR → 404, DUPLICATE_JOB / JOB_ALREADY_TERMINATED / JOB_NOT_RUNNING →
+ * 409, any other
  * error of the `user` domain (e.g. MALFORMED_BUNDLE, a savepoint that does not match) → 400,
  * everything else → 500.
  */
@@ -24,6 +25,8 @@ export const RestErrorCode = {
   UNKNOWN_TASK_MANAGER: 'UNKNOWN_TASK_MANAGER',
   DUPLICATE_JOB: 'DUPLICATE_JOB',
   JOB_ALREADY_TERMINATED: 'JOB_ALREADY_TERMINATED',
+  /** A savepoint was asked of a job that is not RUNNING (the JobMaster's code). */
+  JOB_NOT_RUNNING: 'JOB_NOT_RUNNING',
   /** An uploaded file that is not a job bundle (or whose `main` throws when run). */
   MALFORMED_BUNDLE: 'MALFORMED_BUNDLE',
 } as const;
@@ -236,6 +239,19 @@ export interface JobCheckpoints {
   readonly config: JobCheckpointingConfig;
 }
 
+/** `POST /jobs/:jobid/savepoints` (Flink's SavepointTriggerRequestBody). */
+export interface SavepointTriggerRequest {
+  /** Where the savepoint goes; absent: the job's `state.savepoints.dir`. */
+  readonly targetDirectory?: string;
+  /** Cancel the job once the savepoint completed. */
+  readonly cancelJob: boolean;
+}
+
+/** A savepoint that has started: `completion` resolves to its path, or rejects with why it failed. */
+export interface SavepointTrigger {
+  readonly completion: Promise<string>;
+}
+
 export interface RestBackend {
   readonly versionInfo: VersionInfo;
   clusterOverview(): MaybePromise<ClusterOverview>;
@@ -251,11 +267,21 @@ export interface RestBackend {
   jobExceptions(jobId: JobId): MaybePromise<JobExceptionHistory>;
   /** Throws UNKNOWN_JOB; undefined when the job does not checkpoint. */
   jobCheckpoints(jobId: JobId): MaybePromise<JobCheckpoints | undefined>;
+  /**
+   * Starts a savepoint. Throws (synchronously, or as the returned promise's rejection) UNKNOWN_JOB,
+   * JOB_NOT_RUNNING or CHECKPOINTING_DISABLED when none can start; how the savepoint itself ends is
+   * `completion`'s business.
+   */
+  triggerSavepoint(jobId: JobId, request: SavepointTriggerRequest): MaybePromise<SavepointTrigger>;
   /** Stores an uploaded bundle; throws MALFORMED_BUNDLE when it is not one. */
   uploadJar(filename: string, bytes: Buffer): MaybePromise<StoredJar>;
   listJars(): MaybePromise<readonly JarFile[]>;
   /** Throws UNKNOWN_JAR. */
   deleteJar(jarId: string): MaybePromise<void>;
-  /** Runs the bundle's `main` and submits the job; throws UNKNOWN_JAR, MALFORMED_BUNDLE. */
+  /**
+   * Runs the bundle's `main` and submits the job (from `savepointPath` when given); throws
+   * UNKNOWN_JAR, MALFORMED_BUNDLE, or a user-domain error for a savepoint that is missing, corrupt or
+   * does not match the job.
+   */
   runJar(jarId: string, request: JarRunRequest): MaybePromise<JobId>;
 }

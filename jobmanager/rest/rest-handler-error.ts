@@ -14,6 +14,7 @@ export const HttpStatus = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
 } as const;
 export type HttpStatus = (typeof HttpStatus)[keyof typeof HttpStatus];
@@ -49,6 +50,7 @@ const STATUS_BY_CODE: ReadonlyMap<string, HttpStatus> = new Map<string, HttpStat
   [RestErrorCode.UNKNOWN_TASK_MANAGER, HttpStatus.NOT_FOUND],
   [RestErrorCode.DUPLICATE_JOB, HttpStatus.CONFLICT],
   [RestErrorCode.JOB_ALREADY_TERMINATED, HttpStatus.CONFLICT],
+  [RestErrorCode.JOB_NOT_RUNNING, HttpStatus.CONFLICT],
   [RestErrorCode.MALFORMED_BUNDLE, HttpStatus.BAD_REQUEST],
 ]);
 

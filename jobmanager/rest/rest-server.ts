@@ -1,7 +1,7 @@
 /**
  * The JobManager's REST endpoint (Flink's WebMonitorEndpoint): Flink's paths (each also under
  * `/v1`) and JSON field names over node:http, backed by a narrow RestBackend. Errors are
- * `{"errors": ["..."]}` with 400/401/404/405/409/413/500 as fits.
+ * `{"errors": ["..."]}` with 400/401/404/405/409/413/429/500 as fits.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,12 +9,14 @@ import { IllegalConfigurationError } from '../../common/errors/freshet-error.js'
 import { checkBearerToken, isMutating } from './bearer-auth.js';
 import { registerClusterHandlers } from './cluster-handlers.js';
 import { registerJarHandlers } from './jar-handlers.js';
+import { CompletedOperationCache } from './completed-operation-cache.js';
 import { registerJobHandlers } from './job-handlers.js';
 import { RequestBody } from './request-body.js';
 import type { RestBackend } from './rest-backend.js';
 import { HttpStatus, RestHandlerError, toErrorResponse } from './rest-handler-error.js';
 import type { RestHandler } from './rest-handler.js';
 import { RestRouter } from './rest-router.js';
+import { registerSavepointHandlers } from './savepoint-handlers.js';
 
 export interface RestServerOptions {
   readonly host: string;
@@ -94,6 +96,10 @@ export class RestServer {
     const router = new RestRouter<RestHandler>();
     registerClusterHandlers(router, context);
     registerJobHandlers(router, context);
+    registerSavepointHandlers(router, {
+      ...context,
+      operations: new CompletedOperationCache({ clock: context.clock }),
+    });
     registerJarHandlers(router, { ...context, address: () => address });
     const restServer = new RestServer(server, options, router, port);
     const onRequest = (request: IncomingMessage, response: ServerResponse): void => {

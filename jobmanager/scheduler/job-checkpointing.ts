@@ -281,12 +281,17 @@ function barrierOptions(options: CheckpointOptions): BarrierOptions {
   };
 }
 
-/** A savepoint of the job now (aligned, never deleted by the runtime); resolves to its path. */
+/**
+ * A savepoint of the job now (aligned, never deleted by the runtime); resolves to its path. With
+ * `cancel` (cancel-with-savepoint) the checkpoint scheduler stops first, so no checkpoint commits
+ * output after the savepoint; it resumes if the savepoint fails.
+ */
 export async function triggerSavepointOf(
   checkpointing: JobCheckpointing | undefined,
   jobId: string,
-  status: string,
+  status: () => string,
   targetDirectory: string | undefined,
+  cancel?: () => void,
 ): Promise<string> {
   if (checkpointing === undefined) {
     throw new FreshetError(
@@ -295,15 +300,23 @@ export async function triggerSavepointOf(
       { domain: 'user' },
     );
   }
-  if (status !== 'RUNNING') {
+  if (status() !== 'RUNNING') {
     throw new FreshetError(
       'JOB_NOT_RUNNING',
-      `job ${jobId} is ${status}: only a running job can take a savepoint`,
+      `job ${jobId} is ${status()}: only a running job can take a savepoint`,
       {
         domain: 'user',
       },
     );
   }
-  const properties = CheckpointProperties.savepoint(targetDirectory);
-  return (await checkpointing.coordinator.triggerCheckpoint(properties)).externalPointer;
+  if (cancel !== undefined) checkpointing.stopForFailover();
+  try {
+    const properties = CheckpointProperties.savepoint(targetDirectory);
+    const path = (await checkpointing.coordinator.triggerCheckpoint(properties)).externalPointer;
+    cancel?.();
+    return path;
+  } catch (error) {
+    if (cancel !== undefined && status() === 'RUNNING') checkpointing.start();
+    throw error;
+  }
 }

@@ -257,9 +257,8 @@ export class JobMaster {
    * failed (its message says why).
    */
   async triggerSavepoint(targetDirectory: string | undefined, cancelJob: boolean): Promise<string> {
-    const path = await triggerSavepointOf(this.checkpointing, this.jobId, this.status, targetDirectory);
-    if (cancelJob) this.cancel();
-    return path;
+    const cancel = cancelJob ? () => this.cancel() : undefined;
+    return triggerSavepointOf(this.checkpointing, this.jobId, () => this.status, targetDirectory, cancel);
   }
 
   /** Cancels a job that is created, running, waiting for slots, or failing over towards a restart. */

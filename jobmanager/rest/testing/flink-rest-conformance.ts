@@ -4,7 +4,7 @@
  * body must have exactly the spec's field names (none missing, none extra), with matching types,
  * enums and ID patterns. `null` is accepted where Flink leaves an optional value out. An `allOf`
  * schema is the union of its parts' fields; a schema with a `discriminator` is checked as the
- * subtype the body's discriminating field names.
+ * subtype the body's discriminating field names; a `oneOf` value must match one of its schemas.
  */
 import { readFileSync } from 'node:fs';
 
@@ -18,6 +18,7 @@ export interface SchemaObject {
   readonly pattern?: string;
   readonly required?: readonly string[];
   readonly allOf?: readonly SchemaObject[];
+  readonly oneOf?: readonly SchemaObject[];
   readonly discriminator?: {
     readonly propertyName: string;
     readonly mapping?: Readonly<Record<string, string>>;
@@ -79,11 +80,35 @@ const UNENFORCED_PATTERNS = new Set(['#/components/schemas/ResourceID']);
  */
 const LOWER_CASE_ENUMS = new Set(['#/components/schemas/ProcessingMode']);
 
+/**
+ * Schemas whose Flink class is `@JsonInclude(NON_NULL)`: a null field is left out rather than
+ * written as null, so a missing field is fine (SavepointInfo has either location or failure-cause).
+ */
+const NON_NULL_SCHEMAS = new Set(['#/components/schemas/SavepointInfo']);
+
+/**
+ * Fields Flink's custom serializers write that the generated spec does not list:
+ * SerializedThrowableSerializer writes `class` and `stack-trace` besides `serialized-throwable`.
+ */
+const SERIALIZER_FIELDS: ReadonlyMap<string, Readonly<Record<string, SchemaObject>>> = new Map([
+  [
+    '#/components/schemas/SerializedThrowable',
+    { class: { type: 'string' }, 'stack-trace': { type: 'string' } },
+  ],
+]);
+
 function validate(value: unknown, raw: SchemaObject, where: string, out: string[]): void {
   let schema = resolve(raw);
+  const extraFields = raw.$ref === undefined ? undefined : SERIALIZER_FIELDS.get(raw.$ref);
+  if (extraFields !== undefined) schema = { ...schema, properties: { ...schema.properties, ...extraFields } };
+  const nonNull = raw.$ref !== undefined && NON_NULL_SCHEMAS.has(raw.$ref);
   if (raw.$ref !== undefined && UNENFORCED_PATTERNS.has(raw.$ref)) schema = withoutPattern(schema);
   if (raw.$ref !== undefined && LOWER_CASE_ENUMS.has(raw.$ref)) schema = withLowerCaseEnum(schema);
   if (value === null) return;
+  if (schema.oneOf !== undefined) {
+    validateOneOf(value, schema.oneOf, where, out);
+    return;
+  }
   const subtype = discriminatedSubtype(value, schema, where, out);
   if (subtype !== undefined) {
     validate(value, subtype, where, out);
@@ -92,7 +117,7 @@ function validate(value: unknown, raw: SchemaObject, where: string, out: string[
   if (schema.allOf !== undefined) schema = mergeAllOf(schema);
   switch (schema.type) {
     case 'object':
-      validateObject(value, schema, where, out);
+      validateObject(value, schema, where, out, nonNull);
       return;
     case 'array':
       if (!Array.isArray(value)) out.push(`${where}: expected an array`);
@@ -163,7 +188,30 @@ function withoutPattern(schema: SchemaObject): SchemaObject {
   return rest;
 }
 
-function validateObject(value: unknown, schema: SchemaObject, where: string, out: string[]): void {
+/** Fine when some alternative fits; otherwise the violations of the one that came closest. */
+function validateOneOf(
+  value: unknown,
+  alternatives: readonly SchemaObject[],
+  where: string,
+  out: string[],
+): void {
+  let closest: string[] | undefined;
+  for (const alternative of alternatives) {
+    const violations: string[] = [];
+    validate(value, alternative, where, violations);
+    if (violations.length === 0) return;
+    if (closest === undefined || violations.length < closest.length) closest = violations;
+  }
+  out.push(...(closest ?? [`${where}: oneOf has no alternatives`]));
+}
+
+function validateObject(
+  value: unknown,
+  schema: SchemaObject,
+  where: string,
+  out: string[],
+  missingIsNull = false,
+): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     out.push(`${where}: expected an object`);
     return;
@@ -174,8 +222,9 @@ function validateObject(value: unknown, schema: SchemaObject, where: string, out
       if (!(key in schema.properties)) out.push(`${where}: field '${key}' is not in the spec`);
     }
     for (const [key, property] of Object.entries(schema.properties)) {
-      if (!(key in record)) out.push(`${where}: field '${key}' is missing`);
-      else validate(record[key], property, `${where}.${key}`, out);
+      if (!(key in record)) {
+        if (!missingIsNull) out.push(`${where}: field '${key}' is missing`);
+      } else validate(record[key], property, `${where}.${key}`, out);
     }
   }
   if (schema.additionalProperties !== undefined) {

@@ -83,4 +83,29 @@ describe('flinkSpecViolations', () => {
       flinkSpecViolations('/jobs/{jobid}/checkpoints/config', 'GET', 200, { mode: 'exactly_once' }),
     ).not.toContain("$.mode: 'exactly_once' not in enum");
   });
+
+  it('checks oneOf alternatives, NON_NULL SavepointInfo and the fields of SerializedThrowable', () => {
+    const path = '/jobs/{jobid}/savepoints/{triggerid}';
+    const completed = { status: { id: 'COMPLETED' }, operation: { location: '/sp' } };
+    expect(flinkSpecViolations(path, 'GET', 200, completed)).toEqual([]);
+    expect(flinkSpecViolations(path, 'GET', 200, { status: { id: 'IN_PROGRESS' }, operation: null })).toEqual(
+      [],
+    );
+    const cause = { class: 'CheckpointException', 'stack-trace': 's', 'serialized-throwable': 'e30=' };
+    expect(
+      flinkSpecViolations(path, 'GET', 200, {
+        status: { id: 'COMPLETED' },
+        operation: { 'failure-cause': cause },
+      }),
+    ).toEqual([]);
+    expect(
+      flinkSpecViolations(path, 'GET', 200, {
+        status: { id: 'DONE' },
+        operation: { location: '/sp', path: '/sp' },
+      }),
+    ).toEqual(["$.operation: field 'path' is not in the spec", "$.status.id: 'DONE' not in enum"]);
+    expect(flinkSpecViolations('/jobs/{jobid}/savepoints', 'POST', 202, { 'request-id': 'x' })).toEqual([
+      "$.request-id: 'x' does not match [0-9a-f]{32}",
+    ]);
+  });
 });

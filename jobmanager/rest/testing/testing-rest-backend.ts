@@ -18,10 +18,20 @@ import {
   type JobIdWithStatus,
   type JobOverview,
   type RestBackend,
+  type SavepointTrigger,
+  type SavepointTriggerRequest,
   type StoredJar,
   type TaskManagerSummary,
   type VersionInfo,
 } from '../rest-backend.js';
+
+/** A savepoint the test ends: `complete(path)` or `fail(error)`. */
+export interface TestingSavepoint {
+  readonly jobId: JobId;
+  readonly request: SavepointTriggerRequest;
+  complete(path: string): void;
+  fail(error: Error): void;
+}
 
 interface StoredTestingJar {
   readonly file: JarFile;
@@ -57,6 +67,8 @@ export class TestingRestBackend implements RestBackend {
   readonly cancelled: JobId[] = [];
   readonly runs: { readonly jarId: string; readonly request: JarRunRequest }[] = [];
   readonly deletedJars: string[] = [];
+  /** Savepoints triggered (of RUNNING jobs), oldest first. */
+  readonly savepoints: TestingSavepoint[] = [];
   private readonly failures = new Map<keyof RestBackend, unknown>();
   private clock = 1_700_000_000_000;
 
@@ -144,6 +156,23 @@ export class TestingRestBackend implements RestBackend {
     this.maybeFail('jobCheckpoints');
     this.job(jobId);
     return this.checkpoints.get(jobId);
+  }
+
+  /** As the real backend: an unknown job is UNKNOWN_JOB, one that is not RUNNING JOB_NOT_RUNNING. */
+  triggerSavepoint(jobId: JobId, request: SavepointTriggerRequest): SavepointTrigger {
+    this.maybeFail('triggerSavepoint');
+    const job = this.job(jobId);
+    if (job.status !== 'RUNNING') {
+      throw new UserError(RestErrorCode.JOB_NOT_RUNNING, `job ${jobId} is ${job.status}, not RUNNING`);
+    }
+    let complete: (path: string) => void = () => {};
+    let fail: (error: Error) => void = () => {};
+    const completion = new Promise<string>((resolve, reject) => {
+      complete = resolve;
+      fail = reject;
+    });
+    this.savepoints.push({ jobId, request, complete, fail });
+    return { completion };
   }
 
   async uploadJar(filename: string, bytes: Buffer): Promise<StoredJar> {
