@@ -121,33 +121,25 @@ export function validateCheckpointRpcMessage(
 ): CheckpointRpcMessage {
   const executionAttemptId = str(o, 'executionAttemptId', type) as ExecutionAttemptId;
   const checkpointId = int(o, 'checkpointId', type);
+  /** The fields of the JobManager's calls: answered by request ID, stamped with the trigger time. */
+  const call = (): {
+    requestId: number;
+    executionAttemptId: ExecutionAttemptId;
+    checkpointId: number;
+    timestamp: number;
+  } => ({
+    requestId: int(o, 'requestId', type),
+    executionAttemptId,
+    checkpointId,
+    timestamp: int(o, 'timestamp', type),
+  });
   switch (type) {
     case 'trigger-checkpoint':
-      return {
-        type,
-        requestId: int(o, 'requestId', type),
-        executionAttemptId,
-        checkpointId,
-        timestamp: int(o, 'timestamp', type),
-        options: readOptions(o['options'], `${type}.options`),
-      };
+      return { type, ...call(), options: readOptions(o['options'], `${type}.options`) };
     case 'notify-checkpoint-complete':
-      return {
-        type,
-        requestId: int(o, 'requestId', type),
-        executionAttemptId,
-        checkpointId,
-        timestamp: int(o, 'timestamp', type),
-        ...(o['final'] === true ? { final: true } : {}),
-      };
+      return { type, ...call(), ...(o['final'] === true ? { final: true } : {}) };
     case 'notify-checkpoint-aborted':
-      return {
-        type,
-        requestId: int(o, 'requestId', type),
-        executionAttemptId,
-        checkpointId,
-        timestamp: int(o, 'timestamp', type),
-      };
+      return { type, ...call() };
     case 'acknowledge-checkpoint':
       return {
         type,
