@@ -18,9 +18,15 @@ import type { OperatorSubtaskState, StateHandle } from '../../common/checkpoint/
 import { CheckpointId } from './checkpoint-id.js';
 
 /** The stored form of the coordinator's metadata. */
-export function toStoredMetadata(jobId: JobId, metadata: CheckpointMetadata): StoredMetadata {
+export function toStoredMetadata(
+  jobId: JobId,
+  metadata: CheckpointMetadata,
+  /** The uid each operator ID came from, stored for error messages of later restores. */
+  uids: ReadonlyMap<string, string> = new Map(),
+): StoredMetadata {
   const operators: StoredOperatorState[] = metadata.operatorStates.map((state) => ({
     operatorId: state.operatorId as OperatorId,
+    ...(uids.has(state.operatorId) ? { uid: uids.get(state.operatorId)! } : {}),
     parallelism: state.parallelism,
     maxParallelism: state.maxParallelism,
     subtaskStates: Object.entries(state.subtaskStates)
@@ -80,6 +86,7 @@ export class StorageCoordinatorView implements CheckpointStorageCoordinatorView 
   constructor(
     private readonly storage: CheckpointStorage,
     private readonly jobId: JobId,
+    private readonly uids: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   async initializeLocation(checkpointId: CheckpointId, properties: CheckpointProperties): Promise<string> {
@@ -93,7 +100,7 @@ export class StorageCoordinatorView implements CheckpointStorageCoordinatorView 
     return writeCheckpointMetadata(
       this.storage,
       this.storage.resolveLocation(location),
-      toStoredMetadata(this.jobId, metadata),
+      toStoredMetadata(this.jobId, metadata, this.uids),
     );
   }
 

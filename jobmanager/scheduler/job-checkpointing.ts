@@ -74,6 +74,15 @@ export function effectiveJobConfiguration(
   return configuration;
 }
 
+/** Operator ID → the uid it was derived from, for the operators that have one. */
+function uidsOf(jobGraph: JobGraph): Map<string, string> {
+  const uids = new Map<string, string>();
+  for (const vertex of jobGraph.vertices) {
+    for (const op of vertex.operators) if (op.uid !== undefined) uids.set(op.operatorId, op.uid);
+  }
+  return uids;
+}
+
 /** How many checkpoints' alignment durations are kept. */
 const RETAINED_ALIGNMENT_CHECKPOINTS = 100;
 
@@ -127,7 +136,7 @@ export class JobCheckpointing {
       configuration: coordinatorConfiguration,
       gateway: this.triggerGateway(),
       tasks: () => this.taskSet(),
-      storage: new StorageCoordinatorView(this.storage, job.jobId),
+      storage: new StorageCoordinatorView(this.storage, job.jobId, uidsOf(context.jobGraph)),
       onFailureThresholdExceeded: context.onFailureThresholdExceeded,
       ...(context.clock === undefined ? {} : { clock: context.clock }),
       ...(context.timer === undefined ? {} : { timer: context.timer }),
