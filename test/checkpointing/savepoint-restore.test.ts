@@ -107,11 +107,13 @@ describe('savepoints', () => {
       submitOnMiniCluster(env.getPipeline('savepoint-unmatched'), {
         savepoint: { path, allowNonRestoredState: false },
       }),
-    ).rejects.toMatchObject({
-      code: 'UNMATCHED_SAVEPOINT_STATE',
-      // The stored uid names the operator whose state has no place.
-      message: expect.stringContaining('numbers ('),
-    });
+    ).rejects.toMatchObject({ code: 'UNMATCHED_SAVEPOINT_STATE' });
+    // The stored uid names the operator whose state has no place.
+    await expect(
+      submitOnMiniCluster(env.getPipeline('savepoint-unmatched-again'), {
+        savepoint: { path, allowNonRestoredState: false },
+      }),
+    ).rejects.toThrow(/numbers \(/);
   }, 90_000);
 
   it('refuses a changed maxParallelism of a keyed operator', async () => {
