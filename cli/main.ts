@@ -69,9 +69,12 @@ program
 
 program
   .command('savepoint')
-  .description('Triggers a savepoint of a running job and prints its path once it completed')
-  .argument('<jobId>', 'ID of the job (32 hexadecimal digits)')
+  .description(
+    'Triggers a savepoint of a running job and prints its path once it completed; with -d, disposes one',
+  )
+  .argument('[jobId]', 'ID of the job (32 hexadecimal digits); not with -d')
   .argument('[targetDirectory]', 'where to write the savepoint (default: state.savepoints.dir)')
+  .option('-d, --dispose <savepointPath>', 'dispose (delete) the savepoint at this path instead')
   .option('-m, --jobmanager <host:port>', 'address of the JobManager (default: rest.address:rest.port)')
   .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
   .action(savepointCommand);

@@ -4,8 +4,13 @@
  * `Savepoint completed. Path: <path>` on stdout (the status lines go to stderr, as the other
  * commands'). A malformed job ID is a usage error (exit 2); a savepoint that cannot start (unknown
  * job, job not running or not checkpointing) or that fails exits 1 with the reason.
+ *
+ * `freshet savepoint --dispose <path> [-m host:port]` (Flink's `flink savepoint -d`) deletes a
+ * savepoint through the JobManager (`POST /savepoint-disposal`), waits for it, and prints
+ * `Savepoint '<path>' disposed.`; a path that is no savepoint (no `_metadata`) is left alone and
+ * exits 1 with the reason.
  */
-import { ErrorDomain, FreshetError } from '../../common/errors/freshet-error.js';
+import { ErrorDomain, FreshetError, UserError } from '../../common/errors/freshet-error.js';
 import { JobId } from '../../common/ids.js';
 import { RestClientException } from '../remote/rest-client-exception.js';
 import { RestClusterClient, type AwaitSavepointOptions } from '../remote/rest-cluster-client.js';
@@ -14,6 +19,8 @@ import { resolveProgramOptions } from './common-options.js';
 export interface SavepointOptions {
   readonly jobmanager?: string;
   readonly define?: string[];
+  /** `-d/--dispose <path>`: dispose this savepoint instead of triggering one. */
+  readonly dispose?: string;
 }
 
 export interface SavepointOutput {
@@ -28,14 +35,58 @@ const JOB_REFUSALS: ReadonlySet<number> = new Set([400, 404, 409]);
 const PROGRESS_EVERY_POLLS = 10;
 
 export async function savepointCommand(
-  jobIdText: string,
+  jobIdText: string | undefined,
   targetDirectory: string | undefined,
   options: SavepointOptions,
 ): Promise<void> {
+  const output = { stdout: process.stdout, stderr: process.stderr };
+  if (options.dispose !== undefined) {
+    if (jobIdText !== undefined) {
+      throw new UserError(
+        'INVALID_ARGUMENTS',
+        `--dispose takes the savepoint path only; leave out the job ID '${jobIdText}'`,
+      );
+    }
+    const { configuration } = resolveProgramOptions(options);
+    const client = RestClusterClient.fromConfiguration(configuration, options.jobmanager);
+    await disposeSavepoint(client, options.dispose, output);
+    return;
+  }
+  if (jobIdText === undefined) {
+    throw new UserError(
+      'MISSING_JOB_ID',
+      'missing the job ID: freshet savepoint <jobId> [targetDirectory], or --dispose <path>',
+    );
+  }
   const jobId = JobId.parse(jobIdText.trim());
   const { configuration } = resolveProgramOptions(options);
   const client = RestClusterClient.fromConfiguration(configuration, options.jobmanager);
-  await takeSavepoint(client, jobId, targetDirectory, { stdout: process.stdout, stderr: process.stderr });
+  await takeSavepoint(client, jobId, targetDirectory, output);
+}
+
+/** Disposes the savepoint at `path` and waits until it is gone (Flink's CliFrontend#disposeSavepoint). */
+export async function disposeSavepoint(
+  client: Pick<RestClusterClient, 'triggerSavepointDisposal' | 'awaitSavepointDisposal'>,
+  path: string,
+  output: SavepointOutput,
+  poll: Omit<AwaitSavepointOptions, 'onInProgress'> = {},
+): Promise<void> {
+  output.stderr.write(`Disposing savepoint '${path}'.\n`);
+  let triggerId: string;
+  try {
+    triggerId = await client.triggerSavepointDisposal(path);
+  } catch (error) {
+    if (error instanceof RestClientException && error.httpStatus >= 400 && error.httpStatus < 500) {
+      throw new FreshetError('SAVEPOINT_DISPOSAL_FAILED', `Disposing the savepoint '${path}' failed.`, {
+        domain: ErrorDomain.external,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  output.stderr.write('Waiting for response...\n');
+  await client.awaitSavepointDisposal(triggerId, poll);
+  output.stdout.write(`Savepoint '${path}' disposed.\n`);
 }
 
 /** Triggers the savepoint and waits for it; resolves to its path. */

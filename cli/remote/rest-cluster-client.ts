@@ -1,7 +1,7 @@
 /**
  * The CLI's client of the JobManager's REST API (Flink's RestClusterClient), on node's global
  * `fetch`: uploads and runs job bundles (from a savepoint when asked), lists, inspects and cancels
- * jobs, and triggers savepoints and waits for them. Sends
+ * jobs, triggers savepoints and disposes them, waiting for either to end. Sends
  * `Authorization: Bearer <rest.auth.token>` when a token is configured.
  *
  * Errors: an error status becomes a RestClientException with the server's message; a server that
@@ -63,6 +63,10 @@ export type SavepointStatus =
   | { readonly status: 'IN_PROGRESS' }
   | { readonly status: 'COMPLETED'; readonly location: string }
   | { readonly status: 'FAILED'; readonly failure: Error };
+
+/** `GET /savepoint-disposal/:triggerid`: running, done, or why it failed. */
+export type SavepointDisposalStatus =
+  { readonly status: 'IN_PROGRESS' | 'COMPLETED' } | { readonly status: 'FAILED'; readonly failure: Error };
 
 export interface AwaitSavepointOptions {
   /** Pause between status requests; default 500 ms. */
@@ -183,12 +187,7 @@ export class RestClusterClient {
       'cancel-job': options.cancelJob ?? false,
       ...(options.targetDirectory === undefined ? {} : { 'target-directory': options.targetDirectory }),
     };
-    const answer = await this.call('POST', path, JSON.stringify(body));
-    const triggerId = jsonObject(answer)?.['request-id'];
-    if (typeof triggerId !== 'string' || !/^[0-9a-f]{32}$/.test(triggerId)) {
-      throw unexpectedResponse(`POST ${path}`, "'request-id' is not a trigger ID");
-    }
-    return triggerId;
+    return triggerIdOf(await this.call('POST', path, JSON.stringify(body)), `POST ${path}`);
   }
 
   /** `GET /jobs/:jobid/savepoints/:triggerid`. */
@@ -215,6 +214,40 @@ export class RestClusterClient {
         throw new FreshetError(
           'SAVEPOINT_FAILED',
           `the savepoint of job ${jobId} failed: ${answer.failure.message}`,
+          { domain: ErrorDomain.external, cause: answer.failure },
+        );
+      }
+      options.onInProgress?.(polls);
+      await sleep(interval);
+    }
+  }
+
+  /** `POST /savepoint-disposal` of the savepoint at `savepointPath`; returns the trigger ID. */
+  async triggerSavepointDisposal(savepointPath: string): Promise<string> {
+    const body = JSON.stringify({ 'savepoint-path': savepointPath });
+    return triggerIdOf(await this.call('POST', '/savepoint-disposal', body), 'POST /savepoint-disposal');
+  }
+
+  /** `GET /savepoint-disposal/:triggerid`. */
+  async savepointDisposalStatus(triggerId: string): Promise<SavepointDisposalStatus> {
+    const path = `/savepoint-disposal/${encodeURIComponent(triggerId)}`;
+    return parseSavepointDisposalStatus(await this.call('GET', path), `GET ${path}`);
+  }
+
+  /**
+   * Asks about a savepoint disposal until it has ended. A failed one rejects with
+   * SAVEPOINT_DISPOSAL_FAILED whose cause is the server's error (rebuilt as its class).
+   */
+  async awaitSavepointDisposal(triggerId: string, options: AwaitSavepointOptions = {}): Promise<void> {
+    const interval = options.pollIntervalMs ?? DEFAULT_SAVEPOINT_POLL_MS;
+    const sleep = options.sleep ?? realSleep;
+    for (let polls = 1; ; polls++) {
+      const answer = await this.savepointDisposalStatus(triggerId);
+      if (answer.status === 'COMPLETED') return;
+      if (answer.status === 'FAILED') {
+        throw new FreshetError(
+          'SAVEPOINT_DISPOSAL_FAILED',
+          `disposing the savepoint failed: ${answer.failure.message}`,
           { domain: ErrorDomain.external, cause: answer.failure },
         );
       }
@@ -260,6 +293,24 @@ function jsonObject(value: unknown): Readonly<Record<string, unknown>> | undefin
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
+}
+
+/** Flink's TriggerResponse: `{"request-id": "<32 hex>"}`. */
+function triggerIdOf(body: unknown, request: string): string {
+  const triggerId = jsonObject(body)?.['request-id'];
+  if (typeof triggerId !== 'string' || !/^[0-9a-f]{32}$/.test(triggerId)) {
+    throw unexpectedResponse(request, "'request-id' is not a trigger ID");
+  }
+  return triggerId;
+}
+
+/** Flink's AsynchronousOperationResult<AsynchronousOperationInfo>: a null `failure-cause` is success. */
+export function parseSavepointDisposalStatus(body: unknown, request: string): SavepointDisposalStatus {
+  const id = jsonObject(jsonObject(body)?.['status'])?.['id'];
+  if (id === 'IN_PROGRESS') return { status: 'IN_PROGRESS' };
+  if (id !== 'COMPLETED') throw unexpectedResponse(request, `'status.id' is ${JSON.stringify(id)}`);
+  const cause = jsonObject(jsonObject(jsonObject(body)?.['operation'])?.['failure-cause']);
+  return cause === undefined ? { status: 'COMPLETED' } : { status: 'FAILED', failure: failureCause(cause) };
 }
 
 /** Flink's AsynchronousOperationResult<SavepointInfo>. */

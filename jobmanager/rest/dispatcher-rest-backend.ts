@@ -1,11 +1,12 @@
 /**
  * The RestBackend of a real JobManager: reads jobs from the Dispatcher's JobMasters (through the
  * narrow `JobView`; checkpoints from a JobMaster's CheckpointCoordinator, savepoints through it),
- * slots from the SlotPool, jars from the JarStore, and runs an uploaded bundle (from a savepoint
- * when asked) by building its JobGraph in a worker thread (JobGraphBuilder) and submitting it —
+ * slots from the SlotPool, jars from the JarStore, disposes savepoints, and runs an uploaded bundle
+ * (from a savepoint when asked) by building its JobGraph in a worker thread (JobGraphBuilder) and submitting it —
  * answering with the job ID as soon as the JobMaster exists, not when the job is deployed or done.
  */
 import type { JobGraph, JobVertex } from '../../api/graph/job-graph.js';
+import { CheckpointStorageFactory } from '../../common/checkpoint/checkpoint-storage-factory.js';
 import { CoreOptions } from '../../common/config/config-options.js';
 import type { Configuration } from '../../common/config/configuration.js';
 import { FreshetError, UserError, toError } from '../../common/errors/freshet-error.js';
@@ -19,6 +20,7 @@ import type { SlotPool } from '../resourcemanager/slot-pool.js';
 import type { SavepointRestoreSettings } from '../checkpoint/savepoint-restore.js';
 import type { JobFailure } from '../scheduler/failure-history.js';
 import { rootExceptionInfo } from './failure-exception-info.js';
+import { disposeSavepoint } from './dispose-savepoint.js';
 import { jobCheckpoints, type CheckpointCoordinatorView } from './job-checkpoints.js';
 import { planNode } from './job-plan-node.js';
 import {
@@ -34,6 +36,7 @@ import {
   type JobIdWithStatus,
   type JobOverview,
   type RestBackend,
+  type SavepointDisposal,
   type SavepointTrigger,
   type SavepointTriggerRequest,
   type TaskManagerSummary,
@@ -229,6 +232,11 @@ export class DispatcherRestBackend implements RestBackend {
       );
     }
     return { completion: view.triggerSavepoint(request.targetDirectory, request.cancelJob) };
+  }
+
+  /** With a checkpoint storage of the cluster's configuration (`s3.*` keys included). */
+  disposeSavepoint(path: string): Promise<SavepointDisposal> {
+    return disposeSavepoint(CheckpointStorageFactory.fromConfiguration(this.options.configuration), path);
   }
 
   uploadJar(filename: string, bytes: Buffer): StoredJar {

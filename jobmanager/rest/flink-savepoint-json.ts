@@ -1,8 +1,10 @@
 /**
- * Flink's JSON of the savepoint endpoints: TriggerResponse (`POST /jobs/:jobid/savepoints`) and
- * AsynchronousOperationResult<SavepointInfo> (`GET …/savepoints/:triggerid`). As in Flink, an
- * operation in progress has `"operation": null`, and SavepointInfo leaves out whichever of
- * `location` and `failure-cause` does not apply (it is `@JsonInclude(NON_NULL)`).
+ * Flink's JSON of the savepoint endpoints: TriggerResponse (`POST /jobs/:jobid/savepoints`,
+ * `POST /savepoint-disposal`), AsynchronousOperationResult<SavepointInfo>
+ * (`GET …/savepoints/:triggerid`) and AsynchronousOperationResult<AsynchronousOperationInfo>
+ * (`GET /savepoint-disposal/:triggerid`). As in Flink, an operation in progress has
+ * `"operation": null`; SavepointInfo leaves out whichever of `location` and `failure-cause` does
+ * not apply (it is `@JsonInclude(NON_NULL)`), AsynchronousOperationInfo writes a `null` cause.
  */
 import { serializeError } from '../../common/errors/serialized-error.js';
 import type { OperationResult } from './completed-operation-cache.js';
@@ -26,6 +28,11 @@ export interface SerializedThrowableJson {
 
 export type SavepointInfoJson =
   { readonly location: string } | { readonly 'failure-cause': SerializedThrowableJson };
+
+/** Flink's AsynchronousOperationInfo: the outcome of an operation that has no result but success. */
+export interface AsynchronousOperationInfoJson {
+  readonly 'failure-cause': SerializedThrowableJson | null;
+}
 
 export interface AsynchronousOperationResultJson<T> {
   readonly status: { readonly id: 'IN_PROGRESS' | 'COMPLETED' };
@@ -52,6 +59,22 @@ export function savepointOperationResultJson(
       return { status: { id: 'IN_PROGRESS' }, operation: null };
     case 'completed':
       return { status: { id: 'COMPLETED' }, operation: { location: result.value } };
+    case 'failed':
+      return {
+        status: { id: 'COMPLETED' },
+        operation: { 'failure-cause': serializedThrowableJson(result.error) },
+      };
+  }
+}
+
+export function savepointDisposalOperationResultJson(
+  result: OperationResult<void>,
+): AsynchronousOperationResultJson<AsynchronousOperationInfoJson> {
+  switch (result.status) {
+    case 'in-progress':
+      return { status: { id: 'IN_PROGRESS' }, operation: null };
+    case 'completed':
+      return { status: { id: 'COMPLETED' }, operation: { 'failure-cause': null } };
     case 'failed':
       return {
         status: { id: 'COMPLETED' },

@@ -252,6 +252,11 @@ export interface SavepointTrigger {
   readonly completion: Promise<string>;
 }
 
+/** A savepoint disposal that has started: `completion` resolves once it is deleted, or rejects with why not. */
+export interface SavepointDisposal {
+  readonly completion: Promise<void>;
+}
+
 export interface RestBackend {
   readonly versionInfo: VersionInfo;
   clusterOverview(): MaybePromise<ClusterOverview>;
@@ -273,6 +278,11 @@ export interface RestBackend {
    * `completion`'s business.
    */
   triggerSavepoint(jobId: JobId, request: SavepointTriggerRequest): MaybePromise<SavepointTrigger>;
+  /**
+   * Starts deleting the savepoint at `path` (its directory or `_metadata`). `completion` rejects with
+   * CHECKPOINT_METADATA_NOT_FOUND when `path` holds no `_metadata` (nothing is deleted then).
+   */
+  disposeSavepoint(path: string): MaybePromise<SavepointDisposal>;
   /** Stores an uploaded bundle; throws MALFORMED_BUNDLE when it is not one. */
   uploadJar(filename: string, bytes: Buffer): MaybePromise<StoredJar>;
   listJars(): MaybePromise<readonly JarFile[]>;

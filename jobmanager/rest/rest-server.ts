@@ -16,6 +16,7 @@ import type { RestBackend } from './rest-backend.js';
 import { HttpStatus, RestHandlerError, toErrorResponse } from './rest-handler-error.js';
 import type { RestHandler } from './rest-handler.js';
 import { RestRouter } from './rest-router.js';
+import { registerSavepointDisposalHandlers } from './savepoint-disposal-handlers.js';
 import { registerSavepointHandlers } from './savepoint-handlers.js';
 
 export interface RestServerOptions {
@@ -97,6 +98,10 @@ export class RestServer {
     registerClusterHandlers(router, context);
     registerJobHandlers(router, context);
     registerSavepointHandlers(router, {
+      ...context,
+      operations: new CompletedOperationCache({ clock: context.clock }),
+    });
+    registerSavepointDisposalHandlers(router, {
       ...context,
       operations: new CompletedOperationCache({ clock: context.clock }),
     });

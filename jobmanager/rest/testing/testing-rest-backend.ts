@@ -18,6 +18,7 @@ import {
   type JobIdWithStatus,
   type JobOverview,
   type RestBackend,
+  type SavepointDisposal,
   type SavepointTrigger,
   type SavepointTriggerRequest,
   type StoredJar,
@@ -30,6 +31,13 @@ export interface TestingSavepoint {
   readonly jobId: JobId;
   readonly request: SavepointTriggerRequest;
   complete(path: string): void;
+  fail(error: Error): void;
+}
+
+/** A savepoint disposal the test ends: `complete()` or `fail(error)`. */
+export interface TestingSavepointDisposal {
+  readonly path: string;
+  complete(): void;
   fail(error: Error): void;
 }
 
@@ -69,6 +77,8 @@ export class TestingRestBackend implements RestBackend {
   readonly deletedJars: string[] = [];
   /** Savepoints triggered (of RUNNING jobs), oldest first. */
   readonly savepoints: TestingSavepoint[] = [];
+  /** Savepoint disposals started, oldest first. */
+  readonly disposals: TestingSavepointDisposal[] = [];
   private readonly failures = new Map<keyof RestBackend, unknown>();
   private clock = 1_700_000_000_000;
 
@@ -172,6 +182,18 @@ export class TestingRestBackend implements RestBackend {
       fail = reject;
     });
     this.savepoints.push({ jobId, request, complete, fail });
+    return { completion };
+  }
+
+  disposeSavepoint(path: string): SavepointDisposal {
+    this.maybeFail('disposeSavepoint');
+    let complete: () => void = () => {};
+    let fail: (error: Error) => void = () => {};
+    const completion = new Promise<void>((resolve, reject) => {
+      complete = resolve;
+      fail = reject;
+    });
+    this.disposals.push({ path, complete, fail });
     return { completion };
   }
 
