@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { joblessRestBackend } from '../../jobmanager/rest/testing/jobless-rest-backend.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeCheckpointMetadata } from '../../common/checkpoint/checkpoint-metadata-io.js';
 import { FileSystemCheckpointStorage } from '../../common/checkpoint/file-system-checkpoint-storage.js';
@@ -9,14 +10,8 @@ import {
   TESTING_JOB_ID,
   testingCheckpointMetadata,
 } from '../../common/checkpoint/testing-checkpoint-metadata.js';
-import { Configuration } from '../../common/config/configuration.js';
 import { ErrorDomain, FreshetError, UserError } from '../../common/errors/freshet-error.js';
 import { JobId } from '../../common/ids.js';
-import { SlotPool } from '../../jobmanager/resourcemanager/slot-pool.js';
-import {
-  DispatcherRestBackend,
-  type DispatcherRestBackendOptions,
-} from '../../jobmanager/rest/dispatcher-rest-backend.js';
 import {
   RUNNING_JOB_ID,
   startServerWithJobs,
@@ -110,21 +105,7 @@ describe('freshet savepoint', () => {
 
 /** A REST server over a real DispatcherRestBackend (no jobs), which disposes on the local file system. */
 async function startRealServer() {
-  const backend = new DispatcherRestBackend({
-    dispatcher: {
-      getJob: () => {
-        throw new Error('no jobs here');
-      },
-      listJobs: () => [],
-      submitJob: () => Promise.reject(new Error('not here')),
-    },
-    slotPool: new SlotPool(),
-    jarStore: {} as DispatcherRestBackendOptions['jarStore'],
-    jobGraphBuilder: { build: () => Promise.reject(new Error('not here')) },
-    configuration: new Configuration(),
-    versionInfo: { version: 'v', revision: 'r' },
-    taskManagers: () => [],
-  });
+  const backend = joblessRestBackend();
   const rest = await startTestingRestServer({ backend });
   return new RestClusterClient({ address: rest.url('') });
 }

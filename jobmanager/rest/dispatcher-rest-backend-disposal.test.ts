@@ -2,6 +2,7 @@
  * DispatcherRestBackend.disposeSavepoint against real savepoint directories on the local file
  * system: a savepoint goes, a directory that is no savepoint (no `_metadata`) stays.
  */
+import { joblessRestBackend } from './testing/jobless-rest-backend.js';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +18,6 @@ import {
   TESTING_JOB_ID,
   testingCheckpointMetadata,
 } from '../../common/checkpoint/testing-checkpoint-metadata.js';
-import { Configuration } from '../../common/config/configuration.js';
-import { SlotPool } from '../resourcemanager/slot-pool.js';
-import { DispatcherRestBackend, type DispatcherRestBackendOptions } from './dispatcher-rest-backend.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -32,23 +30,7 @@ function tempDir(): string {
   return dir;
 }
 
-function backend(): DispatcherRestBackend {
-  return new DispatcherRestBackend({
-    dispatcher: {
-      getJob: () => {
-        throw new Error('no jobs here');
-      },
-      listJobs: () => [],
-      submitJob: () => Promise.reject(new Error('not here')),
-    },
-    slotPool: new SlotPool(),
-    jarStore: {} as DispatcherRestBackendOptions['jarStore'],
-    jobGraphBuilder: { build: () => Promise.reject(new Error('not here')) },
-    configuration: new Configuration(),
-    versionInfo: { version: 'v', revision: 'r' },
-    taskManagers: () => [],
-  });
-}
+const backend = joblessRestBackend;
 
 /** Writes a savepoint (a state file, then `_metadata`) under `root`; returns its directory URI. */
 async function writeSavepoint(root: string): Promise<string> {
