@@ -36,6 +36,7 @@ import { taskRestoreFor } from '../checkpoint/savepoint-restore.js';
 import type { TaskSet } from '../checkpoint/task-set.js';
 import type { ExecutionGraph } from './execution-graph.js';
 import type { SchedulerTimer } from './scheduler-timer.js';
+import { overlayJobConfiguration } from './job-scheduler-configuration.js';
 
 export interface JobCheckpointingContext {
   readonly job: JobInformation;
@@ -63,15 +64,7 @@ export function effectiveJobConfiguration(
   job: JobInformation,
   jobGraph: JobGraph,
 ): Configuration {
-  const configuration = cluster?.clone() ?? new Configuration();
-  for (const layer of [job.configuration, jobGraph.config.configuration]) {
-    for (const [key, value] of Object.entries(layer)) configuration.setRaw(key, value, 'job configuration');
-  }
-  const interval = jobGraph.config.checkpointIntervalMs;
-  if (interval !== undefined && !configuration.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL.key)) {
-    configuration.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval, 'the program');
-  }
-  return configuration;
+  return overlayJobConfiguration(cluster?.clone() ?? new Configuration(), job, jobGraph);
 }
 
 /** Operator ID → the uid it was derived from, for the operators that have one. */

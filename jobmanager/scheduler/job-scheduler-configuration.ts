@@ -29,11 +29,22 @@ export const JOB_CONFIGURATION_SOURCE = 'job configuration';
 
 /** Throws an IllegalConfigurationError (naming key, value and expected form) for a bad value. */
 export function schedulerConfiguration(job: JobInformation, jobGraph: JobGraph): Configuration {
-  const configuration = new Configuration();
-  const layers = [job.configuration, jobGraph.config.configuration];
-  for (const layer of layers) {
+  return overlayJobConfiguration(new Configuration(), job, jobGraph, (key) => SCHEDULER_KEYS.has(key.trim()));
+}
+
+/**
+ * Sets the job's keys on `configuration`: the submitted ones, then the program's (which win), then
+ * the program's checkpoint interval unless a key set it; `accept` picks the keys to take.
+ */
+export function overlayJobConfiguration(
+  configuration: Configuration,
+  job: JobInformation,
+  jobGraph: JobGraph,
+  accept: (key: string) => boolean = () => true,
+): Configuration {
+  for (const layer of [job.configuration, jobGraph.config.configuration]) {
     for (const [key, value] of Object.entries(layer)) {
-      if (SCHEDULER_KEYS.has(key.trim())) configuration.setRaw(key, value, JOB_CONFIGURATION_SOURCE);
+      if (accept(key)) configuration.setRaw(key, value, JOB_CONFIGURATION_SOURCE);
     }
   }
   const interval = jobGraph.config.checkpointIntervalMs;

@@ -73,14 +73,13 @@ async function readListShare(
   name: string,
   position: SubtaskPosition,
 ): Promise<unknown[]> {
-  const perOldSubtask: unknown[][] = [];
-  let mode: string | undefined;
-  for (const subtask of [...operator.subtaskStates].sort((a, b) => a.subtask - b.subtask)) {
-    const meta = subtask.operatorState?.listStates[name];
-    if (meta === undefined) continue;
-    mode = meta.mode;
+  const withList = [...operator.subtaskStates]
+    .filter((s) => s.operatorState?.listStates[name] !== undefined)
+    .sort((a, b) => a.subtask - b.subtask);
+  const mode = withList[0]?.operatorState?.listStates[name]?.mode;
+  const read = async (subtask: (typeof withList)[number]): Promise<unknown[]> => {
     const values: unknown[] = [];
-    for (const handle of meta.handles) {
+    for (const handle of subtask.operatorState!.listStates[name]!.handles) {
       const bytes = await storage.readStateFile(handle);
       try {
         values.push(...decodeListState(bytes));
@@ -92,11 +91,16 @@ async function readListShare(
         );
       }
     }
-    perOldSubtask[subtask.subtask] = values;
+    return values;
+  };
+  if (mode !== 'union' && operator.parallelism === position.parallelism) {
+    // Unchanged parallelism: the subtask takes its own share back; no other subtask's file is read.
+    const own = withList.find((s) => s.subtask === position.subtaskIndex);
+    return own === undefined ? [] : read(own);
   }
-  if (mode === 'union') return perOldSubtask.flatMap((values) => values ?? []);
-  if (operator.parallelism === position.parallelism) return perOldSubtask[position.subtaskIndex] ?? [];
-  const all = perOldSubtask.flatMap((values) => values ?? []);
+  const all: unknown[] = [];
+  for (const subtask of withList) all.push(...(await read(subtask)));
+  if (mode === 'union') return all;
   const from = Math.floor((all.length * position.subtaskIndex) / position.parallelism);
   const to = Math.floor((all.length * (position.subtaskIndex + 1)) / position.parallelism);
   return all.slice(from, to);

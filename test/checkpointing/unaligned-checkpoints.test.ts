@@ -4,8 +4,7 @@
  * them: the checkpoint stores them (input channel and result subpartition state), a restore replays
  * them first, and the committed output still equals the failure-free result exactly.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { committedLocalRows, expectedWindowRows } from '../distributed/windows-job-output.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TumblingEventTimeWindows, WatermarkStrategy } from 'freshet';
 import { DataGeneratorSource, FileSink } from 'freshet/connectors';
@@ -46,19 +45,6 @@ function busyWait(micros: number): void {
   while (performance.now() < until) {
     // a slow operator: backpressure keeps buffers in flight
   }
-}
-
-function expected(): string[] {
-  const windows = new Map<string, WindowResult>();
-  for (let id = 0; id < EVENTS; id++) {
-    const key = id % KEYS;
-    const start = Math.floor(id / 1000) * 1000;
-    const window = windows.get(`${key}@${start}`) ?? { key, start, count: 0, sum: 0 };
-    window.count++;
-    window.sum += id;
-    windows.set(`${key}@${start}`, window);
-  }
-  return [...windows.values()].map((w) => JSON.stringify(w)).sort();
 }
 
 describe('unaligned checkpoints', () => {
@@ -123,11 +109,7 @@ describe('unaligned checkpoints', () => {
         0,
       );
     expect(inFlightFiles).toBeGreaterThan(0);
-    const rows: string[] = [];
-    for (const name of await readdir(output)) {
-      if (!name.startsWith('part-')) continue;
-      rows.push(...(await readFile(join(output, name), 'utf8')).split('\n').filter((line) => line !== ''));
-    }
-    expect(rows.sort()).toEqual(expected());
+    const rows = await committedLocalRows(output, (name) => expect.fail(`unexpected file ${name}`));
+    expect(rows).toEqual(expectedWindowRows(EVENTS, { keys: KEYS, stepMs: 1 }));
   }, 90_000);
 });

@@ -8,15 +8,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const KEYS = 8;
-const STEP_MS = 5;
-
-/** The rows of a failure-free run over `events` events, sorted. */
-export function expectedWindowRows(events: number): string[] {
+/**
+ * The rows of a failure-free run over `events` events, sorted; `keys` and `stepMs` describe
+ * variants of the job (event i has key `i % keys` and timestamp `i * stepMs`).
+ */
+export function expectedWindowRows(events: number, { keys = 8, stepMs = 5 } = {}): string[] {
   const windows = new Map<string, { key: number; start: number; count: number; sum: number }>();
   for (let id = 0; id < events; id++) {
-    const key = id % KEYS;
-    const start = Math.floor((id * STEP_MS) / 1000) * 1000;
+    const key = id % keys;
+    const start = Math.floor((id * stepMs) / 1000) * 1000;
     const window = windows.get(`${key}@${start}`) ?? { key, start, count: 0, sum: 0 };
     window.count++;
     window.sum += id;
