@@ -6,23 +6,17 @@
  * is `setCurrentKey` (one hash, one key identity, no allocation for string keys) followed by state
  * accesses that each cost one array index (the current key group) and one Map lookup.
  */
-import { StateKind } from '../../../api/state/state-descriptor.js';
+import type { StateKind } from '../../../api/state/state-descriptor.js';
 import type { AnyStateDescriptor } from '../../../api/state/state-descriptor.js';
-import { assertNever, FreshetError, UserError } from '../../../common/errors/freshet-error.js';
+import { FreshetError, UserError } from '../../../common/errors/freshet-error.js';
 import { assignToKeyGroup, canonicalKeyString } from '../../../common/key-groups.js';
 import type { KeyGroupRange } from '../../../common/key-groups.js';
 import type { KeyedStateBackend, KeyedStateHandle, KeyedStateSnapshot } from '../keyed-state-backend.js';
-import type { AbstractHeapState } from './abstract-heap-state.js';
-import { HeapAggregatingState } from './heap-aggregating-state.js';
+import { createKeyedState } from './create-keyed-state.js';
 import { heapKeyId } from './heap-key-id.js';
-import { HeapListState } from './heap-list-state.js';
-import { HeapMapState } from './heap-map-state.js';
-import { HeapReducingState } from './heap-reducing-state.js';
-import { HeapValueState } from './heap-value-state.js';
 import { InternalKeyContext } from './internal-key-context.js';
 import { fromSnapshotValue, toSnapshotValue } from './snapshot-values.js';
 import { StateTable } from './state-table.js';
-import type { MapStateEntry } from './state-table.js';
 
 export interface HeapKeyedStateBackendOptions {
   readonly keyGroupRange: KeyGroupRange;
@@ -99,7 +93,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
       return existing as S;
     }
     const table = this.tableFor(descriptor.name, descriptor.kind);
-    const state = this.createState(descriptor, table);
+    const state = createKeyedState(descriptor, this.keyContext, table);
     this.states.set(descriptor.name, state);
     return state as unknown as S;
   }
@@ -203,27 +197,6 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
       );
     }
     return table;
-  }
-
-  private createState(
-    descriptor: AnyStateDescriptor,
-    table: StateTable<unknown>,
-  ): KeyedStateHandle & AbstractHeapState<unknown> {
-    const ctx = this.keyContext;
-    switch (descriptor.kind) {
-      case StateKind.value:
-        return new HeapValueState<unknown>(ctx, table, descriptor.defaultValue);
-      case StateKind.list:
-        return new HeapListState<unknown>(ctx, table as StateTable<unknown[]>);
-      case StateKind.map:
-        return new HeapMapState<unknown, unknown>(ctx, table as StateTable<Map<string, MapStateEntry>>);
-      case StateKind.reducing:
-        return new HeapReducingState<unknown>(ctx, table, descriptor.reduceFunction);
-      case StateKind.aggregating:
-        return new HeapAggregatingState<unknown, unknown, unknown>(ctx, table, descriptor.aggregateFunction);
-      default:
-        return assertNever(descriptor, 'state descriptor kind');
-    }
   }
 }
 
