@@ -76,10 +76,20 @@ export class KeyedTimerService {
   }
 
   advanceWatermark(watermark: number): void {
-    this.timers.advanceWatermark(watermark, (timer) => {
-      this.backend.setCurrentKey(timer.key, timer.keyGroup);
-      this.onEventTime(timer);
-    });
+    this.timers.advanceWatermark(
+      watermark,
+      (timer) => {
+        this.backend.setCurrentKey(timer.key, timer.keyGroup);
+        this.onEventTime(timer);
+      },
+      this.prefetch,
+    );
+  }
+
+  /** Backends that read state asynchronously fetch the state of due timers before they fire. */
+  private get prefetch(): ((due: readonly InternalTimer[]) => void) | undefined {
+    const backend = this.backend;
+    return backend.prefetch === undefined ? undefined : (due) => backend.prefetch!(due);
   }
 
   private schedule(): void {
@@ -92,10 +102,14 @@ export class KeyedTimerService {
     this.cancelScheduled = this.processingTime.registerTimer(next, (now) => {
       this.scheduledAt = undefined;
       this.cancelScheduled = undefined;
-      this.timers.onProcessingTime(now, (timer) => {
-        this.backend.setCurrentKey(timer.key, timer.keyGroup);
-        this.onProcessingTime(timer);
-      });
+      this.timers.onProcessingTime(
+        now,
+        (timer) => {
+          this.backend.setCurrentKey(timer.key, timer.keyGroup);
+          this.onProcessingTime(timer);
+        },
+        this.prefetch,
+      );
       this.schedule();
     });
   }

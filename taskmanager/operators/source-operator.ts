@@ -3,7 +3,8 @@
  * their event timestamps and drive the watermark generator of the source's WatermarkStrategy;
  * watermarks are emitted periodically (`pipeline.auto-watermark-interval`) and MAX_WATERMARK at
  * the end of a bounded input. Also the TimestampsAndWatermarks operator of
- * `assignTimestampsAndWatermarks`, which does the same in the middle of a stream.
+ * `assignTimestampsAndWatermarks`, which does the same in the middle of a stream. A source stopped
+ * with a savepoint but not drained pauses its periodic watermarks, so none follows the barrier.
  */
 import type { WatermarkStrategy } from '../../api/watermark/watermark-strategy.js';
 import { AbstractStreamOperator } from './abstract-stream-operator.js';
@@ -12,8 +13,8 @@ import { WatermarkEmitter } from './watermark/timestamps-and-watermarks.js';
 
 export class TimestampsAndWatermarksOperator extends AbstractStreamOperator {
   private readonly emitter: WatermarkEmitter<unknown>;
-  private readonly passThrough: boolean;
-  private cancelTimer: (() => void) | undefined;
+  protected readonly passThrough: boolean;
+  protected cancelTimer: (() => void) | undefined;
   private closed = false;
 
   constructor(ctx: OperatorContext, strategy: WatermarkStrategy<unknown>) {
@@ -62,7 +63,7 @@ export class TimestampsAndWatermarksOperator extends AbstractStreamOperator {
     return Promise.resolve();
   }
 
-  private schedulePeriodicEmit(): void {
+  protected schedulePeriodicEmit(): void {
     const interval = this.ctx.autoWatermarkInterval;
     if (interval <= 0 || this.closed) return;
     const service = this.ctx.processingTimeService;
@@ -78,4 +79,20 @@ export class TimestampsAndWatermarksOperator extends AbstractStreamOperator {
 }
 
 /** The source head: the same timestamp/watermark logic, fed by the task's source reader. */
-export class SourceOperator extends TimestampsAndWatermarksOperator {}
+export class SourceOperator extends TimestampsAndWatermarksOperator {
+  private paused = false;
+
+  /** Stop-with-savepoint without drain: no watermark may follow the savepoint's barrier. */
+  pauseWatermarks(): void {
+    this.paused = true;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+
+  /** The stop's savepoint failed: the source goes on, and so do its periodic watermarks. */
+  resumeWatermarks(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (!this.passThrough) this.schedulePeriodicEmit();
+  }
+}

@@ -31,6 +31,19 @@ export interface KeyedStateBackend {
    */
   getPartitionedState<S extends KeyedStateHandle>(descriptor: AnyStateDescriptor): S;
 
+  /**
+   * Backends that read state asynchronously (RocksDB) load the state these accesses will touch, in
+   * one batch, before user code runs; a state access that was not prefetched still works (it
+   * reads synchronously, one at a time). Absent on the heap backend.
+   */
+  prefetch?(accesses: readonly StateAccess[]): void;
+
+  /**
+   * Backends whose snapshot is read asynchronously: cuts the snapshot now (between records) and
+   * gives each key group's entries in key-group order while records keep flowing.
+   */
+  snapshotAsync?(): AsyncKeyedStateSnapshot;
+
   /** Applies `fn` to every key that has a value in the named state (for all namespaces). */
   applyToAllKeys(stateName: string, fn: (key: unknown, namespace: string) => void): void;
 
@@ -70,4 +83,21 @@ export interface KeyedStateSnapshot {
     number,
     ReadonlyMap<string, ReadonlyArray<readonly [unknown, string, unknown]>>
   >;
+}
+
+/** A state access to prefetch: the key (and its key group when known) and the namespace. */
+export interface StateAccess {
+  readonly key: unknown;
+  readonly keyGroup?: number;
+  readonly namespace: string;
+}
+
+/** The entries of every state of one key group: state name → [key, namespace, value][]. */
+export type KeyGroupStates = ReadonlyMap<string, ReadonlyArray<readonly [unknown, string, unknown]>>;
+
+export interface AsyncKeyedStateSnapshot {
+  readonly maxParallelism: number;
+  readonly states: KeyedStateSnapshot['states'];
+  /** Key groups with entries, ascending. */
+  readonly keyGroups: AsyncIterable<readonly [keyGroup: number, states: KeyGroupStates]>;
 }

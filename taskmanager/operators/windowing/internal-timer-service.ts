@@ -63,14 +63,32 @@ export class InternalTimerService<K = unknown> {
    * <= `watermark`, earliest first, including timers `onTimer` registers while this runs. Each
    * timer is removed before `onTimer` sees it.
    */
-  advanceWatermark(watermark: number, onTimer: (timer: InternalTimer<K>) => void): void {
+  advanceWatermark(
+    watermark: number,
+    onTimer: (timer: InternalTimer<K>) => void,
+    prefetch?: (due: readonly InternalTimer<K>[]) => void,
+  ): void {
     this.watermark = watermark;
-    fireDue(this.eventTimeTimers, watermark, onTimer);
+    fireDue(this.eventTimeTimers, watermark, onTimer, prefetch);
   }
 
   /** Fires every processing-time timer with timestamp <= `now`, earliest first (same rules as above). */
-  onProcessingTime(now: number, onTimer: (timer: InternalTimer<K>) => void): void {
-    fireDue(this.processingTimeTimers, now, onTimer);
+  onProcessingTime(
+    now: number,
+    onTimer: (timer: InternalTimer<K>) => void,
+    prefetch?: (due: readonly InternalTimer<K>[]) => void,
+  ): void {
+    fireDue(this.processingTimeTimers, now, onTimer, prefetch);
+  }
+
+  /** Up to `max` event-time timers that a watermark of `watermark` would fire (still queued). */
+  dueEventTimers(watermark: number, max: number): Array<InternalTimer<K>> {
+    return this.eventTimeTimers.due(watermark, max);
+  }
+
+  /** Up to `max` processing-time timers due at `now` (still queued). */
+  dueProcessingTimers(now: number, max: number): Array<InternalTimer<K>> {
+    return this.processingTimeTimers.due(now, max);
   }
 
   /** When the earliest processing-time timer is due, so the operator can schedule a wake-up. */
@@ -130,9 +148,33 @@ export class InternalTimerService<K = unknown> {
   }
 }
 
-function fireDue<K>(queue: TimerQueue<K>, time: number, onTimer: (timer: InternalTimer<K>) => void): void {
-  for (let timer = queue.peek(); timer !== undefined && timer.timestamp <= time; timer = queue.peek()) {
-    queue.poll();
-    onTimer(timer);
+/** Timers whose state is prefetched in one go, when the backend reads state asynchronously. */
+const PREFETCH_BATCH = 8192;
+
+function fireDue<K>(
+  queue: TimerQueue<K>,
+  time: number,
+  onTimer: (timer: InternalTimer<K>) => void,
+  prefetch?: (due: readonly InternalTimer<K>[]) => void,
+): void {
+  if (prefetch === undefined) {
+    for (let timer = queue.peek(); timer !== undefined && timer.timestamp <= time; timer = queue.peek()) {
+      queue.poll();
+      onTimer(timer);
+    }
+    return;
+  }
+  // In rounds: the state of a round's due timers is fetched at once, then as many timers fire, in
+  // order (timers registered meanwhile take their place in the order as usual).
+  for (;;) {
+    const due = queue.due(time, PREFETCH_BATCH);
+    if (due.length === 0) return;
+    prefetch(due);
+    for (let n = due.length; n > 0; n--) {
+      const timer = queue.peek();
+      if (timer === undefined || timer.timestamp > time) return;
+      queue.poll();
+      onTimer(timer);
+    }
   }
 }

@@ -68,6 +68,11 @@ export class TimerQueue<K = unknown> {
     return this.heap.peek();
   }
 
+  /** Up to `max` queued timers due at `time`, left in the queue (for prefetching their state). */
+  due(time: number, max: number): Array<InternalTimer<K>> {
+    return this.heap.due(time, max);
+  }
+
   poll(): InternalTimer<K> | undefined {
     const timer = this.heap.poll();
     if (timer !== undefined) this.unindex(timer);

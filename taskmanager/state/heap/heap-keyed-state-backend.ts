@@ -15,12 +15,16 @@ import type { KeyedStateBackend, KeyedStateHandle, KeyedStateSnapshot } from '..
 import { createKeyedState } from './create-keyed-state.js';
 import { heapKeyId } from './heap-key-id.js';
 import { InternalKeyContext } from './internal-key-context.js';
-import { fromSnapshotValue, toSnapshotValue } from './snapshot-values.js';
+import { fromSnapshotValue, toSnapshotValue, withoutExpiredTtlValues } from './snapshot-values.js';
+import { checkSameTtlSetting, checkStateTtlCompatibility } from './state-ttl-compatibility.js';
 import { StateTable } from './state-table.js';
+import type { TtlTimeProvider } from './ttl-state-context.js';
 
 export interface HeapKeyedStateBackendOptions {
   readonly keyGroupRange: KeyGroupRange;
   readonly maxParallelism: number;
+  /** The processing-time clock of state TTL (epoch ms); Date.now when not given. */
+  readonly ttlTimeProvider?: TtlTimeProvider;
 }
 
 type SnapshotEntry = [unknown, string, unknown];
@@ -34,8 +38,11 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   private readonly endKeyGroup: number;
   private readonly tables = new Map<string, StateTable<unknown>>();
   private readonly states = new Map<string, KeyedStateHandle>();
+  /** The descriptor each state was created for (its TTL config drives snapshot cleanup). */
+  private readonly descriptors = new Map<string, AnyStateDescriptor>();
+  private readonly ttlTimeProvider: TtlTimeProvider;
 
-  constructor({ keyGroupRange, maxParallelism }: HeapKeyedStateBackendOptions) {
+  constructor({ keyGroupRange, maxParallelism, ttlTimeProvider }: HeapKeyedStateBackendOptions) {
     if (!Number.isInteger(maxParallelism) || maxParallelism < 1) {
       throw new UserError(
         'INVALID_MAX_PARALLELISM',
@@ -55,6 +62,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     this.maxParallelism = maxParallelism;
     this.startKeyGroup = keyGroupRange.startKeyGroup;
     this.endKeyGroup = keyGroupRange.endKeyGroup;
+    this.ttlTimeProvider = ttlTimeProvider ?? Date.now;
   }
 
   setCurrentKey(key: unknown, keyGroup?: number): void {
@@ -90,11 +98,17 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     const existing = this.states.get(descriptor.name);
     if (existing !== undefined) {
       this.tableFor(descriptor.name, descriptor.kind); // checks the kind
+      checkSameTtlSetting(this.descriptors.get(descriptor.name)!, descriptor);
       return existing as S;
     }
+    const restored = this.tables.has(descriptor.name);
     const table = this.tableFor(descriptor.name, descriptor.kind);
-    const state = createKeyedState(descriptor, this.keyContext, table);
+    if (restored) checkStateTtlCompatibility(descriptor, table);
+    const state = createKeyedState(descriptor, this.keyContext, table, {
+      ttlTimeProvider: this.ttlTimeProvider,
+    });
     this.states.set(descriptor.name, state);
+    this.descriptors.set(descriptor.name, descriptor);
     return state as unknown as S;
   }
 
@@ -117,12 +131,23 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     const keyGroups = new Map<number, Map<string, SnapshotEntry[]>>();
     const tables = Array.from(this.tables.values());
     const numberOfKeyGroups = this.keyGroupRange.numberOfKeyGroups;
+    // StateTtlConfig.cleanupFullSnapshot: the TTL (ms) of each state whose expired values stay out.
+    const ttlCleanup = tables.map((t) => {
+      const config = this.descriptors.get(t.name)?.ttlConfig;
+      return config?.isEnabled() && config.cleanupStrategies.fullSnapshot ? config.ttl : undefined;
+    });
+    const now = ttlCleanup.some((ttl) => ttl !== undefined) ? this.ttlTimeProvider() : 0;
     for (let offset = 0; offset < numberOfKeyGroups; offset++) {
       let perState: Map<string, SnapshotEntry[]> | undefined;
-      for (const table of tables) {
+      for (let t = 0; t < tables.length; t++) {
+        const table = tables[t]!;
+        const ttl = ttlCleanup[t];
         const entries: SnapshotEntry[] = [];
-        for (const e of table.entriesOf(offset))
-          entries.push([e.key, e.namespace, toSnapshotValue(table.kind, e.value)]);
+        for (const e of table.entriesOf(offset)) {
+          let value = toSnapshotValue(table.kind, e.value);
+          if (ttl !== undefined) value = withoutExpiredTtlValues(table.kind, value, ttl, now);
+          if (value !== undefined) entries.push([e.key, e.namespace, value]);
+        }
         if (entries.length === 0) continue;
         perState ??= new Map();
         perState.set(table.name, entries);
@@ -181,6 +206,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     for (const table of this.tables.values()) table.clearAll();
     this.tables.clear();
     this.states.clear();
+    this.descriptors.clear();
   }
 
   private tableFor(name: string, kind: StateKind): StateTable<unknown> {

@@ -48,7 +48,7 @@ export class HeapListState<T> extends AbstractHeapState<T[]> implements ListStat
 }
 
 /** A fresh array of the elements, or an error naming the state if any element is null/undefined. */
-function checkedElements<T>(values: Iterable<T>, stateName: string): T[] {
+export function checkedElements<T>(values: Iterable<T>, stateName: string): T[] {
   if (values === undefined || values === null) {
     throw new UserError(
       'NULL_LIST_STATE_VALUES',
@@ -60,7 +60,7 @@ function checkedElements<T>(values: Iterable<T>, stateName: string): T[] {
   return copy;
 }
 
-function nullElement(stateName: string): UserError {
+export function nullElement(stateName: string): UserError {
   return new UserError(
     'NULL_LIST_STATE_ELEMENT',
     `list state '${stateName}' cannot hold null or undefined elements; filter them out before adding`,

@@ -15,10 +15,7 @@ export class HeapValueState<T> extends AbstractHeapState<T> implements ValueStat
 
   value(): T | undefined {
     const entry = this.getEntry();
-    if (entry !== undefined) return entry.value;
-    const d = this.defaultValue;
-    // A copy, as Flink's serializer.copy(default): a caller mutating it must not change the default.
-    return typeof d === 'object' && d !== null ? structuredClone(d) : d;
+    return entry !== undefined ? entry.value : defaultValueCopy(this.defaultValue);
   }
 
   update(value: T | undefined): void {
@@ -30,4 +27,11 @@ export class HeapValueState<T> extends AbstractHeapState<T> implements ValueStat
     if (entry !== undefined) entry.value = value;
     else this.putNewEntry(value);
   }
+}
+
+/** A copy of a descriptor's default value, as Flink's serializer.copy(default): a caller mutating it must not change the default. */
+export function defaultValueCopy<T>(defaultValue: T | undefined): T | undefined {
+  return typeof defaultValue === 'object' && defaultValue !== null
+    ? structuredClone(defaultValue)
+    : defaultValue;
 }

@@ -52,7 +52,23 @@ export class StateTable<V> {
 
   put(offset: number, keyId: unknown, key: unknown, namespace: string, value: V): void {
     if (offset < 0) throw noCurrentKey(this.name);
-    const entry = new StateEntry(key, namespace, value);
+    this.insert(offset, keyId, this.newEntry(offset, keyId, key, namespace, value));
+  }
+
+  /** The entry `put` stores; the RocksDB backend's cache makes entries that know their place. */
+  protected newEntry(
+    _offset: number,
+    _keyId: unknown,
+    key: unknown,
+    namespace: string,
+    value: V,
+  ): StateEntry<V> {
+    return new StateEntry(key, namespace, value);
+  }
+
+  /** Stores `entry` under (offset, keyId, entry.namespace), replacing what was there. */
+  protected insert(offset: number, keyId: unknown, entry: StateEntry<V>): void {
+    const namespace = entry.namespace;
     if (namespace === VOID_NAMESPACE) {
       let group = this.groups[offset];
       if (group === undefined) this.groups[offset] = group = new Map<unknown, StateEntry<V>>();

@@ -1,0 +1,181 @@
+/**
+ * The RocksDB I/O thread of a slot (a worker thread): owns the `rocksdb` database and serves the
+ * slot thread's requests one after another. Answers to synchronous requests also raise the shared
+ * flag, since the slot thread is blocked in Atomics.wait and reads the answer off the port itself.
+ */
+import { createRequire } from 'node:module';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type {
+  IoEnvelope,
+  IoRequest,
+  IoResponse,
+  IoResult,
+  IoConnection,
+  IteratorChunk,
+} from './rocksdb-io-protocol.js';
+
+interface LevelIterator {
+  next(cb: (err: Error | undefined, key?: Buffer, value?: Buffer) => void): void;
+  end(cb: (err?: Error) => void): void;
+}
+interface LevelDb {
+  open(options: { createIfMissing: boolean }, cb: (err?: Error) => void): void;
+  close(cb: (err?: Error) => void): void;
+  getMany(keys: Buffer[], options: { asBuffer: boolean; fillCache: boolean }, cb: (err: Error | undefined, values?: (Buffer | undefined)[]) => void): void;
+  batch(ops: { type: 'put' | 'del'; key: Buffer; value?: Buffer }[], cb: (err?: Error) => void): void;
+  clear(options: { gte: Buffer; lt: Buffer }, cb: (err?: Error) => void): void;
+  iterator(options: { gte: Buffer; lt: Buffer; keyAsBuffer: boolean; valueAsBuffer: boolean; highWaterMark: number }): LevelIterator;
+}
+
+const require = createRequire(import.meta.url);
+const rocksdb = require('rocksdb') as (location: string) => LevelDb;
+
+/**
+ * The `rocksdb` addon registers itself once per process, so one thread of the process owns every
+ * RocksDB database; each client line (IoConnection) has its own queue and database.
+ */
+class Line {
+  private readonly queue: IoEnvelope[] = [];
+  private readonly iterators = new Map<number, LevelIterator>();
+  private readonly flag: Int32Array;
+  private readonly port: MessagePort;
+  private db: LevelDb | undefined;
+  private running = false;
+
+  constructor(connection: IoConnection) {
+    this.port = connection.port;
+    this.flag = new Int32Array(connection.flag);
+    this.port.on('message', (envelope: IoEnvelope) => {
+      this.queue.push(envelope);
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    for (let envelope = this.queue.shift(); envelope !== undefined; envelope = this.queue.shift()) {
+      let response: IoResponse;
+      try {
+        response = { id: envelope.id, ok: true, result: await this.serve(envelope.request) };
+      } catch (error) {
+        const err = error as Error & { code?: string };
+        response = {
+          id: envelope.id,
+          ok: false,
+          message: err.message ?? String(error),
+          ...(err.code === undefined ? {} : { code: err.code }),
+        };
+      }
+      this.port.postMessage(response);
+      if (envelope.sync) {
+        Atomics.store(this.flag, 0, 1);
+        Atomics.notify(this.flag, 0);
+      }
+    }
+    this.running = false;
+  }
+
+  private open(): LevelDb {
+    if (this.db === undefined) throw new Error('the RocksDB instance is not open');
+    return this.db;
+  }
+
+  private async serve(request: IoRequest): Promise<IoResult> {
+    const iterators = this.iterators;
+    switch (request.op) {
+      case 'open': {
+        const instance = rocksdb(request.location);
+        await call<void>((cb) => instance.open({ createIfMissing: true }, cb));
+        this.db = instance;
+        return undefined;
+      }
+      case 'get-many': {
+        const values = await call<(Buffer | undefined)[]>((cb) =>
+          this.open().getMany(request.keys.map(asBuffer), { asBuffer: true, fillCache: true }, cb),
+        );
+        return (values ?? []).map((v) => (v === undefined || v === null ? undefined : new Uint8Array(v)));
+      }
+      case 'write': {
+        const { keys, values } = request.batch;
+        const ops = keys.map((key, i) => {
+          const value = values[i];
+          return value === null || value === undefined
+            ? { type: 'del' as const, key: asBuffer(key) }
+            : { type: 'put' as const, key: asBuffer(key), value: asBuffer(value) };
+        });
+        await call<void>((cb) => this.open().batch(ops, cb));
+        return undefined;
+      }
+      case 'clear':
+        await call<void>((cb) => this.open().clear({ gte: asBuffer(request.gte), lt: asBuffer(request.lt) }, cb));
+        return undefined;
+      case 'iterator':
+        // The iterator takes its snapshot here, after every write queued before it.
+        iterators.set(
+          request.iteratorId,
+          this.open().iterator({
+            gte: asBuffer(request.gte),
+            lt: asBuffer(request.lt),
+            keyAsBuffer: true,
+            valueAsBuffer: true,
+            highWaterMark: 64 * 1024,
+          }),
+        );
+        return undefined;
+      case 'next':
+        return nextChunk(iterators, request.iteratorId, request.maxEntries, request.maxBytes);
+      case 'end-iterator': {
+        const it = iterators.get(request.iteratorId);
+        iterators.delete(request.iteratorId);
+        if (it !== undefined) await call<void>((cb) => it.end(cb));
+        return undefined;
+      }
+      case 'ping':
+        return undefined;
+      case 'close': {
+        for (const it of iterators.values()) await call<void>((cb) => it.end(cb));
+        iterators.clear();
+        const instance = this.db;
+        this.db = undefined;
+        if (instance !== undefined) await call<void>((cb) => instance.close(cb));
+        return undefined;
+      }
+    }
+  }
+}
+
+/** The creating thread sends new lines on the worker's parent port. */
+parentPort?.on('message', (message: { readonly connect: IoConnection }) => {
+  new Line(message.connect);
+});
+const initial = workerData as IoConnection | undefined;
+if (initial?.port !== undefined) new Line(initial);
+
+function call<T>(fn: (cb: (err: Error | undefined, value?: T) => void) => void): Promise<T | undefined> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+async function nextChunk(
+  iterators: Map<number, LevelIterator>,
+  iteratorId: number,
+  maxEntries: number,
+  maxBytes: number,
+): Promise<IteratorChunk> {
+  const it = iterators.get(iteratorId);
+  if (it === undefined) throw new Error(`no open iterator ${iteratorId}`);
+  const keys: Uint8Array[] = [];
+  const values: Uint8Array[] = [];
+  let bytes = 0;
+  while (keys.length < maxEntries && bytes < maxBytes) {
+    const entry = await new Promise<[Buffer, Buffer] | undefined>((resolve, reject) =>
+      it.next((err, key, value) => (err ? reject(err) : resolve(key === undefined ? undefined : [key, value!]))),
+    );
+    if (entry === undefined) return { keys, values, done: true };
+    keys.push(new Uint8Array(entry[0]));
+    values.push(new Uint8Array(entry[1]));
+    bytes += entry[0].length + entry[1].length;
+  }
+  return { keys, values, done: false };
+}

@@ -1,0 +1,308 @@
+/**
+ * Flink's RocksDBKeyedStateBackend (`state.backend.type: rocksdb`): keyed state in the slot's
+ * RocksDB instance, behind a bounded write-back cache that the heap state classes run over.
+ *
+ * - Reads: before a batch of records (or of due timers) the operator calls `prefetch` with the
+ *   (key, namespace) pairs it will touch; every pair not cached is read in ONE multi-get. An access
+ *   that was not prefetched reads on its own (synchronously), so user code never waits on a promise.
+ * - Writes stay in the cache, dirty. When the cache holds more than `cacheSize` entries (checked
+ *   between batches), dirty entries go to RocksDB in one write batch and the oldest entries leave.
+ * - Snapshots: at the barrier every dirty entry is written and an iterator is opened, whose
+ *   implicit RocksDB snapshot is the checkpoint; it is read asynchronously, key group by key
+ *   group, into the canonical form both backends share.
+ */
+import type { AnyStateDescriptor, StateKind } from '../../../api/state/state-descriptor.js';
+import { FreshetError, UserError } from '../../../common/errors/freshet-error.js';
+import { assignToKeyGroup, type KeyGroupRange } from '../../../common/key-groups.js';
+import { createKeyedState } from '../heap/create-keyed-state.js';
+import { heapKeyId } from '../heap/heap-key-id.js';
+import { InternalKeyContext } from '../heap/internal-key-context.js';
+import {
+  checkKeyGroupRange,
+  keyInWrongKeyGroup,
+  maxParallelismMismatch,
+  updateKeyContext,
+} from '../key-context-update.js';
+import type {
+  AsyncKeyedStateSnapshot,
+  KeyedStateBackend,
+  KeyedStateHandle,
+  KeyedStateSnapshot,
+  StateAccess,
+} from '../keyed-state-backend.js';
+import {
+  decodeCanonicalEntry,
+  decodeStoredEntry,
+  encodeStoredValue,
+  readKeyGroups,
+  restoreOps,
+} from './rocksdb-state-io.js';
+import { keyIdBytes, stateKey, stateRange } from './rocksdb-key-codec.js';
+import type { RocksDBLease } from './slot-rocksdb.js';
+import { ABSENT, CachedEntry, RocksDBStateTable, type StateCacheOwner } from './rocksdb-state-table.js';
+import type { WriteOps } from './rocksdb-io-protocol.js';
+
+export interface RocksDBKeyedStateBackendOptions {
+  readonly keyGroupRange: KeyGroupRange;
+  readonly maxParallelism: number;
+  readonly lease: RocksDBLease;
+  /** Cached (key, namespace) entries over all states before the cache is flushed and trimmed. */
+  readonly cacheSize: number;
+}
+
+export const DEFAULT_ROCKSDB_CACHE_SIZE = 100_000;
+
+export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOwner {
+  readonly keyGroupRange: KeyGroupRange;
+  readonly maxParallelism: number;
+
+  private readonly keyContext = new InternalKeyContext();
+  private readonly tables = new Map<string, RocksDBStateTable<unknown>>();
+  private readonly states = new Map<string, KeyedStateHandle>();
+  private readonly lease: RocksDBLease;
+  private readonly cacheSize: number;
+  /** Cached entries in insertion order (some already replaced or evicted: checked on eviction). */
+  private fifo: CachedEntry<unknown>[] = [];
+  private disposed = false;
+
+  constructor(options: RocksDBKeyedStateBackendOptions) {
+    checkKeyGroupRange(options.keyGroupRange, options.maxParallelism);
+    if (!Number.isInteger(options.cacheSize) || options.cacheSize < 1) {
+      throw new UserError(
+        'INVALID_CONFIGURATION',
+        `state.backend.rocksdb.cache-size must be a positive number of entries, got ${options.cacheSize}`,
+      );
+    }
+    this.keyGroupRange = options.keyGroupRange;
+    this.maxParallelism = options.maxParallelism;
+    this.lease = options.lease;
+    this.cacheSize = options.cacheSize;
+  }
+
+  setCurrentKey(key: unknown, keyGroup?: number): void {
+    updateKeyContext(this.keyContext, key, keyGroup, this.keyGroupRange, this.maxParallelism);
+  }
+
+  getCurrentKey(): unknown {
+    return this.keyContext.key;
+  }
+
+  getCurrentKeyGroupIndex(): number {
+    return this.keyContext.keyGroup;
+  }
+
+  getPartitionedState<S extends KeyedStateHandle>(descriptor: AnyStateDescriptor): S {
+    const table = this.tableFor(descriptor.name, descriptor.kind);
+    let state = this.states.get(descriptor.name);
+    if (state === undefined) {
+      state = createKeyedState(descriptor, this.keyContext, table);
+      this.states.set(descriptor.name, state);
+    }
+    return state as S;
+  }
+
+  prefetch(accesses: readonly StateAccess[]): void {
+    this.maintainCache();
+    const tables = [...this.tables.values()];
+    if (tables.length === 0) return;
+    const start = this.keyGroupRange.startKeyGroup;
+    const missing: { table: RocksDBStateTable<unknown>; offset: number; keyId: unknown; key: unknown; namespace: string }[] = [];
+    const dbKeys: Uint8Array[] = [];
+    const seen = new Set<CachedEntry<unknown>>();
+    for (const access of accesses) {
+      const key = access.key;
+      if (key === undefined || key === null) continue;
+      const keyGroup = access.keyGroup ?? assignToKeyGroup(key, this.maxParallelism);
+      if (!this.keyGroupRange.contains(keyGroup)) continue; // setCurrentKey reports it
+      const offset = keyGroup - start;
+      const keyId = heapKeyId(key);
+      const namespace = access.namespace;
+      let keyBytes: Uint8Array | undefined;
+      for (const table of tables) {
+        if (!(namespace.length === 0 ? table.usesVoidNamespace : table.usesNamespaces)) continue;
+        if (table.cached(offset, keyId, namespace) !== undefined) continue;
+        // A placeholder, so the same pair later in the batch is not fetched twice.
+        const placeholder = table.putLoaded(offset, keyId, key, namespace, ABSENT);
+        if (seen.has(placeholder)) continue;
+        seen.add(placeholder);
+        keyBytes ??= keyIdBytes(keyId);
+        missing.push({ table, offset, keyId, key, namespace });
+        dbKeys.push(stateKey(keyGroup, table.stateId, keyBytes, namespace));
+      }
+    }
+    if (dbKeys.length === 0) return;
+    const values = this.lease.instance.getManySync(dbKeys);
+    for (let i = 0; i < missing.length; i++) {
+      const bytes = values[i];
+      if (bytes === undefined) continue; // the ABSENT placeholder is right
+      const { table, offset, keyId, namespace } = missing[i]!;
+      const [storedKey, value] = decodeStoredEntry(table, bytes);
+      table.putLoaded(offset, keyId, storedKey, namespace, value);
+    }
+  }
+
+  loadSync(table: RocksDBStateTable<unknown>, offset: number, keyId: unknown, namespace: string): CachedEntry<unknown> {
+    const keyGroup = this.keyGroupRange.startKeyGroup + offset;
+    const [bytes] = this.lease.instance.getManySync([stateKey(keyGroup, table.stateId, keyIdBytes(keyId), namespace)]);
+    if (bytes === undefined) return table.putLoaded(offset, keyId, this.keyContext.key, namespace, ABSENT);
+    const [storedKey, value] = decodeStoredEntry(table, bytes);
+    return table.putLoaded(offset, keyId, storedKey, namespace, value);
+  }
+
+  track(entry: CachedEntry<unknown>): void {
+    this.fifo.push(entry);
+  }
+
+  /** Writes every dirty cache entry to RocksDB in one batch (queued; later reads see it). */
+  flush(): void {
+    const batch: WriteOps = { keys: [], values: [] };
+    for (const entry of this.fifo) {
+      if (!entry.dirty) continue;
+      entry.dirty = false;
+      const table = entry.table;
+      if (table.cached(entry.offset, entry.keyId, entry.namespace) !== entry) continue;
+      entry.dbKey ??= stateKey(
+        this.keyGroupRange.startKeyGroup + entry.offset,
+        table.stateId,
+        keyIdBytes(entry.keyId),
+        entry.namespace,
+      );
+      batch.keys.push(entry.dbKey);
+      batch.values.push(entry.value === ABSENT ? null : encodeStoredValue(table, entry.key, entry.value));
+    }
+    this.lease.instance.write(batch);
+  }
+
+  /** Between batches: past the cache size, flush and drop the oldest entries down to 3/4 of it. */
+  private maintainCache(): void {
+    if (this.fifo.length <= this.cacheSize) return;
+    this.flush();
+    const keep = Math.floor((this.cacheSize * 3) / 4);
+    const drop = this.fifo.length - keep;
+    for (let i = 0; i < drop; i++) {
+      const entry = this.fifo[i]!;
+      entry.table.evict(entry);
+    }
+    this.fifo = this.fifo.slice(drop);
+  }
+
+  snapshotAsync(): AsyncKeyedStateSnapshot {
+    this.flush();
+    const tables = [...this.tables.values()];
+    return {
+      maxParallelism: this.maxParallelism,
+      states: tables.map((t) => ({ name: t.name, kind: t.kind })),
+      keyGroups: readKeyGroups(this.lease.instance, this.keyGroupRange, tables),
+    };
+  }
+
+  snapshot(): KeyedStateSnapshot {
+    this.flush();
+    const tables = [...this.tables.values()];
+    const keyGroups = new Map<number, Map<string, (readonly [unknown, string, unknown])[]>>();
+    for (const keyGroup of this.keyGroupRange) {
+      for (const table of tables) {
+        const [gte, lt] = stateRange(keyGroup, table.stateId);
+        const { values, keys } = this.lease.instance.iterateSync(gte, lt);
+        if (keys.length === 0) continue;
+        let perState = keyGroups.get(keyGroup);
+        if (perState === undefined) keyGroups.set(keyGroup, (perState = new Map()));
+        perState.set(
+          table.name,
+          keys.map((k, i) => decodeCanonicalEntry(table, k, values[i]!)),
+        );
+      }
+    }
+    return { maxParallelism: this.maxParallelism, states: tables.map((t) => ({ name: t.name, kind: t.kind })), keyGroups };
+  }
+
+  /** Writes the owned key groups of `snapshot` into RocksDB (queued before any later read). */
+  restore(snapshot: KeyedStateSnapshot): void {
+    if (snapshot.maxParallelism !== this.maxParallelism) {
+      throw maxParallelismMismatch(snapshot.maxParallelism, this.maxParallelism);
+    }
+    for (const { name, kind } of snapshot.states) this.tableFor(name, kind);
+    for (const [keyGroup, perState] of snapshot.keyGroups) {
+      if (!this.keyGroupRange.contains(keyGroup)) continue;
+      for (const [name, entries] of perState) {
+        const table = this.tables.get(name);
+        if (table === undefined) {
+          throw new FreshetError('CORRUPT_STATE_SNAPSHOT', `key group ${keyGroup} has entries of unlisted state '${name}'`);
+        }
+        for (const [key] of entries) {
+          const actual = assignToKeyGroup(key, this.maxParallelism);
+          if (actual !== keyGroup) throw keyInWrongKeyGroup(name, key, keyGroup, actual);
+        }
+        for (const batch of restoreOps(table, keyGroup, entries)) this.lease.instance.write(batch);
+      }
+    }
+  }
+
+  applyToAllKeys(stateName: string, fn: (key: unknown, namespace: string) => void): void {
+    const table = this.tables.get(stateName);
+    if (table === undefined) return;
+    this.flush();
+    const found: [unknown, string][] = [];
+    for (const keyGroup of this.keyGroupRange) {
+      const [gte, lt] = stateRange(keyGroup, table.stateId);
+      const { keys, values } = this.lease.instance.iterateSync(gte, lt);
+      keys.forEach((k, i) => {
+        const [key, namespace] = decodeCanonicalEntry(table, k, values[i]!);
+        found.push([key, namespace]);
+      });
+    }
+    for (const [key, namespace] of found) fn(key, namespace);
+  }
+
+  numKeyValueStateEntries(): number {
+    this.flush();
+    let n = 0;
+    for (const table of this.tables.values()) {
+      for (const keyGroup of this.keyGroupRange) {
+        const [gte, lt] = stateRange(keyGroup, table.stateId);
+        n += this.lease.instance.iterateSync(gte, lt).keys.length;
+      }
+    }
+    return n;
+  }
+
+  /** Deletes this backend's keys (queued) and lets go of the slot's instance. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const ids = [...this.tables.values()].map((t) => t.stateId);
+    for (const table of this.tables.values()) {
+      for (const keyGroup of this.keyGroupRange) {
+        const [gte, lt] = stateRange(keyGroup, table.stateId);
+        void this.lease.instance.clear(gte, lt).catch(() => undefined);
+      }
+    }
+    this.lease.freeStateIds(ids);
+    this.tables.clear();
+    this.states.clear();
+    this.fifo = [];
+    this.lease.release();
+  }
+
+  private tableFor(name: string, kind: StateKind): RocksDBStateTable<unknown> {
+    const table = this.tables.get(name);
+    if (table === undefined) {
+      const created = new RocksDBStateTable<unknown>(
+        name,
+        kind,
+        this.keyGroupRange.numberOfKeyGroups,
+        this.lease.allocateStateId(),
+        this,
+      );
+      this.tables.set(name, created);
+      return created;
+    }
+    if (table.kind !== kind) {
+      throw new UserError(
+        'STATE_KIND_MISMATCH',
+        `state '${name}' is ${table.kind} state and cannot also be used as ${kind} state; give each state its own name`,
+      );
+    }
+    return table;
+  }
+}

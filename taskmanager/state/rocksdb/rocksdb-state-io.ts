@@ -1,0 +1,102 @@
+/**
+ * Converting between the RocksDB backend's cache, its stored bytes and the canonical snapshot form.
+ * RocksDB holds each value in the canonical form (map state as [key, value] pairs, list state as
+ * an array), so a snapshot copies values without rebuilding them and a restore writes them as
+ * they come.
+ */
+import type { KeyGroupRange } from '../../../common/key-groups.js';
+import { heapKeyId } from '../heap/heap-key-id.js';
+import { fromSnapshotValue, toSnapshotValue } from '../heap/snapshot-values.js';
+import type { KeyGroupStates } from '../keyed-state-backend.js';
+import type { WriteOps } from './rocksdb-io-protocol.js';
+import type { RocksDBInstance } from './rocksdb-instance.js';
+import {
+  decodeStateKey,
+  decodeStateValue,
+  encodeStateValue,
+  keyGroupsRange,
+  keyIdBytes,
+  stateKey,
+} from './rocksdb-key-codec.js';
+import { ABSENT, type RocksDBStateTable } from './rocksdb-state-table.js';
+
+type Entry = readonly [key: unknown, namespace: string, value: unknown];
+
+/** Entries per write batch when restoring. */
+const RESTORE_BATCH = 10_000;
+
+export function encodeStoredValue(table: RocksDBStateTable<unknown>, key: unknown, value: unknown): Uint8Array {
+  return encodeStateValue(key, toSnapshotValue(table.kind, value));
+}
+
+/** [the key as stored, the value as the heap state classes hold it (ABSENT for an empty list or map)]. */
+export function decodeStoredEntry(table: RocksDBStateTable<unknown>, bytes: Uint8Array): [unknown, unknown] {
+  const [key, canonical] = decodeStateValue(bytes);
+  const value = fromSnapshotValue(table.kind, canonical, table.name);
+  return [key, value === undefined ? ABSENT : value];
+}
+
+export function decodeCanonicalEntry(table: RocksDBStateTable<unknown>, dbKey: Uint8Array, bytes: Uint8Array): Entry {
+  const { namespace } = decodeStateKey(dbKey);
+  const [key, canonical] = decodeStateValue(bytes);
+  return [key, namespace, canonical];
+}
+
+/** Write batches holding `entries` (canonical form) of one state in one key group. */
+export function* restoreOps(
+  table: RocksDBStateTable<unknown>,
+  keyGroup: number,
+  entries: readonly Entry[],
+): Generator<WriteOps> {
+  let batch: WriteOps = { keys: [], values: [] };
+  for (const [key, namespace, value] of entries) {
+    // Validates the value's shape; an empty list or map is no entry.
+    if (fromSnapshotValue(table.kind, value, table.name) === undefined) continue;
+    batch.keys.push(stateKey(keyGroup, table.stateId, keyIdBytes(heapKeyId(key)), namespace));
+    batch.values.push(encodeStateValue(key, value));
+    if (batch.keys.length >= RESTORE_BATCH) {
+      yield batch;
+      batch = { keys: [], values: [] };
+    }
+  }
+  if (batch.keys.length > 0) yield batch;
+}
+
+/**
+ * Opens an iterator over `range` NOW (its RocksDB snapshot is the checkpoint) and gives the entries
+ * of `tables` key group by key group, reading chunk by chunk.
+ */
+export function readKeyGroups(
+  instance: RocksDBInstance,
+  range: KeyGroupRange,
+  tables: readonly RocksDBStateTable<unknown>[],
+): AsyncIterable<readonly [number, KeyGroupStates]> {
+  const byId = new Map(tables.map((t) => [t.stateId, t]));
+  const [gte, lt] = keyGroupsRange(range.startKeyGroup, range.endKeyGroup);
+  const chunks = range.numberOfKeyGroups === 0 || tables.length === 0 ? undefined : instance.iterate(gte, lt);
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (chunks === undefined) return;
+      let current = -1;
+      let perState = new Map<string, Entry[]>();
+      for await (const chunk of chunks) {
+        for (let i = 0; i < chunk.keys.length; i++) {
+          const dbKey = chunk.keys[i]!;
+          const { keyGroup, stateId, namespace } = decodeStateKey(dbKey);
+          const table = byId.get(stateId);
+          if (table === undefined) continue; // another operator's state in the same slot
+          if (keyGroup !== current) {
+            if (perState.size > 0) yield [current, perState] as const;
+            current = keyGroup;
+            perState = new Map();
+          }
+          const [key, value] = decodeStateValue(chunk.values[i]!);
+          let entries = perState.get(table.name);
+          if (entries === undefined) perState.set(table.name, (entries = []));
+          entries.push([key, namespace, value]);
+        }
+      }
+      if (perState.size > 0) yield [current, perState] as const;
+    },
+  };
+}
