@@ -1,4 +1,6 @@
+import { UserError } from '../../common/errors/freshet-error.js';
 import type { AggregateFunction, ReduceFunction } from '../functions/functions.js';
+import { StateTtlConfig } from './state-ttl-config.js';
 
 export const StateKind = {
   value: 'value',
@@ -14,11 +16,37 @@ export abstract class StateDescriptor<S = unknown> {
   abstract readonly kind: StateKind;
   /** Only for typing: the state interface this descriptor yields. */
   declare readonly __state?: S;
+  private ttl: StateTtlConfig = StateTtlConfig.DISABLED;
 
   constructor(readonly name: string) {
     if (typeof name !== 'string' || name.length === 0) {
       throw new TypeError('a state descriptor needs a non-empty name');
     }
+  }
+
+  /** The state's time-to-live; StateTtlConfig.DISABLED unless `enableTimeToLive` was called. */
+  get ttlConfig(): StateTtlConfig {
+    return this.ttl;
+  }
+
+  /**
+   * Flink's enableTimeToLive: values of this state expire `ttlConfig.ttl` milliseconds (processing
+   * time) after their last access. Call it before the state is first obtained from the runtime
+   * context; enabling or disabling TTL on state restored from a snapshot is refused.
+   */
+  enableTimeToLive(ttlConfig: StateTtlConfig): this {
+    if (!(ttlConfig instanceof StateTtlConfig)) {
+      throw new UserError(
+        'INVALID_STATE_TTL_CONFIG',
+        `enableTimeToLive of state '${this.name}' needs a StateTtlConfig (StateTtlConfig.newBuilder(ttl).build())`,
+      );
+    }
+    this.ttl = ttlConfig;
+    return this;
+  }
+
+  getTtlConfig(): StateTtlConfig {
+    return this.ttl;
   }
 }
 
