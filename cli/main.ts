@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `freshet` command (mirrors `flink`): run, info, bundle, list, cancel, savepoint. */
+/** The `freshet` command (mirrors `flink`): run, info, bundle, list, cancel, savepoint, stop. */
 import { Command, CommanderError } from 'commander';
 import { bundleCommand } from './commands/bundle-command.js';
 import { cancelCommand } from './commands/cancel-command.js';
@@ -10,6 +10,7 @@ import { infoCommand } from './commands/info-command.js';
 import { listCommand } from './commands/list-command.js';
 import { runCommand } from './commands/run-command.js';
 import { savepointCommand } from './commands/savepoint-command.js';
+import { stopCommand } from './commands/stop-command.js';
 import { FRESHET_VERSION } from './version.js';
 import { EXIT_OK, EXIT_USAGE, describeFailure, exitCodeFor } from './cli-output.js';
 
@@ -78,6 +79,24 @@ program
   .option('-m, --jobmanager <host:port>', 'address of the JobManager (default: rest.address:rest.port)')
   .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
   .action(savepointCommand);
+
+program
+  .command('stop')
+  .description(
+    'Stops a running job with a savepoint and prints its path once the job stopped; with -d, drains it first',
+  )
+  .argument('<jobId>', 'ID of the job (32 hexadecimal digits)')
+  .option(
+    '-p, --savepointPath <savepointPath>',
+    'where to write the savepoint (default: state.savepoints.dir)',
+  )
+  .option(
+    '-d, --drain',
+    'emit MAX_WATERMARK before the savepoint, so every event-time window and timer fires',
+  )
+  .option('-m, --jobmanager <host:port>', 'address of the JobManager (default: rest.address:rest.port)')
+  .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
+  .action(stopCommand);
 
 program
   .command('jobmanager')

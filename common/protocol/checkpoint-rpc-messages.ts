@@ -2,6 +2,10 @@
  * The checkpoint calls of the control plane (Flink's TaskExecutorGateway.triggerCheckpoint /
  * confirmCheckpoint / abortCheckpoint and CheckpointCoordinatorGateway.acknowledgeCheckpoint /
  * declineCheckpoint) as RPC messages, with their validation. Part of rpc-messages.ts's union.
+ *
+ * A trigger may carry a `stopMode` (TriggerCheckpointOptions): the savepoint of stop-with-savepoint
+ * (Flink's synchronous SavepointType SUSPEND / TERMINATE). Only the source tasks read it; the
+ * barriers they emit carry the plain CheckpointOptions.
  */
 import type { TaskStateSnapshot } from '../checkpoint/task-state-snapshot.js';
 import type { SerializedError } from '../errors/serialized-error.js';
@@ -16,6 +20,25 @@ import {
   type Fields,
 } from './rpc-message-validation.js';
 
+/**
+ * How a source stops after the synchronous savepoint of stop-with-savepoint (Flink's StopMode):
+ * `drain` first emits MAX_WATERMARK and ends its input (every window and timer fires, the job
+ * finishes with all output committed), `no-drain` emits the barrier and stops emitting (pending
+ * windows stay in the savepoint, for the job to resume from).
+ */
+export const StopMode = { DRAIN: 'drain', NO_DRAIN: 'no-drain' } as const;
+export type StopMode = (typeof StopMode)[keyof typeof StopMode];
+
+/** The options of a trigger: the barrier's, plus the stop mode of a stop-with-savepoint. */
+export interface TriggerCheckpointOptions extends CheckpointOptions {
+  readonly stopMode?: StopMode;
+}
+
+/** The stop mode a trigger's options carry (undefined: a checkpoint or savepoint the job survives). */
+export function stopModeOf(options: CheckpointOptions): StopMode | undefined {
+  return (options as TriggerCheckpointOptions).stopMode;
+}
+
 /** JM → TM: a source task snapshots and emits barrier `checkpointId` (answered with ack/failure). */
 export interface TriggerCheckpoint {
   readonly type: 'trigger-checkpoint';
@@ -23,9 +46,12 @@ export interface TriggerCheckpoint {
   readonly executionAttemptId: ExecutionAttemptId;
   readonly checkpointId: number;
   readonly timestamp: number;
-  readonly options: CheckpointOptions;
+  readonly options: TriggerCheckpointOptions;
 }
-/** JM → TM: the checkpoint completed (sinks commit); `final`: the tasks may finish now. */
+/**
+ * JM → TM: the checkpoint completed (sinks commit); `final`: the tasks may finish now (every task's
+ * input had ended, or it was the savepoint of stop-with-savepoint).
+ */
 export interface NotifyCheckpointComplete {
   readonly type: 'notify-checkpoint-complete';
   readonly requestId: number;
@@ -71,17 +97,25 @@ export type CheckpointRpcMessage =
 
 const ALIGNMENTS: ReadonlySet<unknown> = new Set(['aligned', 'unaligned', 'at-least-once']);
 
-function readOptions(value: unknown, at: string): CheckpointOptions {
+const STOP_MODES: ReadonlySet<unknown> = new Set(Object.values(StopMode));
+
+function readOptions(value: unknown, at: string): TriggerCheckpointOptions {
   const o = record(value, at);
   const checkpointType = o['checkpointType'];
   if (checkpointType !== 'checkpoint' && checkpointType !== 'savepoint')
     throw malformedRpcMessage(`${at}.checkpointType must be checkpoint or savepoint`);
   if (!ALIGNMENTS.has(o['alignment']))
     throw malformedRpcMessage(`${at}.alignment must be aligned, unaligned or at-least-once`);
+  const stopMode = o['stopMode'] ?? undefined;
+  if (stopMode !== undefined && !STOP_MODES.has(stopMode))
+    throw malformedRpcMessage(`${at}.stopMode must be drain or no-drain`);
+  if (stopMode !== undefined && checkpointType !== 'savepoint')
+    throw malformedRpcMessage(`${at}.stopMode is only allowed for a savepoint`);
   return {
     checkpointType,
     alignment: o['alignment'] as CheckpointOptions['alignment'],
     targetLocation: str(o, 'targetLocation', at),
+    ...(stopMode === undefined ? {} : { stopMode: stopMode as StopMode }),
   };
 }
 

@@ -106,11 +106,14 @@ describe('RestServer savepoint endpoints', () => {
 
     rest.backend.failWith(
       'triggerSavepoint',
-      new UserError('CHECKPOINTING_DISABLED', 'job does not checkpoint: savepoints need checkpointing'),
+      new UserError(
+        'SAVEPOINT_DIRECTORY_MISSING',
+        "state.savepoints.dir is not set: give 'target-directory'",
+      ),
     );
     const refused = await post(rest, JOB_ID);
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ errors: ['job does not checkpoint: savepoints need checkpointing'] });
+    expect(refused.body).toEqual({ errors: ["state.savepoints.dir is not set: give 'target-directory'"] });
     expect(rest.backend.savepoints).toEqual([]);
   });
 

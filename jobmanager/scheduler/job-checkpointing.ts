@@ -4,6 +4,9 @@
  * with the checkpoint storage, the tasks of the current attempt, and a gateway that routes each
  * call to the TaskManager running the attempt. On failover the coordinator stops; the restart
  * deploys every subtask with its state from the latest completed checkpoint.
+ *
+ * As in Flink, every job has a coordinator, so any running job can take a savepoint (or be stopped
+ * with one); periodic checkpoints run only when `execution.checkpointing.interval` is set.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +20,8 @@ import { FreshetError } from '../../common/errors/freshet-error.js';
 import { CheckpointProperties } from '../checkpoint/checkpoint-properties.js';
 import { deserializeError, type SerializedError } from '../../common/errors/serialized-error.js';
 import type { ExecutionAttemptId } from '../../common/ids.js';
+import { StopMode, type TriggerCheckpointOptions } from '../../common/protocol/checkpoint-rpc-messages.js';
 import type { Logger } from '../../common/logging/logger.js';
-import type { CheckpointOptions as BarrierOptions } from '../../common/protocol/checkpoint-barrier.js';
 import type { TaskExecutorGateway } from '../../common/protocol/gateways.js';
 import type { JobInformation, TaskRestore } from '../../common/protocol/task-deployment.js';
 import { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.js';
@@ -89,16 +92,20 @@ export class JobCheckpointing {
   private readonly numberOfTasks: number;
   /** Per recent checkpoint: the barrier alignment durations its tasks reported, in ms. */
   private readonly alignments = new Map<number, number[]>();
+  /** The synchronous savepoints (stop-with-savepoint) triggered at the sources, recent ones. */
+  private readonly synchronousSavepoints = new Set<number>();
+  private lastDrainTriggered: number | undefined;
+  /** The job's `state.savepoints.dir`: where a savepoint without a target directory goes. */
+  readonly defaultSavepointDirectory: string | undefined;
 
-  /** Undefined when the job does not checkpoint; throws IllegalConfigurationError for bad settings. */
-  static create(context: JobCheckpointingContext): JobCheckpointing | undefined {
+  /** Throws IllegalConfigurationError for bad settings. */
+  static create(context: JobCheckpointingContext): JobCheckpointing {
     const configuration = effectiveJobConfiguration(
       context.clusterConfiguration,
       context.job,
       context.jobGraph,
     );
     const coordinatorConfiguration = CheckpointCoordinatorConfiguration.fromConfiguration(configuration);
-    if (coordinatorConfiguration.checkpointIntervalMs === undefined) return undefined;
     if (configuration.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY) === undefined) {
       // Flink keeps checkpoints in the JobManager's memory then; a local directory serves the same.
       configuration.set(
@@ -116,6 +123,7 @@ export class JobCheckpointing {
     coordinatorConfiguration: CheckpointCoordinatorConfiguration,
   ) {
     const { job } = context;
+    this.defaultSavepointDirectory = configuration.get(CheckpointingOptions.SAVEPOINT_DIRECTORY);
     this.numberOfTasks = context.jobGraph.vertices.reduce((sum, v) => sum + v.parallelism, 0);
     this.storage = CheckpointStorageFactory.fromConfiguration(configuration);
     const recovered = context.recoveredCheckpoint === undefined ? [] : [context.recoveredCheckpoint];
@@ -139,9 +147,17 @@ export class JobCheckpointing {
     if (context.recoveredCheckpoint !== undefined) this.restoreFrom = this.coordinator.restoreLatest();
   }
 
-  /** The job (re)started running: periodic checkpoints begin one interval from now. */
+  /** The job (re)started running: periodic checkpoints (if configured) begin one interval from now. */
   start(): void {
-    this.coordinator.startPeriodicScheduling();
+    if (this.coordinator.isPeriodicCheckpointingConfigured()) this.coordinator.startPeriodicScheduling();
+  }
+
+  /**
+   * The ID of the latest `stop --drain` savepoint whose trigger went to the sources (which end their
+   * input on it, so the job cannot simply go on if that savepoint fails).
+   */
+  get lastDrainingSavepoint(): number | undefined {
+    return this.lastDrainTriggered;
   }
 
   /** Failover: stop triggering and abort what is pending; remember what to restore from. */
@@ -217,10 +233,31 @@ export class JobCheckpointing {
     }
   }
 
-  /** Whether every task acknowledged the checkpoint after its input ended: the job may finish. */
+  /**
+   * Whether the tasks may finish once the checkpoint completed: every task acknowledged it after its
+   * input ended, or it is the savepoint of a stop-with-savepoint.
+   */
   private isFinal(checkpointId: number): boolean {
     for (const id of this.endOfDataAcks.keys()) if (id < checkpointId) this.endOfDataAcks.delete(id);
-    return (this.endOfDataAcks.get(checkpointId)?.size ?? 0) === this.numberOfTasks;
+    for (const id of this.synchronousSavepoints) if (id < checkpointId) this.synchronousSavepoints.delete(id);
+    return (
+      this.synchronousSavepoints.has(checkpointId) ||
+      (this.endOfDataAcks.get(checkpointId)?.size ?? 0) === this.numberOfTasks
+    );
+  }
+
+  /** The options a source is triggered with; a stop-with-savepoint's are remembered. */
+  private triggerOptions(checkpointId: number, options: CheckpointOptions): TriggerCheckpointOptions {
+    const stopMode =
+      options.checkpointType === 'SAVEPOINT_TERMINATE'
+        ? StopMode.DRAIN
+        : options.checkpointType === 'SAVEPOINT_SUSPEND'
+          ? StopMode.NO_DRAIN
+          : undefined;
+    if (stopMode !== undefined) this.synchronousSavepoints.add(checkpointId);
+    if (stopMode === StopMode.DRAIN) this.lastDrainTriggered = checkpointId;
+    const barrier = barrierOptions(options);
+    return stopMode === undefined ? barrier : { ...barrier, stopMode };
   }
 
   private taskSet(): TaskSet | { readonly notReady: string } {
@@ -255,7 +292,12 @@ export class JobCheckpointing {
     };
     return {
       triggerCheckpoint: async (attemptId, checkpointId, timestamp, options) =>
-        gateway(attemptId).triggerCheckpoint(attemptId, checkpointId, timestamp, barrierOptions(options)),
+        gateway(attemptId).triggerCheckpoint(
+          attemptId,
+          checkpointId,
+          timestamp,
+          this.triggerOptions(checkpointId, options),
+        ),
       notifyCheckpointComplete: async (attemptId, checkpointId, timestamp) =>
         gateway(attemptId).notifyCheckpointComplete(
           attemptId,
@@ -270,7 +312,7 @@ export class JobCheckpointing {
 }
 
 /** The coordinator's options as the barrier carries them. */
-function barrierOptions(options: CheckpointOptions): BarrierOptions {
+function barrierOptions(options: CheckpointOptions): TriggerCheckpointOptions {
   return {
     checkpointType: options.checkpointType === 'CHECKPOINT' ? 'checkpoint' : 'savepoint',
     alignment:
@@ -289,19 +331,12 @@ function barrierOptions(options: CheckpointOptions): BarrierOptions {
  * output after the savepoint; it resumes if the savepoint fails.
  */
 export async function triggerSavepointOf(
-  checkpointing: JobCheckpointing | undefined,
+  checkpointing: JobCheckpointing,
   jobId: string,
   status: () => string,
   targetDirectory: string | undefined,
   cancel?: () => void,
 ): Promise<string> {
-  if (checkpointing === undefined) {
-    throw new FreshetError(
-      'CHECKPOINTING_DISABLED',
-      `job ${jobId} does not checkpoint: savepoints need 'execution.checkpointing.interval' (or env.enableCheckpointing)`,
-      { domain: 'user' },
-    );
-  }
   if (status() !== 'RUNNING') {
     throw new FreshetError(
       'JOB_NOT_RUNNING',

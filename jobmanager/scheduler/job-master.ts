@@ -3,9 +3,10 @@
  * their states, and fails over. A task failure (or a lost TaskManager) cancels the other
  * executions (FAILING); once all are terminal the job either waits the restart strategy's backoff
  * (RESTARTING) and deploys a new attempt of every subtask (RUNNING again), or ends FAILED. The
- * job ends FINISHED when every subtask finished and CANCELED on request. The decisions live in
- * collaborators: ExecutionFailureHandler (restart or not), requestSlots (slot wait), and
- * FailureHistory (what `/jobs/:id/exceptions` shows).
+ * job ends FINISHED when every subtask finished (also after stop-with-savepoint) and CANCELED on
+ * request. The decisions live in collaborators: ExecutionFailureHandler (restart or not),
+ * requestSlots (slot wait), FailureHistory (what `/jobs/:id/exceptions` shows), JobCheckpointing
+ * and StopWithSavepointHandler.
  */
 import type { JobGraph } from '../../api/graph/job-graph.js';
 import { JobManagerOptions } from '../../common/config/config-options.js';
@@ -21,7 +22,6 @@ import type { Configuration } from '../../common/config/configuration.js';
 import type { SerializedError } from '../../common/errors/serialized-error.js';
 import type { Logger } from '../../common/logging/logger.js';
 import { JobCheckpointing, triggerSavepointOf } from './job-checkpointing.js';
-import { taskRestoreFor } from '../checkpoint/savepoint-restore.js';
 import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js';
 import type { FileSystemHaServices } from '../ha/file-system-ha-services.js';
 import type { AllocatedSlot, SlotPool } from '../resourcemanager/slot-pool.js';
@@ -34,6 +34,7 @@ import { systemSchedulerTimer, type SchedulerTimer } from './scheduler-timer.js'
 import { planSlotSharing, type SlotSharingPlan } from './slot-sharing-placement.js';
 import { requestSlots } from './slot-request.js';
 import { createTaskDeployment, type SubtaskPlacement } from './task-deployment-factory.js';
+import { StopWithSavepointHandler } from './stop-with-savepoint.js';
 
 export interface JobResult {
   readonly jobId: JobId;
@@ -82,9 +83,8 @@ export class JobMaster {
   /** During FAILING: whether the failover ends in a restart (else FAILED). */
   private restartPending = false;
   private failureCause: Error | undefined;
-  private readonly checkpointing: JobCheckpointing | undefined;
-  /** A job without checkpointing started from a savepoint restores from it (also on restarts). */
-  private readonly initialRestore: CompletedCheckpoint | undefined;
+  private readonly checkpointing: JobCheckpointing;
+  private readonly stopHandler: StopWithSavepointHandler;
 
   /** Throws an IllegalConfigurationError when the job's restart or slot settings are invalid. */
   constructor(
@@ -116,7 +116,7 @@ export class JobMaster {
         return execution === undefined ? undefined : this.slotOf(execution)?.gateway;
       },
       isRunning: () => this.status === 'RUNNING',
-      onFailureThresholdExceeded: (error) => this.failOverForCheckpointFailures(error),
+      onFailureThresholdExceeded: (error) => this.failOverWithRestart(error),
       clock: this.clock,
       timer: this.timer,
       ...(services.clusterConfiguration === undefined
@@ -126,8 +126,10 @@ export class JobMaster {
       ...(services.ha === undefined ? {} : { ha: services.ha }),
       ...(recovery?.checkpoint === undefined ? {} : { recoveredCheckpoint: recovery.checkpoint }),
     });
-    this.initialRestore = recovery?.checkpoint;
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
+    this.stopHandler = new StopWithSavepointHandler(this.checkpointing, this, (e) =>
+      this.failOverWithRestart(e),
+    );
   }
 
   get jobId(): JobId {
@@ -143,17 +145,19 @@ export class JobMaster {
     return this.history.entries;
   }
 
-  /** The job's checkpoint coordinator; undefined when checkpointing is off. */
-  get checkpointCoordinator(): CheckpointCoordinator | undefined {
-    return this.checkpointing?.coordinator;
+  /** The job's checkpoint coordinator (every job has one; periodic checkpoints need an interval). */
+  get checkpointCoordinator(): CheckpointCoordinator {
+    return this.checkpointing.coordinator;
+  }
+
+  /** The job's `state.savepoints.dir`: where savepoints without a target directory go. */
+  get defaultSavepointDirectory(): string | undefined {
+    return this.checkpointing.defaultSavepointDirectory;
   }
 
   /** Barrier alignment durations the tasks reported for recent checkpoints (empty without checkpoints). */
-  checkpointAlignmentDurations(): {
-    readonly checkpointId: number;
-    readonly durationsMs: readonly number[];
-  }[] {
-    return this.checkpointing?.alignmentDurations() ?? [];
+  checkpointAlignmentDurations(): ReturnType<JobCheckpointing['alignmentDurations']> {
+    return this.checkpointing.alignmentDurations();
   }
 
   /** Restarts decided so far (Flink's numRestarts). */
@@ -168,7 +172,7 @@ export class JobMaster {
   async start(): Promise<void> {
     if (this.status !== 'CREATED') return;
     this.executionGraph.transition('RUNNING');
-    this.checkpointing?.start();
+    this.checkpointing.start();
     await this.scheduleAndDeploy();
   }
 
@@ -178,7 +182,7 @@ export class JobMaster {
     checkpointId: number,
     state: TaskStateSnapshot | undefined,
   ): void {
-    this.checkpointing?.acknowledge(attemptId, checkpointId, state);
+    this.checkpointing.acknowledge(attemptId, checkpointId, state);
   }
 
   /** A task declined a checkpoint. */
@@ -188,11 +192,14 @@ export class JobMaster {
     reason: string,
     error: SerializedError | undefined,
   ): void {
-    this.checkpointing?.decline(attemptId, checkpointId, reason, error);
+    this.checkpointing.decline(attemptId, checkpointId, reason, error);
   }
 
-  /** More checkpoints failed in a row than tolerated: the job fails over (and may restart). */
-  private failOverForCheckpointFailures(error: Error): void {
+  /**
+   * More checkpoints failed in a row than tolerated, or the savepoint of a drained stop failed: the
+   * job fails over (and may restart).
+   */
+  private failOverWithRestart(error: Error): void {
     if (this.status !== 'RUNNING') return;
     const timestamp = this.clock();
     this.history.addRoot({ timestamp, error });
@@ -253,12 +260,21 @@ export class JobMaster {
    * Takes a savepoint (aligned, self-contained, never deleted by the runtime) into
    * `targetDirectory` or `state.savepoints.dir`; resolves to its path. With `cancelJob` the job is
    * cancelled once the savepoint completed (Flink's cancel-with-savepoint). Rejects with a
-   * FreshetError when the job cannot take one (not running, checkpointing off) or the savepoint
-   * failed (its message says why).
+   * FreshetError when the job cannot take one (not running) or the savepoint failed (its message
+   * says why).
    */
   async triggerSavepoint(targetDirectory: string | undefined, cancelJob: boolean): Promise<string> {
     const cancel = cancelJob ? () => this.cancel() : undefined;
     return triggerSavepointOf(this.checkpointing, this.jobId, () => this.status, targetDirectory, cancel);
+  }
+
+  /**
+   * Stop-with-savepoint (`POST /jobs/:jobid/stop`): a synchronous savepoint, after which the sources
+   * stop (with `drain` they end their input first, firing every window); resolves to its path once
+   * the job is FINISHED. See StopWithSavepointHandler for the failure cases.
+   */
+  stopWithSavepoint(targetDirectory: string | undefined, drain: boolean): Promise<string> {
+    return this.stopHandler.stop(targetDirectory, drain);
   }
 
   /** Cancels a job that is created, running, waiting for slots, or failing over towards a restart. */
@@ -306,10 +322,7 @@ export class JobMaster {
         const execution = this.executionGraph.execution(vertex.id, i);
         if (execution.state !== 'SCHEDULED') continue;
         const deployment = createTaskDeployment(this.job, this.jobGraph, vertex, i, placement);
-        const taskRestore =
-          this.checkpointing === undefined
-            ? this.initialRestore && taskRestoreFor(this.jobId, this.initialRestore, vertex)
-            : this.checkpointing.taskRestore(vertex);
+        const taskRestore = this.checkpointing.taskRestore(vertex);
         const tdd = taskRestore === undefined ? deployment : { ...deployment, taskRestore };
         execution.state = 'DEPLOYING';
         try {
@@ -357,7 +370,7 @@ export class JobMaster {
 
   private startFailover(restart: boolean, cause: Error): void {
     this.abandonAttempt();
-    this.checkpointing?.stopForFailover();
+    this.checkpointing.stopForFailover();
     this.restartPending = restart;
     this.failureCause = restart ? undefined : cause;
     this.executionGraph.transition('FAILING');
@@ -415,9 +428,9 @@ export class JobMaster {
       this.cancelPending = undefined;
       if (this.epoch !== epoch || this.status !== 'RESTARTING') return;
       this.executionGraph.resetForNewExecutions();
-      this.checkpointing?.prepareRestore();
+      this.checkpointing.prepareRestore();
       this.executionGraph.transition('RUNNING');
-      this.checkpointing?.start();
+      this.checkpointing.start();
       this.scheduleAndDeploy().catch((error: unknown) => this.failGlobally(toError(error)));
     });
   }
@@ -431,7 +444,7 @@ export class JobMaster {
 
   private finish(status: JobStatus): void {
     this.abandonAttempt();
-    this.checkpointing?.shutdown().catch(() => {});
+    this.checkpointing.shutdown().catch(() => {});
     this.executionGraph.transition(status);
     this.releaseSlots();
     this.resolveResult({

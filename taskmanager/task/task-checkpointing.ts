@@ -5,6 +5,8 @@
  * final checkpoint a task waits for once its input ended (Flink's checkpoints after tasks finish):
  * a checkpoint taken after the input of every task of the job ended. Until then the task stays,
  * so each checkpoint covers every task and a restore never replays what a finished task did.
+ * The savepoint of stop-with-savepoint is final too; a stopping source also learns whether it
+ * completed (stop) or was aborted (resume).
  */
 import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
 import type { CheckpointBarrier } from '../../common/protocol/checkpoint-barrier.js';
@@ -31,6 +33,9 @@ export interface TaskCheckpointingOptions {
   readonly onAsyncError: (error: unknown) => void;
 }
 
+/** How the synchronous savepoint of a stop-with-savepoint ended, as far as this task knows. */
+export type SynchronousSavepointOutcome = 'completed' | 'aborted';
+
 export class TaskCheckpointing {
   private readonly inFlight = new Set<Promise<void>>();
   private endOfData = false;
@@ -47,6 +52,10 @@ export class TaskCheckpointing {
   private readonly earlyInput = new Map<number, Map<number, Uint8Array[]>>();
   private resolveFinal: (() => void) | undefined;
   private readonly finalCheckpoint = new Promise<void>((resolve) => (this.resolveFinal = resolve));
+  /** The synchronous savepoint (stop-with-savepoint) a source task waits on. */
+  private synchronousSavepoint:
+    | { readonly checkpointId: number; readonly settle: (outcome: SynchronousSavepointOutcome) => void }
+    | undefined;
 
   constructor(private readonly options: TaskCheckpointingOptions) {}
 
@@ -161,15 +170,33 @@ export class TaskCheckpointing {
     });
   }
 
-  /** `final`: every task's input had ended when the checkpoint was taken; the task may finish. */
+  /**
+   * `final`: every task's input had ended when the checkpoint was taken, or it was the savepoint of
+   * a stop-with-savepoint; the task may finish (once its operators committed).
+   */
   notifyCheckpointComplete(checkpointId: number, final: boolean): void {
     this.options.chain.notifyCheckpointComplete(checkpointId).then(() => {
       if (final) this.resolveFinal?.();
+      const waiting = this.synchronousSavepoint;
+      if (waiting !== undefined && checkpointId >= waiting.checkpointId) {
+        this.synchronousSavepoint = undefined;
+        waiting.settle('completed');
+      }
     }, this.options.onAsyncError);
   }
 
   notifyCheckpointAborted(checkpointId: number): void {
     this.options.chain.notifyCheckpointAborted(checkpointId);
+    this.settleAborted(checkpointId);
+  }
+
+  /**
+   * Resolves once the synchronous savepoint `checkpointId` completed and this task's operators
+   * committed it ('completed'), or once it was aborted. Call before taking it.
+   */
+  awaitSynchronousSavepoint(checkpointId: number): Promise<SynchronousSavepointOutcome> {
+    this.synchronousSavepoint?.settle('aborted');
+    return new Promise((settle) => (this.synchronousSavepoint = { checkpointId, settle }));
   }
 
   /** The task's input ended and its chain flushed: from now on it waits for a final checkpoint. */
@@ -191,5 +218,13 @@ export class TaskCheckpointing {
     for (const writer of this.options.recordWriters)
       writer.broadcastEvent({ type: 'cancel-barrier', checkpointId });
     this.options.responder.declineCheckpoint(checkpointId, reason, error);
+    this.settleAborted(checkpointId);
+  }
+
+  private settleAborted(checkpointId: number): void {
+    const waiting = this.synchronousSavepoint;
+    if (waiting?.checkpointId !== checkpointId) return;
+    this.synchronousSavepoint = undefined;
+    waiting.settle('aborted');
   }
 }

@@ -21,6 +21,7 @@ import {
   type SavepointDisposal,
   type SavepointTrigger,
   type SavepointTriggerRequest,
+  type StopWithSavepointRequest,
   type StoredJar,
   type TaskManagerSummary,
   type VersionInfo,
@@ -30,6 +31,14 @@ import {
 export interface TestingSavepoint {
   readonly jobId: JobId;
   readonly request: SavepointTriggerRequest;
+  complete(path: string): void;
+  fail(error: Error): void;
+}
+
+/** A stop-with-savepoint the test ends: `complete(path)` or `fail(error)`. */
+export interface TestingStopWithSavepoint {
+  readonly jobId: JobId;
+  readonly request: StopWithSavepointRequest;
   complete(path: string): void;
   fail(error: Error): void;
 }
@@ -77,6 +86,8 @@ export class TestingRestBackend implements RestBackend {
   readonly deletedJars: string[] = [];
   /** Savepoints triggered (of RUNNING jobs), oldest first. */
   readonly savepoints: TestingSavepoint[] = [];
+  /** Stops with a savepoint started (of RUNNING jobs), oldest first. */
+  readonly stops: TestingStopWithSavepoint[] = [];
   /** Savepoint disposals started, oldest first. */
   readonly disposals: TestingSavepointDisposal[] = [];
   private readonly failures = new Map<keyof RestBackend, unknown>();
@@ -171,17 +182,18 @@ export class TestingRestBackend implements RestBackend {
   /** As the real backend: an unknown job is UNKNOWN_JOB, one that is not RUNNING JOB_NOT_RUNNING. */
   triggerSavepoint(jobId: JobId, request: SavepointTriggerRequest): SavepointTrigger {
     this.maybeFail('triggerSavepoint');
-    const job = this.job(jobId);
-    if (job.status !== 'RUNNING') {
-      throw new UserError(RestErrorCode.JOB_NOT_RUNNING, `job ${jobId} is ${job.status}, not RUNNING`);
-    }
-    let complete: (path: string) => void = () => {};
-    let fail: (error: Error) => void = () => {};
-    const completion = new Promise<string>((resolve, reject) => {
-      complete = resolve;
-      fail = reject;
-    });
+    this.runningJob(jobId);
+    const { completion, complete, fail } = settleable<string>();
     this.savepoints.push({ jobId, request, complete, fail });
+    return { completion };
+  }
+
+  /** As `triggerSavepoint`; the stop is recorded in `stops`. */
+  stopWithSavepoint(jobId: JobId, request: StopWithSavepointRequest): SavepointTrigger {
+    this.maybeFail('stopWithSavepoint');
+    this.runningJob(jobId);
+    const { completion, complete, fail } = settleable<string>();
+    this.stops.push({ jobId, request, complete, fail });
     return { completion };
   }
 
@@ -229,6 +241,13 @@ export class TestingRestBackend implements RestBackend {
     return request.jobId ?? this.nextJobId;
   }
 
+  private runningJob(jobId: JobId): void {
+    const job = this.job(jobId);
+    if (job.status !== 'RUNNING') {
+      throw new UserError(RestErrorCode.JOB_NOT_RUNNING, `job ${jobId} is ${job.status}, not RUNNING`);
+    }
+  }
+
   private job(jobId: JobId): JobDetails {
     const job = this.jobsById.get(jobId);
     if (job === undefined) throw new UserError(RestErrorCode.UNKNOWN_JOB, `job ${jobId} not found`);
@@ -246,4 +265,19 @@ export class TestingRestBackend implements RestBackend {
   private maybeFail(method: keyof RestBackend): void {
     if (this.failures.has(method)) throw this.failures.get(method);
   }
+}
+
+/** A promise with its resolve and reject at hand. */
+function settleable<T>(): {
+  completion: Promise<T>;
+  complete: (value: T) => void;
+  fail: (error: Error) => void;
+} {
+  let complete: (value: T) => void = () => {};
+  let fail: (error: Error) => void = () => {};
+  const completion = new Promise<T>((resolve, reject) => {
+    complete = resolve;
+    fail = reject;
+  });
+  return { completion, complete, fail };
 }
