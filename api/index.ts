@@ -80,6 +80,13 @@ export {
   AggregatingStateDescriptor,
   StateDescriptor,
 } from './state/state-descriptor.js';
+export {
+  StateTtlConfig,
+  StateTtlConfigBuilder,
+  TtlUpdateType,
+  TtlStateVisibility,
+  TtlTimeCharacteristic,
+} from './state/state-ttl-config.js';
 export type {
   State,
   ValueState,
@@ -113,6 +120,11 @@ export {
   type AllWindowFunction,
 } from './functions/window-functions.js';
 export type { KeyedStateStore } from './state/keyed-state-store.js';
+export {
+  EmbeddedRocksDBStateBackend,
+  HashMapStateBackend,
+  type StateBackend,
+} from './state/state-backends.js';
 export { WindowAssigner, type WindowAssignerContext } from './windowing/assigners/window-assigner.js';
 export { MergingWindowAssigner } from './windowing/assigners/merging-window-assigner.js';
 export { TumblingEventTimeWindows } from './windowing/assigners/tumbling-event-time-windows.js';

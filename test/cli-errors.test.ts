@@ -168,6 +168,22 @@ describe('freshet run: bad input exits 2 with one line naming the problem', () =
   );
 
   it(
+    'freshet taskmanager with a RocksDB local state directory that cannot be written',
+    async () => {
+      const dir = makeTempDir('freshet-not-a-dir-');
+      try {
+        const file = join(dir.path, 'file');
+        writeFileSync(file, 'x');
+        const result = await run(['taskmanager', '-D', `taskmanager.state.local.root-dirs=${file}/state`]);
+        expectUsageError(result, ['taskmanager.state.local.root-dirs', `${file}/state`, 'writable']);
+      } finally {
+        dir.remove();
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     '-D parallelism.default=abc (a bad configuration value)',
     async () => {
       const result = await run(['run', GOOD_JOB, '-D', 'parallelism.default=abc']);

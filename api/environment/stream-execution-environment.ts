@@ -5,6 +5,7 @@
  */
 import { UserError } from '../../common/errors/freshet-error.js';
 import { Configuration } from '../../common/config/configuration.js';
+import type { StateBackend } from '../state/state-backends.js';
 import {
   CheckpointingOptions,
   CoreOptions,
@@ -102,6 +103,22 @@ export class StreamExecutionEnvironment {
       );
     }
     this.checkpointInterval = intervalMs;
+    return this;
+  }
+
+  /**
+   * Where this job's keyed state lives: `new EmbeddedRocksDBStateBackend()` (or 'rocksdb') or
+   * `new HashMapStateBackend()` (or 'hashmap'); wins over the cluster's `state.backend.type`.
+   */
+  setStateBackend(backend: StateBackend | StateBackend['type']): this {
+    const type = typeof backend === 'string' ? backend : backend?.type;
+    if (type !== 'hashmap' && type !== 'rocksdb') {
+      throw new UserError(
+        'INVALID_STATE_BACKEND',
+        `unknown state backend ${JSON.stringify(type)}: use new HashMapStateBackend() or new EmbeddedRocksDBStateBackend()`,
+      );
+    }
+    this.configuration['state.backend.type'] = type;
     return this;
   }
 

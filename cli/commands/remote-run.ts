@@ -7,6 +7,7 @@
  * does) and exits 0 once it is CANCELED; a second Ctrl-C exits at once. The uploaded bundle stays
  * on the cluster, as Flink keeps uploaded jars.
  */
+import { parseDynamicProperty } from '../../common/config/config-loader.js';
 import { CoreOptions } from '../../common/config/config-options.js';
 import { UserError } from '../../common/errors/freshet-error.js';
 import type { JobId } from '../../common/ids.js';
@@ -46,6 +47,8 @@ export async function runOnCluster(
     ...(parallelism === undefined ? {} : { parallelism }),
     ...(options.fromSavepoint === undefined ? {} : { savepointPath: options.fromSavepoint }),
     ...(options.allowNonRestoredState === true ? { allowNonRestoredState: true } : {}),
+    // As `flink run -D`: the keys given on the command line become the job's configuration.
+    ...((options.define ?? []).length === 0 ? {} : { flinkConfiguration: definedKeys(options.define ?? []) }),
   });
   process.stderr.write(`Job has been submitted with JobID ${jobId}\n`);
   if (options.detached === true) return;
@@ -80,4 +83,13 @@ async function attach(client: RestClusterClient, jobId: JobId): Promise<void> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+function definedKeys(define: readonly string[]): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const text of define) {
+    const { key, value } = parseDynamicProperty(text);
+    keys[key] = String(value);
+  }
+  return keys;
 }

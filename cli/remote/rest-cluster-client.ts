@@ -49,6 +49,8 @@ export interface JarRunOptions {
   readonly parallelism?: number;
   readonly savepointPath?: string;
   readonly allowNonRestoredState?: boolean;
+  /** The job's own configuration keys (`-D`), sent as Flink's `flinkConfiguration`. */
+  readonly flinkConfiguration?: Readonly<Record<string, string>>;
 }
 
 /** Flink's SavepointTriggerRequestBody. */
@@ -149,6 +151,7 @@ export class RestClusterClient {
       ...(options.allowNonRestoredState === undefined
         ? {}
         : { allowNonRestoredState: options.allowNonRestoredState }),
+      ...(options.flinkConfiguration === undefined ? {} : { flinkConfiguration: options.flinkConfiguration }),
     };
     return parseJarRun(await this.call('POST', path, JSON.stringify(body)), `POST ${path}`);
   }

@@ -135,6 +135,12 @@ export const StateBackendOptions = {
     fallbackKeys: ['state.backend'],
     description: 'Where keyed state lives: on the heap (hashmap) or in RocksDB (rocksdb).',
   }),
+  ROCKSDB_CACHE_SIZE: intOption('state.backend.rocksdb.cache-size', 100_000, {
+    min: 1,
+    description:
+      'RocksDB backend: (key, namespace) entries each keyed operator keeps in its write-back cache before it ' +
+      'writes dirty ones to RocksDB and drops the oldest.',
+  }),
 } as const;
 
 export const CheckpointingMode = { EXACTLY_ONCE: 'EXACTLY_ONCE', AT_LEAST_ONCE: 'AT_LEAST_ONCE' } as const;

@@ -1,6 +1,7 @@
 /**
  * The RestBackend of a real JobManager: reads jobs from the Dispatcher's JobMasters (through the
- * narrow `JobView`; checkpoints from a JobMaster's CheckpointCoordinator, savepoints through it),
+ * narrow `JobView`; checkpoints from a JobMaster's CheckpointCoordinator, savepoints and
+ * stop-with-savepoint through it),
  * slots from the SlotPool, jars from the JarStore, disposes savepoints, and runs an uploaded bundle
  * (from a savepoint when asked) by building its JobGraph in a worker thread (JobGraphBuilder) and submitting it —
  * answering with the job ID as soon as the JobMaster exists, not when the job is deployed or done.
@@ -8,7 +9,8 @@
 import type { JobGraph, JobVertex } from '../../api/graph/job-graph.js';
 import { CheckpointStorageFactory } from '../../common/checkpoint/checkpoint-storage-factory.js';
 import { CoreOptions } from '../../common/config/config-options.js';
-import type { Configuration } from '../../common/config/configuration.js';
+import { Configuration } from '../../common/config/configuration.js';
+import { HttpStatus, RestHandlerError } from './rest-handler-error.js';
 import { FreshetError, UserError, toError } from '../../common/errors/freshet-error.js';
 import { JobId } from '../../common/ids.js';
 import { ExecutionState, isGloballyTerminal, type JobStatus } from '../../common/job-status.js';
@@ -22,6 +24,7 @@ import type { JobFailure } from '../scheduler/failure-history.js';
 import { rootExceptionInfo } from './failure-exception-info.js';
 import { disposeSavepoint } from './dispose-savepoint.js';
 import { jobCheckpoints, type CheckpointCoordinatorView } from './job-checkpoints.js';
+import { startSavepoint, startStopWithSavepoint, type SavepointJobView } from './job-savepoint-requests.js';
 import { planNode } from './job-plan-node.js';
 import {
   RestErrorCode,
@@ -39,6 +42,7 @@ import {
   type SavepointDisposal,
   type SavepointTrigger,
   type SavepointTriggerRequest,
+  type StopWithSavepointRequest,
   type TaskManagerSummary,
   type VersionInfo,
   type VertexDetails,
@@ -48,9 +52,7 @@ import {
 /**
  * What this backend reads of a job. A JobMaster is one; tests can hand in a plain object.
  */
-export interface JobView {
-  readonly jobId: JobId;
-  readonly status: JobStatus;
+export interface JobView extends SavepointJobView {
   readonly job: JobInformation;
   readonly jobGraph: JobGraph;
   readonly executionGraph: {
@@ -59,14 +61,9 @@ export interface JobView {
   };
   /** Failovers, oldest first, each with its concurrent failures. */
   readonly failureHistory: readonly JobFailure[];
-  /** Undefined (or absent) when the job does not checkpoint. */
+  /** Undefined (or absent) when the job does not checkpoint (a JobMaster always has one). */
   readonly checkpointCoordinator?: CheckpointCoordinatorView | undefined;
   cancel(): void;
-  /**
-   * Takes a savepoint into `targetDirectory` (else `state.savepoints.dir`); resolves to its path.
-   * Cancels the job once it completed when `cancelJob`.
-   */
-  triggerSavepoint(targetDirectory: string | undefined, cancelJob: boolean): Promise<string>;
 }
 
 /** The Dispatcher as this backend uses it. */
@@ -217,21 +214,12 @@ export class DispatcherRestBackend implements RestBackend {
 
   /** Checks what it can up front, so that a refusal is the request's answer, not a failed savepoint. */
   triggerSavepoint(jobId: JobId, request: SavepointTriggerRequest): SavepointTrigger {
-    const view = this.view(jobId);
-    if (view.checkpointCoordinator === undefined) {
-      throw new UserError(
-        'CHECKPOINTING_DISABLED',
-        `job ${jobId} does not checkpoint: savepoints need 'execution.checkpointing.interval' ` +
-          '(or env.enableCheckpointing) set when the job is submitted',
-      );
-    }
-    if (view.status !== 'RUNNING') {
-      throw new UserError(
-        RestErrorCode.JOB_NOT_RUNNING,
-        `job ${jobId} is ${view.status}: only a running job can take a savepoint`,
-      );
-    }
-    return { completion: view.triggerSavepoint(request.targetDirectory, request.cancelJob) };
+    return startSavepoint(this.view(jobId), request);
+  }
+
+  /** As `triggerSavepoint`; the completion resolves once the job is FINISHED. */
+  stopWithSavepoint(jobId: JobId, request: StopWithSavepointRequest): SavepointTrigger {
+    return startStopWithSavepoint(this.view(jobId), request);
   }
 
   /** With a checkpoint storage of the cluster's configuration (`s3.*` keys included). */
@@ -263,7 +251,10 @@ export class DispatcherRestBackend implements RestBackend {
     // As the CLI does: the program sees the cluster configuration, secrets included. The job's own
     // `env.configure` keys travel in jobGraph.config; JobInformation keeps the capture-time context
     // so TaskManagers rebuild exactly this graph.
-    const configuration = this.options.configuration.toMap({ includeSensitive: true });
+    const configuration = {
+      ...this.options.configuration.toMap({ includeSensitive: true }),
+      ...jobConfiguration(request.flinkConfiguration),
+    };
     const programArgs = [...request.programArgsList];
     const { jobGraph } = await this.options.jobGraphBuilder.build({
       bundlePath,
@@ -393,4 +384,19 @@ function jobTimes(view: JobView): { readonly startTime: number; readonly endTime
     startTime: Number.isFinite(startTime) ? startTime : 0,
     endTime: isGloballyTerminal(view.status) ? timestamps.get(view.status) : undefined,
   };
+}
+
+/** The job's `flinkConfiguration` keys, checked like any configuration (a bad value is a 400). */
+function jobConfiguration(keys: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  if (keys === undefined) return {};
+  try {
+    return Configuration.fromMap(keys, 'the job configuration (flinkConfiguration)').toMap({
+      includeSensitive: true,
+    });
+  } catch (error) {
+    throw new RestHandlerError(
+      HttpStatus.BAD_REQUEST,
+      error instanceof Error ? error.message : String(error),
+    );
+  }
 }

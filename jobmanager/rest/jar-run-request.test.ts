@@ -54,11 +54,27 @@ describe('parseJarRunRequest', () => {
     [{ parallelism: 1.5 }, 'positive integer'],
     [{ parallelism: '2' }, 'positive integer'],
     [{ savepointPath: 7 }, 'savepointPath must be a string'],
-    [{ flinkConfiguration: {} }, 'not supported'],
+    [{ entryClass: 'Main' }, 'not supported'],
+    [{ flinkConfiguration: ['state.backend.type'] }, 'flinkConfiguration must be an object'],
+    [
+      { flinkConfiguration: { 'state.backend.type': { deep: 1 } } },
+      "flinkConfiguration['state.backend.type']",
+    ],
     ['text', 'must be a JSON object'],
     [null, 'must be a JSON object'],
   ])('rejects %j', (body, message) => {
     expect(() => parseJarRunRequest(body, q())).toThrow(message);
+  });
+
+  it("takes Flink's flinkConfiguration as the job's own configuration keys", () => {
+    const request = parseJarRunRequest(
+      { flinkConfiguration: { 'state.backend.type': 'rocksdb', 'parallelism.default': 3 } },
+      q(),
+    );
+    expect(request.flinkConfiguration).toEqual({
+      'state.backend.type': 'rocksdb',
+      'parallelism.default': '3',
+    });
   });
 
   it('rejects a bad query parallelism', () => {

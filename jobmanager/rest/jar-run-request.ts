@@ -14,9 +14,10 @@ const SUPPORTED_FIELDS = new Set([
   'savepointPath',
   'allowNonRestoredState',
   'jobId',
+  'flinkConfiguration',
 ]);
 /** Flink fields that mean nothing for a bundle; accepted only when null. */
-const UNSUPPORTED_FIELDS = new Set(['entryClass', 'flinkConfiguration', 'restoreMode']);
+const UNSUPPORTED_FIELDS = new Set(['entryClass', 'restoreMode']);
 
 function badRequest(message: string): RestHandlerError {
   return new RestHandlerError(HttpStatus.BAD_REQUEST, message);
@@ -44,7 +45,9 @@ export function parseJarRunRequest(body: unknown, query: URLSearchParams): JarRu
     fields.get('allowNonRestoredState') ?? fromQueryText(query.get('allowNonRestoredState')),
   );
   const jobIdText = stringField('jobId', fields.get('jobId'));
+  const flinkConfiguration = configurationOf(fields.get('flinkConfiguration'));
   return {
+    ...(flinkConfiguration === undefined ? {} : { flinkConfiguration }),
     programArgsList,
     allowNonRestoredState,
     ...(parallelism === undefined ? {} : { parallelism }),
@@ -107,4 +110,20 @@ export function tokenize(text: string): string[] {
     args.push(doubleQuoted?.replace(/\\(.)/g, '$1') ?? singleQuoted ?? plain ?? '');
   }
   return args;
+}
+
+/** Flink's `flinkConfiguration`: the job's own configuration keys, string to string. */
+function configurationOf(value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badRequest('flinkConfiguration must be an object of configuration keys to values');
+  }
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw badRequest(`flinkConfiguration['${key}'] must be a string, number or boolean`);
+    }
+    out[key] = String(v);
+  }
+  return out;
 }

@@ -220,6 +220,8 @@ export interface JarRunRequest {
   readonly allowNonRestoredState: boolean;
   /** A fixed job ID (Flink's `jobId` request field); generated when absent. */
   readonly jobId?: JobId;
+  /** The job's configuration keys (Flink's `flinkConfiguration`, from `freshet run -D`); win over the cluster's. */
+  readonly flinkConfiguration?: Readonly<Record<string, string>>;
 }
 
 /** How a job checkpoints: its coordinator's settings plus where its state lives. */
@@ -245,6 +247,14 @@ export interface SavepointTriggerRequest {
   readonly targetDirectory?: string;
   /** Cancel the job once the savepoint completed. */
   readonly cancelJob: boolean;
+}
+
+/** `POST /jobs/:jobid/stop` (Flink's StopWithSavepointRequestBody). */
+export interface StopWithSavepointRequest {
+  /** Where the savepoint goes; absent: the job's `state.savepoints.dir`. */
+  readonly targetDirectory?: string;
+  /** Emit MAX_WATERMARK and end the sources' input before the savepoint (every window fires). */
+  readonly drain: boolean;
 }
 
 /** A savepoint that has started: `completion` resolves to its path, or rejects with why it failed. */
@@ -274,10 +284,15 @@ export interface RestBackend {
   jobCheckpoints(jobId: JobId): MaybePromise<JobCheckpoints | undefined>;
   /**
    * Starts a savepoint. Throws (synchronously, or as the returned promise's rejection) UNKNOWN_JOB,
-   * JOB_NOT_RUNNING or CHECKPOINTING_DISABLED when none can start; how the savepoint itself ends is
-   * `completion`'s business.
+   * JOB_NOT_RUNNING, or SAVEPOINT_DIRECTORY_MISSING (no target and no `state.savepoints.dir`) when
+   * none can start; how the savepoint itself ends is `completion`'s business.
    */
   triggerSavepoint(jobId: JobId, request: SavepointTriggerRequest): MaybePromise<SavepointTrigger>;
+  /**
+   * Starts stopping the job with a savepoint; throws as `triggerSavepoint`. `completion` resolves
+   * to the savepoint's path once the job is FINISHED, or rejects with why the stop failed.
+   */
+  stopWithSavepoint(jobId: JobId, request: StopWithSavepointRequest): MaybePromise<SavepointTrigger>;
   /**
    * Starts deleting the savepoint at `path` (its directory or `_metadata`). `completion` rejects with
    * CHECKPOINT_METADATA_NOT_FOUND when `path` holds no `_metadata` (nothing is deleted then).

@@ -5,12 +5,12 @@
  */
 import { Packr } from 'msgpackr';
 import { FreshetError } from '../../common/errors/freshet-error.js';
-import type { KeyGroupRange } from '../../common/key-groups.js';
+import { KeyGroupRange } from '../../common/key-groups.js';
 import type {
   InternalTimersSnapshot,
   KeyGroupTimersSnapshot,
 } from '../operators/windowing/internal-timer-service.js';
-import type { KeyedStateSnapshot } from '../state/keyed-state-backend.js';
+import type { AsyncKeyedStateSnapshot, KeyedStateSnapshot } from '../state/keyed-state-backend.js';
 import type { RestoredKeyedState } from './operator-snapshot.js';
 
 const packr = new Packr({ useRecords: true, moreTypes: true });
@@ -46,6 +46,35 @@ export function encodeKeyGroupSections(
     sections.push([keyGroup, Uint8Array.prototype.slice.call(packr.pack(section))]);
   }
   return sections;
+}
+
+/**
+ * The same, from a snapshot read asynchronously key group by key group (RocksDB): each key group is
+ * encoded as it arrives, with its timers; key groups that have timers only are added in order.
+ */
+export async function encodeKeyGroupSectionsAsync(
+  range: KeyGroupRange,
+  state: AsyncKeyedStateSnapshot,
+  timers: readonly InternalTimersSnapshot[],
+): Promise<[number, Uint8Array][]> {
+  const sections: [number, Uint8Array][] = [];
+  const withState = new Set<number>();
+  for await (const [keyGroup, perState] of state.keyGroups) {
+    withState.add(keyGroup);
+    const one = new KeyGroupRange(keyGroup, keyGroup);
+    const snapshot = {
+      maxParallelism: state.maxParallelism,
+      states: state.states,
+      keyGroups: new Map([[keyGroup, perState]]),
+    };
+    sections.push(...encodeKeyGroupSections(one, snapshot, timers));
+  }
+  const empty = { maxParallelism: state.maxParallelism, states: state.states, keyGroups: new Map() };
+  for (const keyGroup of range) {
+    if (withState.has(keyGroup) || timers.every((t) => !t.has(keyGroup))) continue;
+    sections.push(...encodeKeyGroupSections(new KeyGroupRange(keyGroup, keyGroup), empty, timers));
+  }
+  return sections.sort(([a], [b]) => a - b);
 }
 
 /** Decodes the sections read from one old subtask's file into a snapshot of those key groups. */

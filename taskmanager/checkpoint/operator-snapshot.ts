@@ -11,6 +11,8 @@ import type { InternalTimersSnapshot } from '../operators/windowing/internal-tim
 import type { KeyedStateSnapshot } from '../state/keyed-state-backend.js';
 import type { InFlightData } from './in-flight-data.js';
 
+export type KeyGroupSections = readonly (readonly [keyGroup: number, bytes: Uint8Array])[];
+
 /** One list state of an operator (Flink's ListState in operator state). */
 export interface ListStateSnapshot {
   readonly mode: OperatorStateDistributionMode;
@@ -26,7 +28,8 @@ export interface OperatorSnapshot {
   /** Keyed operators: the subtask's key groups and each key group's encoded section. */
   readonly keyed?: {
     readonly range: KeyGroupRange;
-    readonly sections: readonly (readonly [keyGroup: number, bytes: Uint8Array])[];
+    /** A promise when the backend's snapshot is read asynchronously (RocksDB). */
+    readonly sections: KeyGroupSections | Promise<KeyGroupSections>;
   };
   readonly lists?: OperatorListStates;
 }

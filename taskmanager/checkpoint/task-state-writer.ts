@@ -47,8 +47,9 @@ export async function writeTaskState(
     snapshots.map(async (snapshot) => {
       const prefix = `op-${snapshot.operatorId}-${subtaskIndex}-${unique}`;
       let state: OperatorSubtaskState = {};
-      if (snapshot.keyed !== undefined && snapshot.keyed.sections.length > 0) {
-        const { range, sections } = snapshot.keyed;
+      const sections = snapshot.keyed === undefined ? [] : await snapshot.keyed.sections;
+      if (snapshot.keyed !== undefined && sections.length > 0) {
+        const { range } = snapshot.keyed;
         const handle = await writeKeyGroupsStateFile(storage, location, `${prefix}-keyed`, range, sections);
         state = { ...state, keyGroupRange: [range.startKeyGroup, range.endKeyGroup], keyedState: [handle] };
       }

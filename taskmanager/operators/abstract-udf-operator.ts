@@ -5,13 +5,38 @@
 import type { RichFunction } from '../../api/functions/rich-function.js';
 import { AbstractStreamOperator } from './abstract-stream-operator.js';
 import type { OperatorContext } from './stream-operator.js';
+import { VOID_NAMESPACE, type StateAccess } from '../state/keyed-state-backend.js';
 
 export abstract class AbstractUdfOperator extends AbstractStreamOperator {
+  /** Set only on keyed streams whose backend prefetches (see StreamOperator.prefetchState). */
+  prefetchState?: (values: readonly unknown[], timestamps: readonly (number | undefined)[] | null) => void;
+
   constructor(
     ctx: OperatorContext,
     protected readonly userFunction: unknown,
   ) {
     super(ctx);
+    const backend = ctx.keyedStateBackend;
+    if (backend?.prefetch !== undefined && ctx.stateKeySelector !== undefined) {
+      this.prefetchState = (values, timestamps) => {
+        const accesses: StateAccess[] = [];
+        for (let i = 0; i < values.length; i++) this.stateAccesses(values[i], timestamps?.[i], accesses);
+        backend.prefetch!(accesses);
+      };
+    }
+  }
+
+  /**
+   * The state accesses one record will make: its key in the void namespace; operators with
+   * namespaced state (windows) add theirs. A key selector that throws is left for processElement
+   * to report.
+   */
+  protected stateAccesses(value: unknown, _timestamp: number | undefined, out: StateAccess[]): void {
+    try {
+      out.push({ key: this.ctx.stateKeySelector!(value), namespace: VOID_NAMESPACE });
+    } catch {
+      // processElement fails with the user's error
+    }
   }
 
   override async open(): Promise<void> {

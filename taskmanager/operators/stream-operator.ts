@@ -27,6 +27,11 @@ export interface OperatorContext {
 export interface StreamOperator {
   open(): Promise<void>;
   processElement(value: unknown, timestamp: number | undefined): void;
+  /**
+   * Keyed operators on a backend that reads state asynchronously (RocksDB): loads the state the
+   * records of one input buffer will touch, in one batch, before they are processed.
+   */
+  prefetchState?(values: readonly unknown[], timestamps: readonly (number | undefined)[] | null): void;
   /** Fires the timers the watermark passed, then forwards it. */
   processWatermark(timestamp: number): void;
   processWatermarkStatus(status: WatermarkStatus): void;

@@ -7,6 +7,7 @@ import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
 import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
 import type { SerializedError } from '../../common/errors/serialized-error.js';
+import type { IoConnection } from '../state/rocksdb/rocksdb-io-protocol.js';
 
 export interface SlotWorkerData {
   readonly taskManagerId: string;
@@ -16,6 +17,8 @@ export interface SlotWorkerData {
   readonly providedModules: Readonly<Record<string, string>>;
   /** The TaskManager's configuration. */
   readonly configuration: Readonly<Record<string, string>>;
+  /** The slot's line to the process's RocksDB I/O thread (its port is transferred). */
+  readonly stateIo?: IoConnection;
 }
 
 export type ToSlotWorker =

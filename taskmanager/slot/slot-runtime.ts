@@ -18,6 +18,10 @@ import { NetworkEnvironment } from '../network/network-environment.js';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import type { NetworkConnection } from '../network/transport/network-connection.js';
 import { StreamTask } from '../task/stream-task.js';
+import { Configuration } from '../../common/config/configuration.js';
+import { TaskManagerOptions } from '../../common/config/config-options.js';
+import type { IoConnection } from '../state/rocksdb/rocksdb-io-protocol.js';
+import { SlotRocksDB } from '../state/rocksdb/slot-rocksdb.js';
 import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
 
 /** The slot's outlets to its TaskManager; checkpoint replies keep the JobMasterGateway's signatures. */
@@ -38,6 +42,8 @@ export interface SlotRuntimeOptions {
   /** The TaskManager's configuration (tasks overlay their job's keys). */
   readonly configuration: Readonly<Record<string, string>>;
   readonly clock?: () => number;
+  /** The slot's line to the process's RocksDB I/O thread (one is made on first use when absent). */
+  readonly stateIo?: () => IoConnection;
 }
 
 export class SlotRuntime {
@@ -48,10 +54,16 @@ export class SlotRuntime {
   private readonly cancelledEarly = new Set<ExecutionAttemptId>();
   private readonly pipelines = new Map<JobId, Promise<Pipeline>>();
   private readonly clock: () => number;
+  /** The slot's RocksDB instance, opened when a task of a rocksdb job first needs it. */
+  private readonly rocksDB: SlotRocksDB;
 
   constructor(private readonly options: SlotRuntimeOptions) {
     this.network = new NetworkEnvironment(options.locationKey, options.connectionTo);
     this.clock = options.clock ?? Date.now;
+    const rootDirs = Configuration.fromMap(options.configuration, 'TaskManager configuration').get(
+      TaskManagerOptions.LOCAL_STATE_ROOT_DIRS,
+    );
+    this.rocksDB = new SlotRocksDB(rootDirs ?? [], options.locationKey, options.stateIo);
   }
 
   deploy(tdd: TaskDeploymentDescriptor): void {
@@ -131,6 +143,7 @@ export class SlotRuntime {
         network: this.network,
         segmentSize: this.options.segmentSize,
         configuration: { ...this.options.configuration, ...tdd.job.configuration },
+        slotRocksDB: this.rocksDB,
         checkpointResponder: {
           acknowledgeCheckpoint: (checkpointId, state) =>
             this.options.host.acknowledgeCheckpoint(tdd.job.jobId, attempt, checkpointId, state),

@@ -55,6 +55,7 @@ const runtime: SlotRuntime = new SlotRuntime({
       send({ type: 'decline-checkpoint', jobId, executionAttemptId, checkpointId, reason, error }),
   },
   configuration: data.configuration,
+  ...(data.stateIo === undefined ? {} : { stateIo: () => data.stateIo! }),
   resolvePipeline: async (job) => resolvePipelineFromBundle(job, await providedModules()),
   connectionTo: (location) => {
     const peer = peers.get(location);

@@ -27,7 +27,12 @@ export class WorkerSlot {
     private readonly host: SlotHost,
     onExit: (slot: WorkerSlot, error: Error | undefined) => void,
   ) {
-    this.worker = new Worker(slotWorkerEntry(), { workerData: data, stdout: false, stderr: false });
+    this.worker = new Worker(slotWorkerEntry(), {
+      workerData: data,
+      transferList: data.stateIo === undefined ? [] : [data.stateIo.port],
+      stdout: false,
+      stderr: false,
+    });
     this.ready = new Promise((resolve, reject) => {
       const onMessage = (message: FromSlotWorker): void => {
         if (message.type === 'ready') resolve();

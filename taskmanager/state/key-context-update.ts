@@ -17,7 +17,10 @@ export function updateKeyContext(
   // Consecutive records with the same primitive key are common: nothing to recompute.
   if (key === ctx.key && keyGroup === undefined && ctx.offset >= 0 && typeof key !== 'object') return;
   if (key === undefined || key === null) {
-    throw new UserError('NULL_KEY', 'a key must not be null or undefined; check the KeySelector passed to keyBy');
+    throw new UserError(
+      'NULL_KEY',
+      'a key must not be null or undefined; check the KeySelector passed to keyBy',
+    );
   }
   const group = keyGroup ?? assignToKeyGroup(key, maxParallelism);
   if (!(group >= range.startKeyGroup && group <= range.endKeyGroup) || (group | 0) !== group) {
@@ -55,7 +58,12 @@ export function maxParallelismMismatch(snapshotMaxParallelism: number, maxParall
   );
 }
 
-export function keyInWrongKeyGroup(name: string, key: unknown, keyGroup: number, actual: number): FreshetError {
+export function keyInWrongKeyGroup(
+  name: string,
+  key: unknown,
+  keyGroup: number,
+  actual: number,
+): FreshetError {
   return new FreshetError(
     'CORRUPT_STATE_SNAPSHOT',
     `state '${name}' has key ${describeKey(key)} in key group ${keyGroup}, but it hashes to key group ${actual}`,

@@ -16,11 +16,12 @@ import type { ProcessingTimeService } from '../operators/processing-time-service
 import type { StreamOperator } from '../operators/stream-operator.js';
 import { HeapKeyedStateBackend } from '../state/heap/heap-keyed-state-backend.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import { encodeKeyGroupSections } from '../checkpoint/keyed-state-sections.js';
+import { encodeKeyGroupSections, encodeKeyGroupSectionsAsync } from '../checkpoint/keyed-state-sections.js';
 import type { OperatorSnapshot, RestoredOperatorState } from '../checkpoint/operator-snapshot.js';
 import type { KeyedTimerService } from '../operators/keyed-timer-service.js';
 import { StreamingRuntimeContext, type TaskInfo } from './streaming-runtime-context.js';
 import { attributeToOperator } from './user-code-error.js';
+import type { KeyedStateBackendFactory } from './keyed-state-backends.js';
 
 class RecordWriterTarget implements RecordTarget {
   constructor(private readonly writer: RecordWriter) {}
@@ -43,7 +44,12 @@ export interface OperatorChainOptions {
   readonly processingTimeService: ProcessingTimeService;
   readonly autoWatermarkInterval: number;
   readonly sinkContext: (operator: ChainedOperator) => SinkInitContext;
+  /** The keyed operators' backend (the heap backend when absent). */
+  readonly createKeyedStateBackend?: KeyedStateBackendFactory;
 }
+
+const heapBackend: KeyedStateBackendFactory = (keyGroupRange, maxParallelism) =>
+  new HeapKeyedStateBackend({ keyGroupRange, maxParallelism });
 
 export class OperatorChain {
   /** Head first, as in the vertex. */
@@ -79,14 +85,10 @@ export class OperatorChain {
         );
       }
       const backend = config.keyed
-        ? new HeapKeyedStateBackend({
-            keyGroupRange: computeKeyGroupRangeForOperatorIndex(
-              task.maxParallelism,
-              task.parallelism,
-              task.subtaskIndex,
-            ),
-            maxParallelism: task.maxParallelism,
-          })
+        ? (options.createKeyedStateBackend ?? heapBackend)(
+            computeKeyGroupRangeForOperatorIndex(task.maxParallelism, task.parallelism, task.subtaskIndex),
+            task.maxParallelism,
+          )
         : undefined;
       const timerServices: KeyedTimerService[] = [];
       if (backend !== undefined) {
@@ -139,17 +141,7 @@ export class OperatorChain {
       const operatorId = this.operatorIds[index]!;
       const keyedPart = this.keyedParts[index];
       const lists = operator.snapshotState?.(checkpointId);
-      const keyed =
-        keyedPart === undefined
-          ? undefined
-          : {
-              range: keyedPart.backend.keyGroupRange,
-              sections: encodeKeyGroupSections(
-                keyedPart.backend.keyGroupRange,
-                keyedPart.backend.snapshot(),
-                keyedPart.timers.map((service) => service.timers.snapshot()),
-              ),
-            };
+      const keyed = keyedPart === undefined ? undefined : snapshotKeyedPart(keyedPart);
       return {
         operatorId,
         ...(keyed === undefined ? {} : { keyed }),
@@ -200,4 +192,21 @@ export class OperatorChain {
       throw attributeToOperator(error, this.names[index]!);
     }
   }
+}
+
+/**
+ * Keyed state and timers, cut now: encoded at once on the heap backend; on RocksDB the timers are
+ * taken now and the state is read from the RocksDB snapshot in the asynchronous part.
+ */
+function snapshotKeyedPart(part: {
+  backend: KeyedStateBackend;
+  timers: KeyedTimerService[];
+}): OperatorSnapshot['keyed'] {
+  const { backend } = part;
+  const range = backend.keyGroupRange;
+  const timers = part.timers.map((service) => service.timers.snapshot());
+  if (backend.snapshotAsync !== undefined) {
+    return { range, sections: encodeKeyGroupSectionsAsync(range, backend.snapshotAsync(), timers) };
+  }
+  return { range, sections: encodeKeyGroupSections(range, backend.snapshot(), timers) };
 }

@@ -29,12 +29,16 @@ export class StreamInputProcessor {
   recordsIn = 0;
   bytesIn = 0;
 
+  /** Keyed heads on RocksDB: loads the state a buffer's records need before they run. */
+  private readonly prefetch: StreamOperator['prefetchState'];
+
   constructor(
     channels: readonly InputChannel[],
     inputIndexOfGate: (gateIndex: number) => number,
     head: StreamOperator,
   ) {
     const twoInput = isTwoInputOperator(head);
+    this.prefetch = twoInput ? undefined : head.prefetchState?.bind(head);
     const channelsPerInput = new Map<number, InputChannel[]>();
     for (const channel of channels) {
       const input = twoInput ? inputIndexOfGate(channel.gateIndex) : 0;
@@ -72,6 +76,7 @@ export class StreamInputProcessor {
       const { values, timestamps } = decodeBatch(entry.data);
       this.recordsIn += values.length;
       this.bytesIn += entry.data.byteLength;
+      this.prefetch?.(values, timestamps);
       const processRecord = route.input.processRecord;
       if (timestamps === null) {
         for (let i = 0; i < values.length; i++) processRecord(values[i], undefined);

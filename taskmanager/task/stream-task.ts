@@ -4,6 +4,8 @@
  * chain — that waits whenever the outputs have no room (backpressure) or the input is empty, and
  * yields to the event loop every few milliseconds so credits, timers and control messages run
  * between buffers, never in the middle of one.
+ * A source stopped with a savepoint (SourceStop) ends so; downstream tasks whose input ends
+ * without end-of-data were stopped without drain, and finish without ending their input.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { SourceReader } from '../../api/connector/source.js';
@@ -23,8 +25,9 @@ import { CheckpointStorageFactory } from '../../common/checkpoint/checkpoint-sto
 import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
 import { CheckpointingOptions } from '../../common/config/config-options.js';
 import { Configuration } from '../../common/config/configuration.js';
+import { createKeyedStateBackendFactory, type KeyedStateBackendFactory } from './keyed-state-backends.js';
 import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
-import { checkpointBarrier } from '../checkpoint/checkpoint-barrier.js';
+import { StopMode, stopModeOf } from '../../common/protocol/checkpoint-rpc-messages.js';
 import { createGateBarrierHandler } from '../checkpoint/gate-barrier-handler.js';
 import type { CheckpointBarrierHandler } from '../checkpoint/checkpoint-barrier-handler.js';
 import { readTaskRestore } from '../checkpoint/task-state-restorer.js';
@@ -33,8 +36,10 @@ import { TaskCheckpointing } from './task-checkpointing.js';
 import { NO_IN_FLIGHT_DATA, type InFlightData } from '../checkpoint/in-flight-data.js';
 import { createRecordWriters } from './record-writers.js';
 import { createSourceReader, SOURCE_SPLITS_STATE } from './source-reader-factory.js';
+import { barrierOf, SourceStop, type LoopEnd } from './source-stop.js';
 
 const TIME_SLICE_MS = 10;
+
 /** A source looks at the clock every this many polls (a power of two), not after every record. */
 const POLLS_PER_CLOCK_CHECK = 64;
 
@@ -65,6 +70,7 @@ export class StreamTask {
   private running = false;
   private readonly checkpointingEnabled: boolean;
   private readonly configuration: Configuration;
+  private readonly stop = new SourceStop();
 
   constructor(private readonly env: TaskEnvironment) {
     const { tdd, pipeline } = env;
@@ -92,15 +98,22 @@ export class StreamTask {
     this.checkpointingEnabled = pipeline.jobGraph.config.checkpointIntervalMs !== undefined;
   }
 
-  /** The coordinator triggered a checkpoint (source tasks only): snapshot and emit the barrier now. */
+  /**
+   * The coordinator triggered a checkpoint (source tasks only): snapshot and emit the barrier now;
+   * a stop-with-savepoint's is taken by the source loop, between records.
+   */
   triggerCheckpoint(checkpointId: number, timestamp: number, options: CheckpointOptions): void {
     const responder = this.env.checkpointResponder;
+    const barrier = barrierOf(checkpointId, timestamp, options);
     if (this.vertex.operators[0]!.kind !== 'source') {
       responder.declineCheckpoint(checkpointId, 'CHECKPOINT_DECLINED', new Error('not a source task'));
     } else if (!this.running || this.checkpointing === undefined) {
       responder.declineCheckpoint(checkpointId, 'CHECKPOINT_DECLINED_TASK_NOT_READY');
-    } else {
-      this.checkpointing.performCheckpoint(checkpointBarrier(checkpointId, timestamp, options));
+    } else if (stopModeOf(options) === undefined || this.endOfDataDone) {
+      // A source whose input ended already waits for a final checkpoint: a stop's savepoint is one.
+      this.checkpointing.performCheckpoint(barrier);
+    } else if (!this.stop.request({ barrier, drain: stopModeOf(options) === StopMode.DRAIN })) {
+      responder.declineCheckpoint(checkpointId, 'CHECKPOINT_DECLINED', SourceStop.alreadyStopping());
     }
   }
 
@@ -146,7 +159,14 @@ export class StreamTask {
   /** Runs the task to its end; resolves when finished or cancelled, rejects when it fails. */
   async invoke(): Promise<void> {
     try {
-      this.setUp();
+      this.setUp(
+        await createKeyedStateBackendFactory(
+          this.configuration,
+          this.vertex,
+          this.env.slotRocksDB,
+          this.info.taskName,
+        ),
+      );
       await this.restoreState();
       if (this.vertex.operators[0]!.kind === 'source')
         this.reader = await createSourceReader(this.env, this.vertex, this.restoredSplits);
@@ -159,14 +179,18 @@ export class StreamTask {
         }),
       );
       const head = this.vertex.operators[0]!;
-      if (head.kind === 'source') await this.runSource();
-      else await this.runInput();
+      const end = head.kind === 'source' ? await this.runSource() : await this.runInput();
       this.checkAsyncError();
       if (this.cancelled) return;
-      await this.endOfData();
-      if (this.checkpointingEnabled) {
+      // Stopped without drain: the input does not end (no flush, no MAX_WATERMARK).
+      if (end !== 'stopped') await this.endOfData();
+      // A source stopped without drain has seen its savepoint complete (and committed) already.
+      const awaitFinal =
+        end === 'stopped' ? head.kind !== 'source' : end === 'drained' || this.checkpointingEnabled;
+      if (awaitFinal) {
         // Flink's checkpoints after tasks finish: what the task emitted last is committed only by
-        // a checkpoint taken after it, so the task stays until one completed.
+        // a checkpoint taken after it, so the task stays until one completed (after a stop: the
+        // stop's savepoint, whose completion also commits).
         await Promise.race([this.checkpointing!.waitForFinalCheckpoint(), this.cancelSignal]);
         this.checkAsyncError();
         if (this.cancelled) return;
@@ -182,7 +206,7 @@ export class StreamTask {
     }
   }
 
-  private setUp(): void {
+  private setUp(createKeyedStateBackend: KeyedStateBackendFactory): void {
     const { tdd, pipeline, network } = this.env;
     this.recordWriters = createRecordWriters(this.env, this.vertex);
     this.chain = new OperatorChain({
@@ -192,6 +216,7 @@ export class StreamTask {
       recordWriters: this.recordWriters,
       processingTimeService: this.processingTimeService,
       autoWatermarkInterval: pipeline.jobGraph.config.autoWatermarkIntervalMs,
+      createKeyedStateBackend,
       sinkContext: (operator) => ({
         jobId: tdd.job.jobId,
         indexOfSubtask: tdd.subtaskIndex,
@@ -277,7 +302,7 @@ export class StreamTask {
     await reader?.close?.();
   }
 
-  private async runSource(): Promise<void> {
+  private async runSource(): Promise<LoopEnd> {
     const head = this.vertex.operators[0]!;
     const reader = this.reader!;
     const sourceOperator = this.chain!.head as SourceOperator;
@@ -286,33 +311,46 @@ export class StreamTask {
     };
     this.sliceStart = performance.now();
     let polls = 0;
-    {
-      while (!this.cancelled) {
-        this.checkAsyncError();
-        // Awaiting only when there is something to wait for keeps the per-record path synchronous.
-        if (!this.outputsAvailable() && !(await this.waitForOutputs())) return;
-        let status;
-        try {
-          status = reader.pollNext(output);
-        } catch (error) {
-          throw attributeToOperator(error, head.name);
-        }
-        if (status === 'END_OF_INPUT') {
-          sourceOperator.endOfSourceInput();
-          return;
-        }
-        if (status === 'NOTHING_AVAILABLE') {
-          await Promise.race([reader.isAvailable(), this.cancelSignal]);
-          this.sliceStart = performance.now();
-        } else if ((++polls & (POLLS_PER_CLOCK_CHECK - 1)) === 0 && this.sliceUsedUp()) {
-          await yieldToEventLoop();
-          this.sliceStart = performance.now();
-        }
+    while (!this.cancelled) {
+      this.checkAsyncError();
+      const stop = this.stop.take();
+      if (stop !== undefined) {
+        const end = await this.stop.carryOut(stop, {
+          sourceOperator,
+          checkpointing: this.checkpointing!,
+          endOfData: () => this.endOfData(),
+          cancelled: this.cancelSignal,
+        });
+        if (end !== undefined) return end;
+        this.sliceStart = performance.now();
+        continue;
+      }
+      // Awaiting only when there is something to wait for keeps the per-record path synchronous.
+      if (!this.outputsAvailable() && !(await this.waitForOutputs())) return 'cancelled';
+      if (this.stop.isPending) continue;
+      let status;
+      try {
+        status = reader.pollNext(output);
+      } catch (error) {
+        throw attributeToOperator(error, head.name);
+      }
+      if (status === 'END_OF_INPUT') {
+        sourceOperator.endOfSourceInput();
+        return 'end-of-input';
+      }
+      if (status === 'NOTHING_AVAILABLE') {
+        await Promise.race([reader.isAvailable(), this.cancelSignal, this.stop.signal]);
+        this.sliceStart = performance.now();
+      } else if ((++polls & (POLLS_PER_CLOCK_CHECK - 1)) === 0 && this.sliceUsedUp()) {
+        await yieldToEventLoop();
+        this.sliceStart = performance.now();
       }
     }
+    return 'cancelled';
   }
 
-  private async runInput(): Promise<void> {
+  /** 'stopped' when the input ended without end-of-data: upstream was stopped with a savepoint. */
+  private async runInput(): Promise<LoopEnd> {
     const gate = this.gate!;
     const gates = this.env.tdd.inputGates;
     const processor = new StreamInputProcessor(gate.channels, (g) => gates[g]!.inputIndex, this.chain!.head);
@@ -334,10 +372,10 @@ export class StreamTask {
     this.sliceStart = performance.now();
     while (!this.cancelled) {
       this.checkAsyncError();
-      if (!this.outputsAvailable() && !(await this.waitForOutputs())) return;
+      if (!this.outputsAvailable() && !(await this.waitForOutputs())) return 'cancelled';
       const polled = gate.pollNext();
       if (polled === undefined) {
-        if (gate.isFinished()) return;
+        if (gate.isFinished()) return this.endOfDataDone ? 'end-of-input' : 'stopped';
         await Promise.race([gate.getAvailableFuture(), this.cancelSignal]);
         this.sliceStart = performance.now();
         continue;
@@ -372,12 +410,13 @@ export class StreamTask {
           break;
         case 'end-of-partition':
           barriers.processEndOfPartition(index);
-          if (gate.isFinished()) return;
+          if (gate.isFinished()) return this.endOfDataDone ? 'end-of-input' : 'stopped';
           break;
         default:
           processor.process(polled);
       }
     }
+    return 'cancelled';
   }
 
   private checkAsyncError(): void {
@@ -397,8 +436,9 @@ export class StreamTask {
   private async waitForOutputs(): Promise<boolean> {
     for (const writer of this.recordWriters) {
       while (!writer.isAvailable()) {
-        await Promise.race([writer.partition.getAvailableFuture(), this.cancelSignal]);
+        await Promise.race([writer.partition.getAvailableFuture(), this.cancelSignal, this.stop.signal]);
         if (this.cancelled) return false;
+        if (this.stop.isPending) return true;
         this.sliceStart = performance.now();
       }
     }

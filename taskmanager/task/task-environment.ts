@@ -2,6 +2,7 @@ import type { Pipeline } from '../../api/environment/execution-context.js';
 import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import type { NetworkEnvironment } from '../network/network-environment.js';
+import type { SlotRocksDB } from '../state/rocksdb/slot-rocksdb.js';
 
 /** Where a task reports its checkpoints (Flink's CheckpointResponder). */
 export interface CheckpointResponder {
@@ -19,6 +20,8 @@ export interface TaskEnvironment {
   /** The TaskManager's configuration overlaid by the job's (checkpoint storage, s3.*). */
   readonly configuration: Readonly<Record<string, string>>;
   readonly checkpointResponder: CheckpointResponder;
+  /** The slot's RocksDB instance (a task without one opens its own when the job uses rocksdb). */
+  readonly slotRocksDB?: SlotRocksDB;
   clock(): number;
   writeStdout(text: string): void;
   sendToClient(operatorId: string, payload: unknown): void;

@@ -5,6 +5,7 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import type { Pipeline } from '../../api/environment/execution-context.js';
+import { connectRocksDBIo } from '../state/rocksdb/rocksdb-io-service.js';
 import { FreshetError } from '../../common/errors/freshet-error.js';
 import { serializeError } from '../../common/errors/serialized-error.js';
 import type { ExecutionAttemptId, JobId, ResourceId } from '../../common/ids.js';
@@ -260,6 +261,8 @@ export class TaskExecutor implements TaskExecutorGateway {
             segmentSize: this.options.segmentSize,
             providedModules: this.options.providedModules,
             configuration: this.options.configuration ?? {},
+            // The `rocksdb` addon loads in one thread per process: the slots reach it over lines.
+            stateIo: connectRocksDBIo(),
           },
           host,
           (slot, error) => {

@@ -5,6 +5,7 @@
  * JobManager goes away it fails its tasks and registers again (until
  * `taskmanager.registration.timeout` passes without success).
  */
+import { checkLocalStateDirs } from '../state/rocksdb/local-state-dirs.js';
 import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,7 @@ export class TaskManagerRunner {
 
   static async start(options: TaskManagerRunnerOptions): Promise<TaskManagerRunner> {
     const config = options.configuration;
+    checkLocalStateDirs(config.get(TaskManagerOptions.LOCAL_STATE_ROOT_DIRS) ?? []);
     const host = config.get(TaskManagerOptions.HOST);
     const resourceId = ResourceId.of(
       config.get(TaskManagerOptions.RESOURCE_ID) ?? ResourceId.generate(`${host ?? hostname()}`),

@@ -35,8 +35,17 @@ const collect: Sink<KeyCount> = {
   }),
 };
 
-function keyedSumJob(parallelism: number, perKey: number, maxParallelism = 13, sourceUid = 'numbers') {
+type Backend = 'hashmap' | 'rocksdb';
+
+function keyedSumJob(
+  parallelism: number,
+  perKey: number,
+  maxParallelism = 13,
+  sourceUid = 'numbers',
+  backend: Backend = 'hashmap',
+) {
   const env = captureEnvironment();
+  env.setStateBackend(backend);
   env.setParallelism(parallelism);
   env.setMaxParallelism(maxParallelism);
   env.enableCheckpointing(200);
@@ -65,10 +74,10 @@ afterEach(async () => {
   latest.clear();
 });
 
-async function savepointAfterFirstRun(): Promise<string> {
+async function savepointAfterFirstRun(backend: Backend = 'hashmap'): Promise<string> {
   const checkpoints = await tempDirectory('freshet-sp-ckpt-');
   const savepoints = await tempDirectory('freshet-sp-');
-  const env = keyedSumJob(2, 1000);
+  const env = keyedSumJob(2, 1000, 13, 'numbers', backend);
   env.configure({ 'state.checkpoints.dir': `file://${checkpoints}` });
   const master = await submitOnMiniCluster(env.getPipeline('savepoint-first-run'));
   await waitFor(
@@ -84,12 +93,19 @@ async function savepointAfterFirstRun(): Promise<string> {
 }
 
 describe('savepoints', () => {
-  it.each([3, 1])(
-    'restores the keyed sums at parallelism %i and continues them exactly',
-    async (parallelism) => {
-      const path = await savepointAfterFirstRun();
+  it.each<[number, Backend, Backend]>([
+    [3, 'hashmap', 'hashmap'],
+    [1, 'hashmap', 'hashmap'],
+    [3, 'rocksdb', 'rocksdb'],
+    [1, 'rocksdb', 'rocksdb'],
+    [3, 'hashmap', 'rocksdb'],
+    [1, 'rocksdb', 'hashmap'],
+  ])(
+    'restores the keyed sums at parallelism %i (%s savepoint into %s) and continues them exactly',
+    async (parallelism, from, to) => {
+      const path = await savepointAfterFirstRun(from);
       // A new source (another uid): its predecessor's read positions are skipped.
-      const env = keyedSumJob(parallelism, 500, 13, 'more-numbers');
+      const env = keyedSumJob(parallelism, 500, 13, 'more-numbers', to);
       const master = await submitOnMiniCluster(env.getPipeline('savepoint-second-run'), {
         savepoint: { path, allowNonRestoredState: true },
       });

@@ -97,7 +97,7 @@ describe('unaligned checkpoints', () => {
     expect(failed).toBe(true);
     expect(master.numRestarts).toBe(1);
     // The restore used a checkpoint that held in-flight buffers.
-    const coordinator = master.checkpointCoordinator!;
+    const coordinator = master.checkpointCoordinator;
     const restoredId = coordinator.checkpointStats().latest.restored?.checkpointId;
     expect(restoredId, describeJob(master)).toBeDefined();
     const restored = coordinator.completedCheckpointStore.all().find((c) => c.checkpointId === restoredId)!;

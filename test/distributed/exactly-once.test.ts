@@ -5,12 +5,13 @@
  * moment, twice over the run, and a replacement started each time; when the job has finished, the
  * committed output must equal the failure-free result exactly.
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { expectedWindowRows } from './windows-job-output.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../common/checkpoint/s3-client-factory.js';
 import type { LocalSessionCluster } from '../../cli/cluster/local-session-cluster.js';
 import { waitFor } from '../support/cli.js';
+import { committedS3Rows } from '../support/s3-objects.js';
 import { startS3TestServer, type S3TestServer } from '../support/s3-test-server.js';
 import {
   getJson,
@@ -31,22 +32,8 @@ afterEach(async () => {
   server = undefined;
 }, 30_000);
 
-async function committedRows(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const rows: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    for (const object of page.Contents ?? []) {
-      const name = object.Key!.slice(prefix.length);
-      expect(name.startsWith('part-'), `unexpected object ${object.Key}`).toBe(true);
-      const body = await client.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key! }));
-      rows.push(...(await body.Body!.transformToString()).split('\n').filter((line) => line !== ''));
-    }
-    token = page.NextContinuationToken;
-  } while (token !== undefined);
-  return rows.sort();
+function committedRows(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  return committedS3Rows(client, bucket, prefix, (key) => expect.fail(`unexpected object ${key}`));
 }
 
 async function waitForAllRunning(cluster: LocalSessionCluster, jobId: string): Promise<void> {

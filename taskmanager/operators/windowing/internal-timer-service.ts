@@ -81,12 +81,12 @@ export class InternalTimerService<K = unknown> {
     fireDue(this.processingTimeTimers, now, onTimer, prefetch);
   }
 
-  /** Up to `max` event-time timers that a watermark of `watermark` would fire (still queued). */
+  /** The next (up to) `max` event-time timers a watermark of `watermark` would fire (still queued). */
   dueEventTimers(watermark: number, max: number): Array<InternalTimer<K>> {
     return this.eventTimeTimers.due(watermark, max);
   }
 
-  /** Up to `max` processing-time timers due at `now` (still queued). */
+  /** The next (up to) `max` processing-time timers due at `now` (still queued). */
   dueProcessingTimers(now: number, max: number): Array<InternalTimer<K>> {
     return this.processingTimeTimers.due(now, max);
   }
@@ -164,8 +164,8 @@ function fireDue<K>(
     }
     return;
   }
-  // In rounds: the state of a round's due timers is fetched at once, then as many timers fire, in
-  // order (timers registered meanwhile take their place in the order as usual).
+  // In rounds: the state of the next due timers is fetched at once, then as many timers fire, in
+  // order (timers registered or deleted meanwhile take their place in the order as usual).
   for (;;) {
     const due = queue.due(time, PREFETCH_BATCH);
     if (due.length === 0) return;

@@ -42,24 +42,6 @@ export class TimerHeap<T extends HeapTimer> {
     this.removeAt(index);
   }
 
-  /**
-   * Up to `max` timers with timestamp <= `time`, without removing them (in no particular order).
-   * Due timers form a subtree at the heap's root, so this visits only them and their children.
-   */
-  due(time: number, max: number): T[] {
-    const out: T[] = [];
-    const items = this.items;
-    const pending = [0];
-    for (let head = 0; head < pending.length && out.length < max; head++) {
-      const index = pending[head]!;
-      const timer = items[index];
-      if (timer === undefined || timer.timestamp > time) continue;
-      out.push(timer);
-      pending.push(2 * index + 1, 2 * index + 2);
-    }
-    return out;
-  }
-
   /** The timers in heap order (not sorted). */
   values(): readonly T[] {
     return this.items;

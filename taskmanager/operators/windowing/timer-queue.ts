@@ -68,9 +68,21 @@ export class TimerQueue<K = unknown> {
     return this.heap.peek();
   }
 
-  /** Up to `max` queued timers due at `time`, left in the queue (for prefetching their state). */
+  /**
+   * The first `max` (or fewer) timers due at `time`, in firing order, left in the queue (for
+   * prefetching their state): taken out and put back with their registration order unchanged.
+   */
   due(time: number, max: number): Array<InternalTimer<K>> {
-    return this.heap.due(time, max);
+    const taken: QueuedTimer<K>[] = [];
+    for (
+      let timer = this.heap.peek();
+      timer !== undefined && timer.timestamp <= time && taken.length < max;
+    ) {
+      taken.push(this.heap.poll()!);
+      timer = this.heap.peek();
+    }
+    for (const timer of taken) this.heap.push(timer);
+    return taken;
   }
 
   poll(): InternalTimer<K> | undefined {

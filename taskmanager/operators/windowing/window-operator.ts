@@ -21,7 +21,7 @@ import type { Window } from '../../../api/windowing/windows/window.js';
 import { parseWindowNamespace, windowNamespace } from '../../../api/windowing/windows/window-namespace.js';
 import { FreshetError } from '../../../common/errors/freshet-error.js';
 import { heapKeyId } from '../../state/heap/heap-key-id.js';
-import type { KeyedStateHandle } from '../../state/keyed-state-backend.js';
+import { VOID_NAMESPACE, type KeyedStateHandle, type StateAccess } from '../../state/keyed-state-backend.js';
 import { AbstractUdfOperator, copyUserFunction } from '../abstract-udf-operator.js';
 import { KeyedTimerService } from '../keyed-timer-service.js';
 import { TimestampedCollector } from '../simple-operators.js';
@@ -102,6 +102,19 @@ export class WindowOperator extends AbstractUdfOperator {
       this.mergingSets = backend.getPartitionedState<MergingSetsState>(
         new ValueStateDescriptor<unknown>(MERGING_WINDOWS),
       );
+    }
+  }
+
+  /** The key (merging window sets live in the void namespace) and, unless merging, its windows. */
+  protected override stateAccesses(value: unknown, timestamp: number | undefined, out: StateAccess[]): void {
+    try {
+      const key = this.ctx.stateKeySelector!(value);
+      out.push({ key, namespace: VOID_NAMESPACE });
+      if (this.merging !== undefined) return;
+      for (const window of this.spec.assigner.assignWindows(value, timestamp, this.assignerContext))
+        out.push({ key, namespace: windowNamespace(window) });
+    } catch {
+      // processElement fails with the user's error
     }
   }
 

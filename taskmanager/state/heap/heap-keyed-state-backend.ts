@@ -9,9 +9,15 @@
 import type { StateKind } from '../../../api/state/state-descriptor.js';
 import type { AnyStateDescriptor } from '../../../api/state/state-descriptor.js';
 import { FreshetError, UserError } from '../../../common/errors/freshet-error.js';
-import { assignToKeyGroup, canonicalKeyString } from '../../../common/key-groups.js';
+import { assignToKeyGroup } from '../../../common/key-groups.js';
 import type { KeyGroupRange } from '../../../common/key-groups.js';
 import type { KeyedStateBackend, KeyedStateHandle, KeyedStateSnapshot } from '../keyed-state-backend.js';
+import {
+  checkKeyGroupRange,
+  keyInWrongKeyGroup,
+  maxParallelismMismatch,
+  updateKeyContext,
+} from '../key-context-update.js';
 import { createKeyedState } from './create-keyed-state.js';
 import { heapKeyId } from './heap-key-id.js';
 import { InternalKeyContext } from './internal-key-context.js';
@@ -35,7 +41,6 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
 
   private readonly keyContext = new InternalKeyContext();
   private readonly startKeyGroup: number;
-  private readonly endKeyGroup: number;
   private readonly tables = new Map<string, StateTable<unknown>>();
   private readonly states = new Map<string, KeyedStateHandle>();
   /** The descriptor each state was created for (its TTL config drives snapshot cleanup). */
@@ -43,47 +48,15 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   private readonly ttlTimeProvider: TtlTimeProvider;
 
   constructor({ keyGroupRange, maxParallelism, ttlTimeProvider }: HeapKeyedStateBackendOptions) {
-    if (!Number.isInteger(maxParallelism) || maxParallelism < 1) {
-      throw new UserError(
-        'INVALID_MAX_PARALLELISM',
-        `maxParallelism must be a positive integer, got ${maxParallelism}`,
-      );
-    }
-    if (
-      keyGroupRange.numberOfKeyGroups > 0 &&
-      (keyGroupRange.startKeyGroup < 0 || keyGroupRange.endKeyGroup >= maxParallelism)
-    ) {
-      throw new FreshetError(
-        'INVALID_KEY_GROUP_RANGE',
-        `${keyGroupRange.toString()} does not fit maxParallelism ${maxParallelism}`,
-      );
-    }
+    checkKeyGroupRange(keyGroupRange, maxParallelism);
     this.keyGroupRange = keyGroupRange;
     this.maxParallelism = maxParallelism;
     this.startKeyGroup = keyGroupRange.startKeyGroup;
-    this.endKeyGroup = keyGroupRange.endKeyGroup;
     this.ttlTimeProvider = ttlTimeProvider ?? Date.now;
   }
 
   setCurrentKey(key: unknown, keyGroup?: number): void {
-    const ctx = this.keyContext;
-    // Consecutive records with the same primitive key are common: nothing to recompute.
-    if (key === ctx.key && keyGroup === undefined && ctx.offset >= 0 && typeof key !== 'object') return;
-    if (key === undefined || key === null) {
-      throw new UserError(
-        'NULL_KEY',
-        'a key must not be null or undefined; check the KeySelector passed to keyBy',
-      );
-    }
-    const group = keyGroup ?? assignToKeyGroup(key, this.maxParallelism);
-    if (!(group >= this.startKeyGroup && group <= this.endKeyGroup) || (group | 0) !== group) {
-      throw keyGroupOutOfRange(key, group, this.keyGroupRange);
-    }
-    ctx.key = key;
-    ctx.keyId = heapKeyId(key);
-    ctx.keyGroup = group;
-    ctx.offset = group - this.startKeyGroup;
-    ctx.version++;
+    updateKeyContext(this.keyContext, key, keyGroup, this.keyGroupRange, this.maxParallelism);
   }
 
   getCurrentKey(): unknown {
@@ -167,12 +140,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
    */
   restore(snapshot: KeyedStateSnapshot): void {
     if (snapshot.maxParallelism !== this.maxParallelism) {
-      throw new UserError(
-        'MAX_PARALLELISM_MISMATCH',
-        `the keyed-state snapshot was taken with maxParallelism ${snapshot.maxParallelism} but this operator has ` +
-          `maxParallelism ${this.maxParallelism}; maxParallelism cannot change across a restore, so set it back to ` +
-          `${snapshot.maxParallelism} (setMaxParallelism)`,
-      );
+      throw maxParallelismMismatch(snapshot.maxParallelism, this.maxParallelism);
     }
     for (const { name, kind } of snapshot.states) this.tableFor(name, kind);
     for (const [keyGroup, perState] of snapshot.keyGroups) {
@@ -191,10 +159,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
           if (stored === undefined) continue;
           const actual = assignToKeyGroup(key, this.maxParallelism);
           if (actual !== keyGroup) {
-            throw new FreshetError(
-              'CORRUPT_STATE_SNAPSHOT',
-              `state '${name}' has key ${describeKey(key)} in key group ${keyGroup}, but it hashes to key group ${actual}`,
-            );
+            throw keyInWrongKeyGroup(name, key, keyGroup, actual);
           }
           table.put(offset, heapKeyId(key), key, namespace, stored);
         }
@@ -236,29 +201,5 @@ function deepCopy<T>(value: T): T {
         'fields); keep state values to plain data',
       { cause: err },
     );
-  }
-}
-
-function keyGroupOutOfRange(key: unknown, keyGroup: number, range: KeyGroupRange): UserError {
-  return new UserError(
-    'KEY_GROUP_OUT_OF_RANGE',
-    `key ${describeKey(key)} belongs to key group ${keyGroup}, which is not in this subtask's ${range.toString()}; ` +
-      'unless the key group was passed explicitly, the KeySelector is most likely not deterministic ' +
-      '(it must return the same key for the same record every time)',
-  );
-}
-
-function describeKey(key: unknown): string {
-  try {
-    const text =
-      typeof key === 'object'
-        ? canonicalKeyString(key)
-        : typeof key === 'string'
-          ? JSON.stringify(key)
-          : // eslint-disable-next-line @typescript-eslint/no-base-to-string -- key is a primitive or function here (objects took the first branch)
-            String(key);
-    return text.length > 100 ? `${text.slice(0, 100)}…` : text;
-  } catch {
-    return typeof key;
   }
 }

@@ -31,13 +31,22 @@ export class RocksDBInstance {
   private nextId = 1;
   private nextIteratorId = 1;
   private failure: FreshetError | undefined;
+  /** Written values whose batch is not applied yet, by key (latin1), with the batch that wrote them. */
+  private readonly unapplied = new Map<
+    string,
+    { readonly value: Uint8Array | null; readonly batch: number }
+  >();
+  private nextBatch = 1;
   /** Blocking round trips so far (reads the prefetch did not cover show up here); a gauge. */
   syncCalls = 0;
   private closed = false;
 
   /** Opens (creating) the database in `location`; fails with ROCKSDB_OPEN_FAILED naming the path. */
   /** `connection`: a line to the process's I/O thread (a new one when not given). */
-  static async open(location: string, connection: IoConnection = connectRocksDBIo()): Promise<RocksDBInstance> {
+  static async open(
+    location: string,
+    connection: IoConnection = connectRocksDBIo(),
+  ): Promise<RocksDBInstance> {
     try {
       mkdirSync(location, { recursive: true });
     } catch (error) {
@@ -69,13 +78,40 @@ export class RocksDBInstance {
   /** Values of `keys`, in order (undefined where absent); blocks until RocksDB answered. */
   getManySync(keys: Uint8Array[]): (Uint8Array | undefined)[] {
     if (keys.length === 0) return [];
-    return this.callSync({ op: 'get-many', keys }) as (Uint8Array | undefined)[];
+    const out = new Array<Uint8Array | undefined>(keys.length);
+    let ask = keys;
+    let at: number[] | undefined;
+    if (this.unapplied.size > 0) {
+      // Keys with a write on its way are answered here; the rest need not wait for those writes.
+      ask = [];
+      at = [];
+      keys.forEach((key, i) => {
+        const unapplied = this.unapplied.get(keyName(key));
+        if (unapplied !== undefined) out[i] = unapplied.value ?? undefined;
+        else {
+          ask.push(key);
+          at!.push(i);
+        }
+      });
+      if (ask.length === 0) return out;
+    }
+    const values = this.callSync({ op: 'get-many', keys: ask }, true) as (Uint8Array | undefined)[];
+    values.forEach((value, n) => (out[at === undefined ? n : at[n]!] = value));
+    return out;
   }
 
-  /** Queues a write batch; it is applied before any later request. */
+  /** Queues a write batch; it is applied before any later request (and seen by every later read). */
   write(batch: WriteOps): void {
     if (batch.keys.length === 0) return;
-    void this.call({ op: 'write', batch }).catch((error: unknown) => this.fail(error));
+    const id = this.nextBatch++;
+    const names = batch.keys.map(keyName);
+    names.forEach((name, i) => this.unapplied.set(name, { value: batch.values[i]!, batch: id }));
+    void this.call({ op: 'write', batch }).then(
+      () => {
+        for (const name of names) if (this.unapplied.get(name)?.batch === id) this.unapplied.delete(name);
+      },
+      (error: unknown) => this.fail(error),
+    );
   }
 
   /** Waits until every write sent so far is applied (a failed one throws). */
@@ -96,27 +132,39 @@ export class RocksDBInstance {
   iterate(gte: Uint8Array, lt: Uint8Array, chunkEntries = 4096): AsyncIterable<IteratorChunk> {
     const iteratorId = this.nextIteratorId++;
     const opened = this.call({ op: 'iterator', iteratorId, gte, lt });
-    const instance = this;
-    return {
-      async *[Symbol.asyncIterator]() {
-        await opened;
-        let done = false;
-        try {
-          while (!done) {
-            const chunk = (await instance.call({
-              op: 'next',
-              iteratorId,
-              maxEntries: chunkEntries,
-              maxBytes: 4 << 20,
-            })) as IteratorChunk;
-            done = chunk.done;
-            yield chunk;
-          }
-        } finally {
-          if (!instance.closed) await instance.call({ op: 'end-iterator', iteratorId });
-        }
-      },
-    };
+    return { [Symbol.asyncIterator]: () => this.chunks(iteratorId, opened, chunkEntries) };
+  }
+
+  private async *chunks(
+    iteratorId: number,
+    opened: Promise<IoResult>,
+    chunkEntries: number,
+  ): AsyncGenerator<IteratorChunk> {
+    await opened;
+    let done = false;
+    try {
+      while (!done) {
+        const chunk = (await this.call({
+          op: 'next',
+          iteratorId,
+          maxEntries: chunkEntries,
+          maxBytes: 4 << 20,
+        })) as IteratorChunk;
+        done = chunk.done;
+        yield chunk;
+      }
+    } finally {
+      if (!this.closed) await this.call({ op: 'end-iterator', iteratorId });
+    }
+  }
+
+  /** The first entry in [gte, lt), blocking (one small round trip per call). */
+  firstSync(gte: Uint8Array, lt: Uint8Array): [Uint8Array, Uint8Array] | undefined {
+    const iteratorId = this.nextIteratorId++;
+    this.callSync({ op: 'iterator', iteratorId, gte, lt });
+    const chunk = this.callSync({ op: 'next', iteratorId, maxEntries: 1, maxBytes: 1 }) as IteratorChunk;
+    this.callSync({ op: 'end-iterator', iteratorId });
+    return chunk.keys.length === 0 ? undefined : [chunk.keys[0]!, chunk.values[0]!];
   }
 
   /** The same as `iterate`, blocking: for test aids and gauges only. */
@@ -125,7 +173,7 @@ export class RocksDBInstance {
     this.callSync({ op: 'iterator', iteratorId, gte, lt });
     const keys: Uint8Array[] = [];
     const values: Uint8Array[] = [];
-    for (let done = false; !done; ) {
+    for (let done = false; !done;) {
       const chunk = this.callSync({
         op: 'next',
         iteratorId,
@@ -167,12 +215,12 @@ export class RocksDBInstance {
     });
   }
 
-  private callSync(request: IoRequest): IoResult {
+  private callSync(request: IoRequest, bypass = false): IoResult {
     if (this.closed) throw closedError();
     this.throwIfFailed();
     this.syncCalls++;
     const id = this.nextId++;
-    const envelope: IoEnvelope = { id, sync: true, request };
+    const envelope: IoEnvelope = { id, sync: true, request, ...(bypass ? { bypass } : {}) };
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage(envelope);
     for (;;) {
@@ -234,4 +282,9 @@ function openFailed(location: string, error: unknown): FreshetError {
       'writable directory',
     { cause: error },
   );
+}
+
+/** A map key for a RocksDB key's bytes. */
+function keyName(key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 }

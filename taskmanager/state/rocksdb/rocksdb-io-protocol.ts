@@ -23,7 +23,12 @@ export type IoRequest =
       readonly lt: Uint8Array;
     }
   /** Up to `maxEntries` entries or about `maxBytes`, whichever comes first; `done` at the end. */
-  | { readonly op: 'next'; readonly iteratorId: number; readonly maxEntries: number; readonly maxBytes: number }
+  | {
+      readonly op: 'next';
+      readonly iteratorId: number;
+      readonly maxEntries: number;
+      readonly maxBytes: number;
+    }
   | { readonly op: 'end-iterator'; readonly iteratorId: number }
   /** Answers once every request before it is done. */
   | { readonly op: 'ping' }
@@ -33,6 +38,11 @@ export interface IoEnvelope {
   readonly id: number;
   /** The caller blocks until the answer: the I/O thread wakes it through the shared flag. */
   readonly sync: boolean;
+  /**
+   * Served at once, not after the requests queued before it: a read of keys none of which has a
+   * write still on its way (the caller answers those itself).
+   */
+  readonly bypass?: boolean;
   readonly request: IoRequest;
 }
 

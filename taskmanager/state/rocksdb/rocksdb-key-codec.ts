@@ -14,18 +14,23 @@ import { FreshetError } from '../../../common/errors/freshet-error.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const valuePackr = new Packr({ useRecords: false, moreTypes: true });
-const f64 = new DataView(new ArrayBuffer(8));
 
 export const MAX_STATE_ID = 0xffff;
 
 /** The identity bytes of a key identity (see heapKeyId): a type tag, then the value. */
 export function keyIdBytes(keyId: unknown): Uint8Array {
   switch (typeof keyId) {
-    case 'string':
-      return tagged(0x73, encoder.encode(keyId));
+    case 'string': {
+      const out = new Uint8Array(1 + keyId.length * 3);
+      out[0] = 0x73;
+      const { written } = encoder.encodeInto(keyId, out.subarray(1));
+      return out.subarray(0, 1 + written);
+    }
     case 'number': {
-      f64.setFloat64(0, keyId === 0 ? 0 : keyId);
-      return tagged(0x6e, new Uint8Array(f64.buffer.slice(0)));
+      const out = new Uint8Array(9);
+      out[0] = 0x6e;
+      new DataView(out.buffer).setFloat64(1, keyId === 0 ? 0 : keyId);
+      return out;
     }
     case 'bigint':
       return tagged(0x62, encoder.encode(keyId.toString()));
@@ -43,9 +48,27 @@ function tagged(tag: number, body: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Namespaces (window names) recur: their bytes are kept for a while. */
+const namespaceBytes = new Map<string, Uint8Array>();
+
+function bytesOfNamespace(namespace: string): Uint8Array {
+  if (namespace.length === 0) return EMPTY;
+  let bytes = namespaceBytes.get(namespace);
+  if (bytes === undefined) {
+    if (namespaceBytes.size >= 4096) namespaceBytes.clear();
+    namespaceBytes.set(namespace, (bytes = encoder.encode(namespace)));
+  }
+  return bytes;
+}
+
 /** key group | state ID | varint length | key identity bytes | namespace. */
-export function stateKey(keyGroup: number, stateId: number, keyBytes: Uint8Array, namespace: string): Uint8Array {
-  const ns = namespace.length === 0 ? EMPTY : encoder.encode(namespace);
+export function stateKey(
+  keyGroup: number,
+  stateId: number,
+  keyBytes: Uint8Array,
+  namespace: string,
+): Uint8Array {
+  const ns = bytesOfNamespace(namespace);
   const lengthBytes = varintLength(keyBytes.length);
   const out = new Uint8Array(4 + lengthBytes + keyBytes.length + ns.length);
   out[0] = keyGroup >>> 8;

@@ -36,11 +36,15 @@ import {
   encodeStoredValue,
   readKeyGroups,
   restoreOps,
+  type TtlCleanup,
 } from './rocksdb-state-io.js';
-import { keyIdBytes, stateKey, stateRange } from './rocksdb-key-codec.js';
+import { checkSameTtlSetting, checkStateTtlCompatibility } from '../heap/state-ttl-compatibility.js';
+import { decodeStateKey, keyIdBytes, stateKey, stateRange } from './rocksdb-key-codec.js';
 import type { RocksDBLease } from './slot-rocksdb.js';
-import { ABSENT, CachedEntry, RocksDBStateTable, type StateCacheOwner } from './rocksdb-state-table.js';
+import { ABSENT, type CachedEntry, RocksDBStateTable, type StateCacheOwner } from './rocksdb-state-table.js';
 import type { WriteOps } from './rocksdb-io-protocol.js';
+import { WriteBackCache } from './write-back-cache.js';
+import { KeyBloomFilter } from './key-bloom-filter.js';
 
 export interface RocksDBKeyedStateBackendOptions {
   readonly keyGroupRange: KeyGroupRange;
@@ -59,10 +63,11 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
   private readonly keyContext = new InternalKeyContext();
   private readonly tables = new Map<string, RocksDBStateTable<unknown>>();
   private readonly states = new Map<string, KeyedStateHandle>();
+  private readonly descriptors = new Map<string, AnyStateDescriptor>();
   private readonly lease: RocksDBLease;
-  private readonly cacheSize: number;
-  /** Cached entries in insertion order (some already replaced or evicted: checked on eviction). */
-  private fifo: CachedEntry<unknown>[] = [];
+  private readonly cache: WriteBackCache;
+  /** Every key this backend has put into RocksDB (a key not in it needs no read). */
+  private readonly written = new KeyBloomFilter();
   private disposed = false;
 
   constructor(options: RocksDBKeyedStateBackendOptions) {
@@ -76,7 +81,7 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
     this.keyGroupRange = options.keyGroupRange;
     this.maxParallelism = options.maxParallelism;
     this.lease = options.lease;
-    this.cacheSize = options.cacheSize;
+    this.cache = new WriteBackCache(options.cacheSize);
   }
 
   setCurrentKey(key: unknown, keyGroup?: number): void {
@@ -92,13 +97,36 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
   }
 
   getPartitionedState<S extends KeyedStateHandle>(descriptor: AnyStateDescriptor): S {
-    const table = this.tableFor(descriptor.name, descriptor.kind);
-    let state = this.states.get(descriptor.name);
-    if (state === undefined) {
-      state = createKeyedState(descriptor, this.keyContext, table);
-      this.states.set(descriptor.name, state);
+    const existing = this.states.get(descriptor.name);
+    if (existing !== undefined) {
+      this.tableFor(descriptor.name, descriptor.kind); // checks the kind
+      checkSameTtlSetting(this.descriptors.get(descriptor.name)!, descriptor);
+      return existing as S;
     }
-    return state as S;
+    const restored = this.tables.has(descriptor.name);
+    const table = this.tableFor(descriptor.name, descriptor.kind);
+    if (restored) {
+      this.cacheOneStoredEntry(table);
+      checkStateTtlCompatibility(descriptor, table);
+    }
+    const state = createKeyedState(descriptor, this.keyContext, table);
+    this.states.set(descriptor.name, state);
+    this.descriptors.set(descriptor.name, descriptor);
+    return state as unknown as S;
+  }
+
+  /** Puts one stored entry of `table` in the cache, so the TTL check has a value to look at. */
+  private cacheOneStoredEntry(table: RocksDBStateTable<unknown>): void {
+    for (const keyGroup of this.keyGroupRange) {
+      const [gte, lt] = stateRange(keyGroup, table.stateId);
+      const first = this.lease.instance.firstSync(gte, lt);
+      if (first === undefined) continue;
+      const { namespace } = decodeStateKey(first[0]);
+      const [key, value] = decodeStoredEntry(table, first[1]);
+      if (table.cached(keyGroup - this.keyGroupRange.startKeyGroup, heapKeyId(key), namespace) === undefined)
+        table.putLoaded(keyGroup - this.keyGroupRange.startKeyGroup, heapKeyId(key), key, namespace, value);
+      return;
+    }
   }
 
   prefetch(accesses: readonly StateAccess[]): void {
@@ -106,9 +134,14 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
     const tables = [...this.tables.values()];
     if (tables.length === 0) return;
     const start = this.keyGroupRange.startKeyGroup;
-    const missing: { table: RocksDBStateTable<unknown>; offset: number; keyId: unknown; key: unknown; namespace: string }[] = [];
+    const missing: {
+      table: RocksDBStateTable<unknown>;
+      offset: number;
+      keyId: unknown;
+      key: unknown;
+      namespace: string;
+    }[] = [];
     const dbKeys: Uint8Array[] = [];
-    const seen = new Set<CachedEntry<unknown>>();
     for (const access of accesses) {
       const key = access.key;
       if (key === undefined || key === null) continue;
@@ -121,13 +154,13 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
       for (const table of tables) {
         if (!(namespace.length === 0 ? table.usesVoidNamespace : table.usesNamespaces)) continue;
         if (table.cached(offset, keyId, namespace) !== undefined) continue;
-        // A placeholder, so the same pair later in the batch is not fetched twice.
+        // A placeholder (absent until read otherwise), so the pair is not fetched twice.
         const placeholder = table.putLoaded(offset, keyId, key, namespace, ABSENT);
-        if (seen.has(placeholder)) continue;
-        seen.add(placeholder);
         keyBytes ??= keyIdBytes(keyId);
+        const dbKey = (placeholder.dbKey = stateKey(keyGroup, table.stateId, keyBytes, namespace));
+        if (!this.written.mightContain(dbKey)) continue; // never written: certainly absent
         missing.push({ table, offset, keyId, key, namespace });
-        dbKeys.push(stateKey(keyGroup, table.stateId, keyBytes, namespace));
+        dbKeys.push(dbKey);
       }
     }
     if (dbKeys.length === 0) return;
@@ -141,49 +174,54 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
     }
   }
 
-  loadSync(table: RocksDBStateTable<unknown>, offset: number, keyId: unknown, namespace: string): CachedEntry<unknown> {
+  loadSync(
+    table: RocksDBStateTable<unknown>,
+    offset: number,
+    keyId: unknown,
+    namespace: string,
+  ): CachedEntry<unknown> {
     const keyGroup = this.keyGroupRange.startKeyGroup + offset;
-    const [bytes] = this.lease.instance.getManySync([stateKey(keyGroup, table.stateId, keyIdBytes(keyId), namespace)]);
-    if (bytes === undefined) return table.putLoaded(offset, keyId, this.keyContext.key, namespace, ABSENT);
+    const dbKey = stateKey(keyGroup, table.stateId, keyIdBytes(keyId), namespace);
+    const [bytes] = this.written.mightContain(dbKey) ? this.lease.instance.getManySync([dbKey]) : [];
+    if (bytes === undefined) {
+      const absent = table.putLoaded(offset, keyId, this.keyContext.key, namespace, ABSENT);
+      absent.dbKey = dbKey;
+      return absent;
+    }
     const [storedKey, value] = decodeStoredEntry(table, bytes);
     return table.putLoaded(offset, keyId, storedKey, namespace, value);
   }
 
-  track(entry: CachedEntry<unknown>): void {
-    this.fifo.push(entry);
+  added(entry: CachedEntry<unknown>, replaced: boolean): void {
+    this.cache.added(entry, replaced);
+  }
+
+  dirtied(entry: CachedEntry<unknown>): void {
+    this.cache.dirtied(entry);
   }
 
   /** Writes every dirty cache entry to RocksDB in one batch (queued; later reads see it). */
   flush(): void {
     const batch: WriteOps = { keys: [], values: [] };
-    for (const entry of this.fifo) {
-      if (!entry.dirty) continue;
-      entry.dirty = false;
+    const start = this.keyGroupRange.startKeyGroup;
+    for (const entry of this.cache.takeDirty()) {
       const table = entry.table;
-      if (table.cached(entry.offset, entry.keyId, entry.namespace) !== entry) continue;
-      entry.dbKey ??= stateKey(
-        this.keyGroupRange.startKeyGroup + entry.offset,
-        table.stateId,
-        keyIdBytes(entry.keyId),
-        entry.namespace,
-      );
+      entry.dbKey ??= stateKey(start + entry.offset, table.stateId, keyIdBytes(entry.keyId), entry.namespace);
       batch.keys.push(entry.dbKey);
-      batch.values.push(entry.value === ABSENT ? null : encodeStoredValue(table, entry.key, entry.value));
+      if (entry.value === ABSENT) batch.values.push(null);
+      else {
+        this.written.add(entry.dbKey);
+        batch.values.push(encodeStoredValue(table, entry.key, entry.value));
+      }
     }
     this.lease.instance.write(batch);
   }
 
   /** Between batches: past the cache size, flush and drop the oldest entries down to 3/4 of it. */
   private maintainCache(): void {
-    if (this.fifo.length <= this.cacheSize) return;
+    if (!this.cache.overCapacity) return;
     this.flush();
-    const keep = Math.floor((this.cacheSize * 3) / 4);
-    const drop = this.fifo.length - keep;
-    for (let i = 0; i < drop; i++) {
-      const entry = this.fifo[i]!;
-      entry.table.evict(entry);
-    }
-    this.fifo = this.fifo.slice(drop);
+    this.cache.evictTo(Math.floor((this.cache.capacity * 3) / 4));
   }
 
   snapshotAsync(): AsyncKeyedStateSnapshot {
@@ -192,8 +230,19 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
     return {
       maxParallelism: this.maxParallelism,
       states: tables.map((t) => ({ name: t.name, kind: t.kind })),
-      keyGroups: readKeyGroups(this.lease.instance, this.keyGroupRange, tables),
+      keyGroups: readKeyGroups(this.lease.instance, this.keyGroupRange, tables, this.ttlCleanup(tables)),
     };
+  }
+
+  /** StateTtlConfig.cleanupFullSnapshot: per state, the TTL whose expired values a snapshot leaves out. */
+  private ttlCleanup(tables: readonly RocksDBStateTable<unknown>[]): TtlCleanup {
+    const ttls = new Map<number, number>();
+    for (const table of tables) {
+      const config = this.descriptors.get(table.name)?.ttlConfig;
+      if (config?.isEnabled() === true && config.cleanupStrategies.fullSnapshot)
+        ttls.set(table.stateId, config.ttl);
+    }
+    return { ttls, now: ttls.size === 0 ? 0 : Date.now() };
   }
 
   snapshot(): KeyedStateSnapshot {
@@ -206,14 +255,19 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
         const { values, keys } = this.lease.instance.iterateSync(gte, lt);
         if (keys.length === 0) continue;
         let perState = keyGroups.get(keyGroup);
-        if (perState === undefined) keyGroups.set(keyGroup, (perState = new Map()));
+        if (perState === undefined)
+          keyGroups.set(keyGroup, (perState = new Map<string, (readonly [unknown, string, unknown])[]>()));
         perState.set(
           table.name,
           keys.map((k, i) => decodeCanonicalEntry(table, k, values[i]!)),
         );
       }
     }
-    return { maxParallelism: this.maxParallelism, states: tables.map((t) => ({ name: t.name, kind: t.kind })), keyGroups };
+    return {
+      maxParallelism: this.maxParallelism,
+      states: tables.map((t) => ({ name: t.name, kind: t.kind })),
+      keyGroups,
+    };
   }
 
   /** Writes the owned key groups of `snapshot` into RocksDB (queued before any later read). */
@@ -227,13 +281,19 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
       for (const [name, entries] of perState) {
         const table = this.tables.get(name);
         if (table === undefined) {
-          throw new FreshetError('CORRUPT_STATE_SNAPSHOT', `key group ${keyGroup} has entries of unlisted state '${name}'`);
+          throw new FreshetError(
+            'CORRUPT_STATE_SNAPSHOT',
+            `key group ${keyGroup} has entries of unlisted state '${name}'`,
+          );
         }
         for (const [key] of entries) {
           const actual = assignToKeyGroup(key, this.maxParallelism);
           if (actual !== keyGroup) throw keyInWrongKeyGroup(name, key, keyGroup, actual);
         }
-        for (const batch of restoreOps(table, keyGroup, entries)) this.lease.instance.write(batch);
+        for (const batch of restoreOps(table, keyGroup, entries)) {
+          for (const key of batch.keys) this.written.add(key);
+          this.lease.instance.write(batch);
+        }
       }
     }
   }
@@ -280,7 +340,7 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
     this.lease.freeStateIds(ids);
     this.tables.clear();
     this.states.clear();
-    this.fifo = [];
+    this.cache.clear();
     this.lease.release();
   }
 

@@ -6,7 +6,7 @@
  */
 import type { KeyGroupRange } from '../../../common/key-groups.js';
 import { heapKeyId } from '../heap/heap-key-id.js';
-import { fromSnapshotValue, toSnapshotValue } from '../heap/snapshot-values.js';
+import { fromSnapshotValue, toSnapshotValue, withoutExpiredTtlValues } from '../heap/snapshot-values.js';
 import type { KeyGroupStates } from '../keyed-state-backend.js';
 import type { WriteOps } from './rocksdb-io-protocol.js';
 import type { RocksDBInstance } from './rocksdb-instance.js';
@@ -25,7 +25,11 @@ type Entry = readonly [key: unknown, namespace: string, value: unknown];
 /** Entries per write batch when restoring. */
 const RESTORE_BATCH = 10_000;
 
-export function encodeStoredValue(table: RocksDBStateTable<unknown>, key: unknown, value: unknown): Uint8Array {
+export function encodeStoredValue(
+  table: RocksDBStateTable<unknown>,
+  key: unknown,
+  value: unknown,
+): Uint8Array {
   return encodeStateValue(key, toSnapshotValue(table.kind, value));
 }
 
@@ -36,7 +40,11 @@ export function decodeStoredEntry(table: RocksDBStateTable<unknown>, bytes: Uint
   return [key, value === undefined ? ABSENT : value];
 }
 
-export function decodeCanonicalEntry(table: RocksDBStateTable<unknown>, dbKey: Uint8Array, bytes: Uint8Array): Entry {
+export function decodeCanonicalEntry(
+  table: RocksDBStateTable<unknown>,
+  dbKey: Uint8Array,
+  bytes: Uint8Array,
+): Entry {
   const { namespace } = decodeStateKey(dbKey);
   const [key, canonical] = decodeStateValue(bytes);
   return [key, namespace, canonical];
@@ -66,10 +74,17 @@ export function* restoreOps(
  * Opens an iterator over `range` NOW (its RocksDB snapshot is the checkpoint) and gives the entries
  * of `tables` key group by key group, reading chunk by chunk.
  */
+/** States (by state ID) whose expired TTL values a snapshot leaves out, and the time to judge by. */
+export interface TtlCleanup {
+  readonly ttls: ReadonlyMap<number, number>;
+  readonly now: number;
+}
+
 export function readKeyGroups(
   instance: RocksDBInstance,
   range: KeyGroupRange,
   tables: readonly RocksDBStateTable<unknown>[],
+  ttlCleanup: TtlCleanup = { ttls: new Map(), now: 0 },
 ): AsyncIterable<readonly [number, KeyGroupStates]> {
   const byId = new Map(tables.map((t) => [t.stateId, t]));
   const [gte, lt] = keyGroupsRange(range.startKeyGroup, range.endKeyGroup);
@@ -90,7 +105,11 @@ export function readKeyGroups(
             current = keyGroup;
             perState = new Map();
           }
-          const [key, value] = decodeStateValue(chunk.values[i]!);
+          const [key, stored] = decodeStateValue(chunk.values[i]!);
+          const ttl = ttlCleanup.ttls.get(stateId);
+          const value =
+            ttl === undefined ? stored : withoutExpiredTtlValues(table.kind, stored, ttl, ttlCleanup.now);
+          if (value === undefined) continue;
           let entries = perState.get(table.name);
           if (entries === undefined) perState.set(table.name, (entries = []));
           entries.push([key, namespace, value]);

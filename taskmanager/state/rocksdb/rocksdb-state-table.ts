@@ -32,9 +32,16 @@ export class CachedEntry<V> extends StateEntry<V> {
 /** What a table needs from its backend. */
 export interface StateCacheOwner {
   /** Reads (offset, keyId, namespace) of `table` from RocksDB now and caches it. */
-  loadSync(table: RocksDBStateTable<unknown>, offset: number, keyId: unknown, namespace: string): CachedEntry<unknown>;
-  /** Records a new cache entry (for eviction in insertion order). */
-  track(entry: CachedEntry<unknown>): void;
+  loadSync(
+    table: RocksDBStateTable<unknown>,
+    offset: number,
+    keyId: unknown,
+    namespace: string,
+  ): CachedEntry<unknown>;
+  /** A new entry went into the table (`replaced`: it took a cached entry's place). */
+  added(entry: CachedEntry<unknown>, replaced: boolean): void;
+  /** A cached entry became dirty. */
+  dirtied(entry: CachedEntry<unknown>): void;
 }
 
 export class RocksDBStateTable<V> extends StateTable<V> {
@@ -61,10 +68,13 @@ export class RocksDBStateTable<V> extends StateTable<V> {
     this.noteNamespace(namespace);
     let entry = super.get(offset, keyId, namespace) as CachedEntry<V> | undefined;
     if (entry === undefined) {
-      entry = this.owner.loadSync(this as RocksDBStateTable<unknown>, offset, keyId, namespace) as CachedEntry<V>;
+      entry = this.owner.loadSync(this, offset, keyId, namespace) as CachedEntry<V>;
     }
     if ((entry.value as unknown) === ABSENT) return undefined;
-    entry.dirty = true;
+    if (!entry.dirty) {
+      entry.dirty = true;
+      this.owner.dirtied(entry);
+    }
     return entry;
   }
 
@@ -74,10 +84,15 @@ export class RocksDBStateTable<V> extends StateTable<V> {
   }
 
   /** Caches what RocksDB holds (or ABSENT), clean. */
-  putLoaded(offset: number, keyId: unknown, key: unknown, namespace: string, value: V | typeof ABSENT): CachedEntry<V> {
-    const entry = new CachedEntry<V>(key, namespace, value as V, offset, keyId, this as RocksDBStateTable<unknown>);
+  putLoaded(
+    offset: number,
+    keyId: unknown,
+    key: unknown,
+    namespace: string,
+    value: V | typeof ABSENT,
+  ): CachedEntry<V> {
+    const entry = new CachedEntry<V>(key, namespace, value as V, offset, keyId, this);
     this.insert(offset, keyId, entry);
-    this.owner.track(entry as CachedEntry<unknown>);
     return entry;
   }
 
@@ -86,18 +101,34 @@ export class RocksDBStateTable<V> extends StateTable<V> {
     super.put(offset, keyId, undefined, namespace, ABSENT as V);
   }
 
-  /** Drops `entry` from the cache if it is still the cached one (it must be clean). */
-  evict(entry: CachedEntry<V>): void {
-    if (this.cached(entry.offset, entry.keyId, entry.namespace) === entry) {
-      super.remove(entry.offset, entry.keyId, entry.namespace);
-    }
+  /** The cached entries that hold a value. */
+  override *entriesOf(offset: number): IterableIterator<StateEntry<V>> {
+    for (const entry of super.entriesOf(offset)) if ((entry.value as unknown) !== ABSENT) yield entry;
   }
 
-  protected override newEntry(offset: number, keyId: unknown, key: unknown, namespace: string, value: V): StateEntry<V> {
-    const entry = new CachedEntry<V>(key, namespace, value, offset, keyId, this as RocksDBStateTable<unknown>);
+  /** Drops `entry` from the cache if it is still the cached one; true when it was. */
+  evict(entry: CachedEntry<V>): boolean {
+    if (this.cached(entry.offset, entry.keyId, entry.namespace) !== entry) return false;
+    super.remove(entry.offset, entry.keyId, entry.namespace);
+    return true;
+  }
+
+  protected override newEntry(
+    offset: number,
+    keyId: unknown,
+    key: unknown,
+    namespace: string,
+    value: V,
+  ): StateEntry<V> {
+    const entry = new CachedEntry<V>(key, namespace, value, offset, keyId, this);
     entry.dirty = true;
-    this.owner.track(entry as CachedEntry<unknown>);
     return entry;
+  }
+
+  protected override insert(offset: number, keyId: unknown, entry: StateEntry<V>): void {
+    const replaced = this.cached(offset, keyId, entry.namespace) !== undefined;
+    super.insert(offset, keyId, entry);
+    this.owner.added(entry as CachedEntry<unknown>, replaced);
   }
 
   private noteNamespace(namespace: string): void {
