@@ -98,14 +98,40 @@ export async function takeSavepoint(
   poll: Omit<AwaitSavepointOptions, 'onInProgress'> = {},
 ): Promise<string> {
   output.stderr.write(`Triggering savepoint for job ${jobId}.\n`);
+  return awaitTriggeredSavepoint(
+    client,
+    jobId,
+    () => client.triggerSavepoint(jobId, targetDirectory === undefined ? {} : { targetDirectory }),
+    {
+      failure: ['SAVEPOINT_FAILED', `Triggering a savepoint for the job ${jobId} failed.`],
+      progress: (triggerId) => `Savepoint ${triggerId} still in progress...`,
+    },
+    output,
+    poll,
+  );
+}
+
+/**
+ * Starts a savepoint (a trigger or a stop) and waits for it, with progress lines; resolves to its
+ * path. A refusal of the job (400/404/409) becomes `failure`, with the server's reason as cause.
+ */
+export async function awaitTriggeredSavepoint(
+  client: Pick<RestClusterClient, 'awaitSavepoint'>,
+  jobId: JobId,
+  trigger: () => Promise<string>,
+  messages: {
+    readonly failure: readonly [code: string, message: string];
+    progress(triggerId: string): string;
+  },
+  output: SavepointOutput,
+  poll: Omit<AwaitSavepointOptions, 'onInProgress'>,
+): Promise<string> {
   let triggerId: string;
   try {
-    triggerId = await client.triggerSavepoint(jobId, {
-      ...(targetDirectory === undefined ? {} : { targetDirectory }),
-    });
+    triggerId = await trigger();
   } catch (error) {
     if (error instanceof RestClientException && JOB_REFUSALS.has(error.httpStatus)) {
-      throw new FreshetError('SAVEPOINT_FAILED', `Triggering a savepoint for the job ${jobId} failed.`, {
+      throw new FreshetError(messages.failure[0], messages.failure[1], {
         domain: ErrorDomain.external,
         cause: error,
       });
@@ -116,8 +142,7 @@ export async function takeSavepoint(
   const path = await client.awaitSavepoint(jobId, triggerId, {
     ...poll,
     onInProgress: (polls) => {
-      if (polls % PROGRESS_EVERY_POLLS === 0)
-        output.stderr.write(`Savepoint ${triggerId} still in progress...\n`);
+      if (polls % PROGRESS_EVERY_POLLS === 0) output.stderr.write(`${messages.progress(triggerId)}\n`);
     },
   });
   output.stdout.write(`Savepoint completed. Path: ${path}\n`);

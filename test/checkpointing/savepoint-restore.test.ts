@@ -5,6 +5,8 @@
  * every key's sum is 1500, from the subtask owning its key group, nothing lost or doubled. A
  * savepoint whose state the job cannot place, or a changed maxParallelism, is refused clearly.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WatermarkStrategy, type Sink } from 'freshet';
 import { DataGeneratorSource, RateLimiterStrategy } from 'freshet/connectors';
@@ -140,6 +142,22 @@ describe('savepoints', () => {
         savepoint: { path, allowNonRestoredState: true },
       }),
     ).rejects.toMatchObject({ code: 'MAX_PARALLELISM_MISMATCH' });
+  }, 90_000);
+
+  it('a savepoint into a directory that cannot be written fails, and the job keeps running', async () => {
+    const checkpoints = await tempDirectory('freshet-sp-ckpt-');
+    const good = await tempDirectory('freshet-sp-');
+    const blocker = join(await tempDirectory('freshet-sp-bad-'), 'a-file');
+    writeFileSync(blocker, 'not a directory');
+    const env = keyedSumJob(2, 100_000, 13, 'numbers', 'rocksdb');
+    env.configure({ 'state.checkpoints.dir': `file://${checkpoints}` });
+    const master = await submitOnMiniCluster(env.getPipeline('savepoint-unwritable'));
+    await waitFor(() => latest.size === KEYS, 30_000, () => `every key seen (${describeJob(master)})`);
+    await expect(master.triggerSavepoint(`file://${blocker}/savepoints`, false)).rejects.toThrow(/a-file/);
+    expect(master.status).toBe('RUNNING');
+    const path = await master.triggerSavepoint(good, true);
+    expect(path.startsWith(`file://${good}/savepoint-`)).toBe(true);
+    expect((await resultWithin(master, 30_000)).status).toBe('CANCELED');
   }, 90_000);
 
   it('fails clearly for a path without _metadata', async () => {

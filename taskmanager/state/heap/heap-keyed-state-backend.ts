@@ -7,22 +7,12 @@
  * accesses that each cost one array index (the current key group) and one Map lookup.
  */
 import type { StateKind } from '../../../api/state/state-descriptor.js';
-import type { AnyStateDescriptor } from '../../../api/state/state-descriptor.js';
-import { FreshetError, UserError } from '../../../common/errors/freshet-error.js';
-import { assignToKeyGroup } from '../../../common/key-groups.js';
+import { UserError } from '../../../common/errors/freshet-error.js';
 import type { KeyGroupRange } from '../../../common/key-groups.js';
-import type { KeyedStateBackend, KeyedStateHandle, KeyedStateSnapshot } from '../keyed-state-backend.js';
-import {
-  checkKeyGroupRange,
-  keyInWrongKeyGroup,
-  maxParallelismMismatch,
-  updateKeyContext,
-} from '../key-context-update.js';
-import { createKeyedState } from './create-keyed-state.js';
+import type { KeyedStateBackend, KeyedStateSnapshot } from '../keyed-state-backend.js';
+import { AbstractKeyedStateBackend } from '../abstract-keyed-state-backend.js';
 import { heapKeyId } from './heap-key-id.js';
-import { InternalKeyContext } from './internal-key-context.js';
 import { fromSnapshotValue, toSnapshotValue, withoutExpiredTtlValues } from './snapshot-values.js';
-import { checkSameTtlSetting, checkStateTtlCompatibility } from './state-ttl-compatibility.js';
 import { StateTable } from './state-table.js';
 import type { TtlTimeProvider } from './ttl-state-context.js';
 
@@ -35,54 +25,15 @@ export interface HeapKeyedStateBackendOptions {
 
 type SnapshotEntry = [unknown, string, unknown];
 
-export class HeapKeyedStateBackend implements KeyedStateBackend {
-  readonly keyGroupRange: KeyGroupRange;
-  readonly maxParallelism: number;
-
-  private readonly keyContext = new InternalKeyContext();
+export class HeapKeyedStateBackend
+  extends AbstractKeyedStateBackend<StateTable<unknown>>
+  implements KeyedStateBackend
+{
   private readonly startKeyGroup: number;
-  private readonly tables = new Map<string, StateTable<unknown>>();
-  private readonly states = new Map<string, KeyedStateHandle>();
-  /** The descriptor each state was created for (its TTL config drives snapshot cleanup). */
-  private readonly descriptors = new Map<string, AnyStateDescriptor>();
-  private readonly ttlTimeProvider: TtlTimeProvider;
 
   constructor({ keyGroupRange, maxParallelism, ttlTimeProvider }: HeapKeyedStateBackendOptions) {
-    checkKeyGroupRange(keyGroupRange, maxParallelism);
-    this.keyGroupRange = keyGroupRange;
-    this.maxParallelism = maxParallelism;
+    super(keyGroupRange, maxParallelism, ttlTimeProvider);
     this.startKeyGroup = keyGroupRange.startKeyGroup;
-    this.ttlTimeProvider = ttlTimeProvider ?? Date.now;
-  }
-
-  setCurrentKey(key: unknown, keyGroup?: number): void {
-    updateKeyContext(this.keyContext, key, keyGroup, this.keyGroupRange, this.maxParallelism);
-  }
-
-  getCurrentKey(): unknown {
-    return this.keyContext.key;
-  }
-
-  getCurrentKeyGroupIndex(): number {
-    return this.keyContext.keyGroup;
-  }
-
-  getPartitionedState<S extends KeyedStateHandle>(descriptor: AnyStateDescriptor): S {
-    const existing = this.states.get(descriptor.name);
-    if (existing !== undefined) {
-      this.tableFor(descriptor.name, descriptor.kind); // checks the kind
-      checkSameTtlSetting(this.descriptors.get(descriptor.name)!, descriptor);
-      return existing as S;
-    }
-    const restored = this.tables.has(descriptor.name);
-    const table = this.tableFor(descriptor.name, descriptor.kind);
-    if (restored) checkStateTtlCompatibility(descriptor, table);
-    const state = createKeyedState(descriptor, this.keyContext, table, {
-      ttlTimeProvider: this.ttlTimeProvider,
-    });
-    this.states.set(descriptor.name, state);
-    this.descriptors.set(descriptor.name, descriptor);
-    return state as unknown as S;
   }
 
   applyToAllKeys(stateName: string, fn: (key: unknown, namespace: string) => void): void {
@@ -139,30 +90,11 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
    * of several old subtasks can be restored one after another when scaling in).
    */
   restore(snapshot: KeyedStateSnapshot): void {
-    if (snapshot.maxParallelism !== this.maxParallelism) {
-      throw maxParallelismMismatch(snapshot.maxParallelism, this.maxParallelism);
-    }
-    for (const { name, kind } of snapshot.states) this.tableFor(name, kind);
-    for (const [keyGroup, perState] of snapshot.keyGroups) {
-      if (!this.keyGroupRange.contains(keyGroup)) continue;
+    for (const [keyGroup, table, entries] of this.ownedSnapshotEntries(snapshot)) {
       const offset = keyGroup - this.startKeyGroup;
-      for (const [name, entries] of deepCopy(perState)) {
-        const table = this.tables.get(name);
-        if (table === undefined) {
-          throw new FreshetError(
-            'CORRUPT_STATE_SNAPSHOT',
-            `key group ${keyGroup} has entries of unlisted state '${name}'`,
-          );
-        }
-        for (const [key, namespace, value] of entries) {
-          const stored = fromSnapshotValue(table.kind, value, name);
-          if (stored === undefined) continue;
-          const actual = assignToKeyGroup(key, this.maxParallelism);
-          if (actual !== keyGroup) {
-            throw keyInWrongKeyGroup(name, key, keyGroup, actual);
-          }
-          table.put(offset, heapKeyId(key), key, namespace, stored);
-        }
+      for (const [key, namespace, value] of deepCopy(entries)) {
+        const stored = fromSnapshotValue(table.kind, value, table.name);
+        if (stored !== undefined) table.put(offset, heapKeyId(key), key, namespace, stored);
       }
     }
   }
@@ -174,20 +106,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     this.descriptors.clear();
   }
 
-  private tableFor(name: string, kind: StateKind): StateTable<unknown> {
-    const table = this.tables.get(name);
-    if (table === undefined) {
-      const created = new StateTable<unknown>(name, kind, this.keyGroupRange.numberOfKeyGroups);
-      this.tables.set(name, created);
-      return created;
-    }
-    if (table.kind !== kind) {
-      throw new UserError(
-        'STATE_KIND_MISMATCH',
-        `state '${name}' is ${table.kind} state and cannot also be used as ${kind} state; give each state its own name`,
-      );
-    }
-    return table;
+  protected createTable(name: string, kind: StateKind): StateTable<unknown> {
+    return new StateTable<unknown>(name, kind, this.keyGroupRange.numberOfKeyGroups);
   }
 }
 

@@ -11,22 +11,14 @@
  *   implicit RocksDB snapshot is the checkpoint; it is read asynchronously, key group by key
  *   group, into the canonical form both backends share.
  */
-import type { AnyStateDescriptor, StateKind } from '../../../api/state/state-descriptor.js';
-import { FreshetError, UserError } from '../../../common/errors/freshet-error.js';
+import type { StateKind } from '../../../api/state/state-descriptor.js';
+import { UserError } from '../../../common/errors/freshet-error.js';
 import { assignToKeyGroup, type KeyGroupRange } from '../../../common/key-groups.js';
-import { createKeyedState } from '../heap/create-keyed-state.js';
 import { heapKeyId } from '../heap/heap-key-id.js';
-import { InternalKeyContext } from '../heap/internal-key-context.js';
-import {
-  checkKeyGroupRange,
-  keyInWrongKeyGroup,
-  maxParallelismMismatch,
-  updateKeyContext,
-} from '../key-context-update.js';
+import { AbstractKeyedStateBackend } from '../abstract-keyed-state-backend.js';
 import type {
   AsyncKeyedStateSnapshot,
   KeyedStateBackend,
-  KeyedStateHandle,
   KeyedStateSnapshot,
   StateAccess,
 } from '../keyed-state-backend.js';
@@ -38,7 +30,6 @@ import {
   restoreOps,
   type TtlCleanup,
 } from './rocksdb-state-io.js';
-import { checkSameTtlSetting, checkStateTtlCompatibility } from '../heap/state-ttl-compatibility.js';
 import { decodeStateKey, keyIdBytes, stateKey, stateRange } from './rocksdb-key-codec.js';
 import type { RocksDBLease } from './slot-rocksdb.js';
 import { ABSENT, type CachedEntry, RocksDBStateTable, type StateCacheOwner } from './rocksdb-state-table.js';
@@ -56,14 +47,10 @@ export interface RocksDBKeyedStateBackendOptions {
 
 export const DEFAULT_ROCKSDB_CACHE_SIZE = 100_000;
 
-export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOwner {
-  readonly keyGroupRange: KeyGroupRange;
-  readonly maxParallelism: number;
-
-  private readonly keyContext = new InternalKeyContext();
-  private readonly tables = new Map<string, RocksDBStateTable<unknown>>();
-  private readonly states = new Map<string, KeyedStateHandle>();
-  private readonly descriptors = new Map<string, AnyStateDescriptor>();
+export class RocksDBKeyedStateBackend
+  extends AbstractKeyedStateBackend<RocksDBStateTable<unknown>>
+  implements KeyedStateBackend, StateCacheOwner
+{
   private readonly lease: RocksDBLease;
   private readonly cache: WriteBackCache;
   /** Every key this backend has put into RocksDB (a key not in it needs no read). */
@@ -71,52 +58,19 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
   private disposed = false;
 
   constructor(options: RocksDBKeyedStateBackendOptions) {
-    checkKeyGroupRange(options.keyGroupRange, options.maxParallelism);
+    super(options.keyGroupRange, options.maxParallelism);
     if (!Number.isInteger(options.cacheSize) || options.cacheSize < 1) {
       throw new UserError(
         'INVALID_CONFIGURATION',
         `state.backend.rocksdb.cache-size must be a positive number of entries, got ${options.cacheSize}`,
       );
     }
-    this.keyGroupRange = options.keyGroupRange;
-    this.maxParallelism = options.maxParallelism;
     this.lease = options.lease;
     this.cache = new WriteBackCache(options.cacheSize);
   }
 
-  setCurrentKey(key: unknown, keyGroup?: number): void {
-    updateKeyContext(this.keyContext, key, keyGroup, this.keyGroupRange, this.maxParallelism);
-  }
-
-  getCurrentKey(): unknown {
-    return this.keyContext.key;
-  }
-
-  getCurrentKeyGroupIndex(): number {
-    return this.keyContext.keyGroup;
-  }
-
-  getPartitionedState<S extends KeyedStateHandle>(descriptor: AnyStateDescriptor): S {
-    const existing = this.states.get(descriptor.name);
-    if (existing !== undefined) {
-      this.tableFor(descriptor.name, descriptor.kind); // checks the kind
-      checkSameTtlSetting(this.descriptors.get(descriptor.name)!, descriptor);
-      return existing as S;
-    }
-    const restored = this.tables.has(descriptor.name);
-    const table = this.tableFor(descriptor.name, descriptor.kind);
-    if (restored) {
-      this.cacheOneStoredEntry(table);
-      checkStateTtlCompatibility(descriptor, table);
-    }
-    const state = createKeyedState(descriptor, this.keyContext, table);
-    this.states.set(descriptor.name, state);
-    this.descriptors.set(descriptor.name, descriptor);
-    return state as unknown as S;
-  }
-
   /** Puts one stored entry of `table` in the cache, so the TTL check has a value to look at. */
-  private cacheOneStoredEntry(table: RocksDBStateTable<unknown>): void {
+  protected override beforeRestoredStateUse(table: RocksDBStateTable<unknown>): void {
     for (const keyGroup of this.keyGroupRange) {
       const [gte, lt] = stateRange(keyGroup, table.stateId);
       const first = this.lease.instance.firstSync(gte, lt);
@@ -272,28 +226,10 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
 
   /** Writes the owned key groups of `snapshot` into RocksDB (queued before any later read). */
   restore(snapshot: KeyedStateSnapshot): void {
-    if (snapshot.maxParallelism !== this.maxParallelism) {
-      throw maxParallelismMismatch(snapshot.maxParallelism, this.maxParallelism);
-    }
-    for (const { name, kind } of snapshot.states) this.tableFor(name, kind);
-    for (const [keyGroup, perState] of snapshot.keyGroups) {
-      if (!this.keyGroupRange.contains(keyGroup)) continue;
-      for (const [name, entries] of perState) {
-        const table = this.tables.get(name);
-        if (table === undefined) {
-          throw new FreshetError(
-            'CORRUPT_STATE_SNAPSHOT',
-            `key group ${keyGroup} has entries of unlisted state '${name}'`,
-          );
-        }
-        for (const [key] of entries) {
-          const actual = assignToKeyGroup(key, this.maxParallelism);
-          if (actual !== keyGroup) throw keyInWrongKeyGroup(name, key, keyGroup, actual);
-        }
-        for (const batch of restoreOps(table, keyGroup, entries)) {
-          for (const key of batch.keys) this.written.add(key);
-          this.lease.instance.write(batch);
-        }
+    for (const [keyGroup, table, entries] of this.ownedSnapshotEntries(snapshot)) {
+      for (const batch of restoreOps(table, keyGroup, entries)) {
+        for (const key of batch.keys) this.written.add(key);
+        this.lease.instance.write(batch);
       }
     }
   }
@@ -344,25 +280,13 @@ export class RocksDBKeyedStateBackend implements KeyedStateBackend, StateCacheOw
     this.lease.release();
   }
 
-  private tableFor(name: string, kind: StateKind): RocksDBStateTable<unknown> {
-    const table = this.tables.get(name);
-    if (table === undefined) {
-      const created = new RocksDBStateTable<unknown>(
-        name,
-        kind,
-        this.keyGroupRange.numberOfKeyGroups,
-        this.lease.allocateStateId(),
-        this,
-      );
-      this.tables.set(name, created);
-      return created;
-    }
-    if (table.kind !== kind) {
-      throw new UserError(
-        'STATE_KIND_MISMATCH',
-        `state '${name}' is ${table.kind} state and cannot also be used as ${kind} state; give each state its own name`,
-      );
-    }
-    return table;
+  protected createTable(name: string, kind: StateKind): RocksDBStateTable<unknown> {
+    return new RocksDBStateTable<unknown>(
+      name,
+      kind,
+      this.keyGroupRange.numberOfKeyGroups,
+      this.lease.allocateStateId(),
+      this,
+    );
   }
 }
