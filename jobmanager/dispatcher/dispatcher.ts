@@ -5,6 +5,7 @@
  * makes every job with executions there fail over.
  */
 import type { JobGraph } from '../../api/graph/job-graph.js';
+import { warnAboutMissingUids } from './operators-without-uid.js';
 import { UserError } from '../../common/errors/freshet-error.js';
 import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
 import type { SerializedError } from '../../common/errors/serialized-error.js';
@@ -31,10 +32,6 @@ export class Dispatcher implements JobMasterGateway {
   ) {}
 
   /**
-   * Creates and starts the job's JobMaster. Rejects (and keeps nothing) when the job ID is taken
-   * or the job's restart/slot configuration is invalid.
-   */
-  /**
    * Creates and starts the job's JobMaster, from a savepoint when `savepoint` is given. Rejects (and
    * keeps nothing) when the job ID is taken, the job's configuration is invalid, or the savepoint
    * cannot be read or does not match the job.
@@ -56,6 +53,7 @@ export class Dispatcher implements JobMasterGateway {
         await storage.close();
       }
     }
+    warnAboutMissingUids(jobGraph, job.jobId, this.services.logger);
     return this.startJob(job, jobGraph, recovery, true);
   }
 

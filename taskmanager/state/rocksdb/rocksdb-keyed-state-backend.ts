@@ -160,11 +160,20 @@ export class RocksDBKeyedStateBackend
     const start = this.keyGroupRange.startKeyGroup;
     for (const entry of this.cache.takeDirty()) {
       const table = entry.table;
-      entry.dbKey ??= stateKey(start + entry.offset, table.stateId, keyIdBytes(entry.keyId), entry.namespace);
-      batch.keys.push(entry.dbKey);
-      if (entry.value === ABSENT) batch.values.push(null);
-      else {
-        this.written.add(entry.dbKey);
+      const dbKey = (entry.dbKey ??= stateKey(
+        start + entry.offset,
+        table.stateId,
+        keyIdBytes(entry.keyId),
+        entry.namespace,
+      ));
+      if (entry.value === ABSENT) {
+        // A value that lived and died in the cache (a window that fired) never reached RocksDB.
+        if (!this.written.mightContain(dbKey)) continue;
+        batch.keys.push(dbKey);
+        batch.values.push(null);
+      } else {
+        this.written.add(dbKey);
+        batch.keys.push(dbKey);
         batch.values.push(encodeStoredValue(table, entry.key, entry.value));
       }
     }
