@@ -31,12 +31,11 @@ export class RocksDBInstance {
   private nextId = 1;
   private nextIteratorId = 1;
   private failure: FreshetError | undefined;
-  /** Written values whose batch is not applied yet, by key (latin1), with the batch that wrote them. */
-  private readonly unapplied = new Map<
-    string,
-    { readonly value: Uint8Array | null; readonly batch: number }
-  >();
   private nextBatch = 1;
+  /** The newest write batch applied in RocksDB (batches apply in the order they were sent). */
+  appliedBatch = 0;
+  /** The newest write batch whose keys the caller does not keep cached until it is applied. */
+  private uncachedBatch = 0;
   /** Blocking round trips so far (reads the prefetch did not cover show up here); a gauge. */
   syncCalls = 0;
   private closed = false;
@@ -78,40 +77,27 @@ export class RocksDBInstance {
   /** Values of `keys`, in order (undefined where absent); blocks until RocksDB answered. */
   getManySync(keys: Uint8Array[]): (Uint8Array | undefined)[] {
     if (keys.length === 0) return [];
-    const out = new Array<Uint8Array | undefined>(keys.length);
-    let ask = keys;
-    let at: number[] | undefined;
-    if (this.unapplied.size > 0) {
-      // Keys with a write on its way are answered here; the rest need not wait for those writes.
-      ask = [];
-      at = [];
-      keys.forEach((key, i) => {
-        const unapplied = this.unapplied.get(keyName(key));
-        if (unapplied !== undefined) out[i] = unapplied.value ?? undefined;
-        else {
-          ask.push(key);
-          at!.push(i);
-        }
-      });
-      if (ask.length === 0) return out;
-    }
-    const values = this.callSync({ op: 'get-many', keys: ask }, true) as (Uint8Array | undefined)[];
-    values.forEach((value, n) => (out[at === undefined ? n : at[n]!] = value));
-    return out;
+    // Reads need not wait behind queued writes whose keys the caller still caches (it never asks
+    // for those); writes it does not cache (a restore's) must be applied first.
+    const bypass = this.appliedBatch >= this.uncachedBatch;
+    return this.callSync({ op: 'get-many', keys }, bypass) as (Uint8Array | undefined)[];
   }
 
-  /** Queues a write batch; it is applied before any later request (and seen by every later read). */
-  write(batch: WriteOps): void {
-    if (batch.keys.length === 0) return;
+  /**
+   * Queues a write batch, applied before any later request that waits its turn; returns its
+   * number (see `appliedBatch`). `cached`: the caller keeps every key of the batch in its cache
+   * until the batch is applied, so reads of other keys may go ahead of it.
+   */
+  write(batch: WriteOps, cached = false): number {
     const id = this.nextBatch++;
-    const names = batch.keys.map(keyName);
-    names.forEach((name, i) => this.unapplied.set(name, { value: batch.values[i]!, batch: id }));
+    if (!cached) this.uncachedBatch = id;
     void this.call({ op: 'write', batch }).then(
       () => {
-        for (const name of names) if (this.unapplied.get(name)?.batch === id) this.unapplied.delete(name);
+        this.appliedBatch = id; // batches are applied in order
       },
       (error: unknown) => this.fail(error),
     );
+    return id;
   }
 
   /** Waits until every write sent so far is applied (a failed one throws). */
@@ -282,9 +268,4 @@ function openFailed(location: string, error: unknown): FreshetError {
       'writable directory',
     { cause: error },
   );
-}
-
-/** A map key for a RocksDB key's bytes. */
-function keyName(key: Uint8Array): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 }

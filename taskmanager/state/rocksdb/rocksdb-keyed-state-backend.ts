@@ -53,6 +53,8 @@ export class RocksDBKeyedStateBackend
 {
   private readonly lease: RocksDBLease;
   private readonly cache: WriteBackCache;
+  /** The newest write batch of the cache's dirty entries. */
+  private lastFlush = 0;
   /** Every key this backend has put into RocksDB (a key not in it needs no read). */
   private readonly written = new KeyBloomFilter();
   private disposed = false;
@@ -154,10 +156,11 @@ export class RocksDBKeyedStateBackend
     this.cache.dirtied(entry);
   }
 
-  /** Writes every dirty cache entry to RocksDB in one batch (queued; later reads see it). */
-  flush(): void {
+  /** Writes every dirty cache entry to RocksDB in one batch (queued); returns the batch's number. */
+  flush(): number | undefined {
     const batch: WriteOps = { keys: [], values: [] };
     const start = this.keyGroupRange.startKeyGroup;
+    const written: CachedEntry<unknown>[] = [];
     for (const entry of this.cache.takeDirty()) {
       const table = entry.table;
       const dbKey = (entry.dbKey ??= stateKey(
@@ -176,15 +179,24 @@ export class RocksDBKeyedStateBackend
         batch.keys.push(dbKey);
         batch.values.push(encodeStoredValue(table, entry.key, entry.value));
       }
+      written.push(entry);
     }
-    this.lease.instance.write(batch);
+    if (batch.keys.length === 0) return undefined;
+    const id = this.lease.instance.write(batch, true);
+    for (const entry of written) entry.writtenIn = id;
+    return id;
   }
 
-  /** Between batches: past the cache size, flush and drop the oldest entries down to 3/4 of it. */
+  /**
+   * Between batches, past the cache size: writes the dirty entries in one batch (unless the last
+   * one is still being applied) and drops the oldest entries whose writes are applied, down to 3/4
+   * of the size.
+   */
   private maintainCache(): void {
     if (!this.cache.overCapacity) return;
-    this.flush();
-    this.cache.evictTo(Math.floor((this.cache.capacity * 3) / 4));
+    const instance = this.lease.instance;
+    if (instance.appliedBatch >= this.lastFlush) this.lastFlush = this.flush() ?? this.lastFlush;
+    this.cache.evictTo(Math.floor((this.cache.capacity * 3) / 4), instance.appliedBatch);
   }
 
   snapshotAsync(): AsyncKeyedStateSnapshot {

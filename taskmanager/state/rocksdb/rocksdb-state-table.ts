@@ -16,6 +16,8 @@ export class CachedEntry<V> extends StateEntry<V> {
   dirty = false;
   /** Its RocksDB key, built on first flush. */
   dbKey: Uint8Array | undefined = undefined;
+  /** The write batch that last wrote it (0: none); it stays cached until that batch is applied. */
+  writtenIn = 0;
 
   constructor(
     key: unknown,

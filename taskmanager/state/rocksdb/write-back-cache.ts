@@ -43,12 +43,21 @@ export class WriteBackCache {
     return out;
   }
 
-  /** Drops the oldest clean entries until `target` remain (call right after a flush). */
-  evictTo(target: number): void {
+  /**
+   * Drops the oldest clean entries until `target` remain (call right after a flush). An entry whose
+   * write batch is not applied yet (newer than `appliedBatch`) stays, and goes to the back.
+   */
+  evictTo(target: number, appliedBatch: number): void {
     const order = this.order;
-    while (this.size > target && this.head < order.length) {
+    const end = order.length;
+    while (this.size > target && this.head < end) {
       const entry = order[this.head++]!;
-      if (!entry.dirty && entry.table.evict(entry)) this.size--;
+      if (entry.dirty) continue; // a newer entry or a later flush
+      if (entry.writtenIn > appliedBatch) {
+        if (entry.table.cached(entry.offset, entry.keyId, entry.namespace) === entry) order.push(entry);
+        continue;
+      }
+      if (entry.table.evict(entry)) this.size--;
     }
     if (this.head > order.length / 2) {
       this.order = order.slice(this.head);
