@@ -16,8 +16,10 @@ import type {
   IoResult,
   IoConnection,
   IteratorChunk,
+  PackedBytes,
   WriteOps,
 } from './rocksdb-io-protocol.js';
+import { packBytes, packedItem } from './rocksdb-io-protocol.js';
 
 interface Pending {
   resolve(result: IoResult): void;
@@ -80,7 +82,11 @@ export class RocksDBInstance {
     // Reads need not wait behind queued writes whose keys the caller still caches (it never asks
     // for those); writes it does not cache (a restore's) must be applied first.
     const bypass = this.appliedBatch >= this.uncachedBatch;
-    return this.callSync({ op: 'get-many', keys }, bypass) as (Uint8Array | undefined)[];
+    const packed = packBytes(keys);
+    const values = this.callSync({ op: 'get-many', keys: packed }, bypass, transferOf(packed)) as PackedBytes;
+    const out = new Array<Uint8Array | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = packedItem(values, i) ?? undefined;
+    return out;
   }
 
   /**
@@ -91,7 +97,9 @@ export class RocksDBInstance {
   write(batch: WriteOps, cached = false): number {
     const id = this.nextBatch++;
     if (!cached) this.uncachedBatch = id;
-    void this.call({ op: 'write', batch }).then(
+    const keys = packBytes(batch.keys);
+    const values = packBytes(batch.values);
+    void this.call({ op: 'write', keys, values }, [...transferOf(keys), ...transferOf(values)]).then(
       () => {
         this.appliedBatch = id; // batches are applied in order
       },
@@ -189,7 +197,7 @@ export class RocksDBInstance {
     if (destroy) rmSync(this.location, { recursive: true, force: true });
   }
 
-  private call(request: IoRequest): Promise<IoResult> {
+  private call(request: IoRequest, transfer: ArrayBuffer[] = []): Promise<IoResult> {
     if (this.closed) return Promise.reject(closedError());
     const id = this.nextId++;
     const envelope: IoEnvelope = { id, sync: false, request };
@@ -197,18 +205,18 @@ export class RocksDBInstance {
       this.pending.set(id, { resolve, reject });
       // Keeps the process alive while an answer is due.
       if (this.pending.size === 1) this.port.ref();
-      this.port.postMessage(envelope);
+      this.port.postMessage(envelope, transfer);
     });
   }
 
-  private callSync(request: IoRequest, bypass = false): IoResult {
+  private callSync(request: IoRequest, bypass = false, transfer: ArrayBuffer[] = []): IoResult {
     if (this.closed) throw closedError();
     this.throwIfFailed();
     this.syncCalls++;
     const id = this.nextId++;
     const envelope: IoEnvelope = { id, sync: true, request, ...(bypass ? { bypass } : {}) };
     Atomics.store(this.flag, 0, 0);
-    this.port.postMessage(envelope);
+    this.port.postMessage(envelope, transfer);
     for (;;) {
       const received = receiveMessageOnPort(this.port);
       if (received === undefined) {
@@ -268,4 +276,8 @@ function openFailed(location: string, error: unknown): FreshetError {
       'writable directory',
     { cause: error },
   );
+}
+
+function transferOf(packed: PackedBytes): ArrayBuffer[] {
+  return [packed.bytes.buffer as ArrayBuffer, packed.offsets.buffer as ArrayBuffer];
 }

@@ -13,8 +13,9 @@ export interface WriteOps {
 
 export type IoRequest =
   | { readonly op: 'open'; readonly location: string }
-  | { readonly op: 'get-many'; readonly keys: Uint8Array[] }
-  | { readonly op: 'write'; readonly batch: WriteOps }
+  | { readonly op: 'get-many'; readonly keys: PackedBytes }
+  /** Values null (absent) delete their key. */
+  | { readonly op: 'write'; readonly keys: PackedBytes; readonly values: PackedBytes }
   | { readonly op: 'clear'; readonly gte: Uint8Array; readonly lt: Uint8Array }
   | {
       readonly op: 'iterator';
@@ -52,7 +53,8 @@ export interface IteratorChunk {
   readonly done: boolean;
 }
 
-export type IoResult = undefined | (Uint8Array | undefined)[] | IteratorChunk;
+/** A get-many answers with its values packed (absent ones as null items). */
+export type IoResult = undefined | PackedBytes | IteratorChunk;
 
 export type IoResponse =
   | { readonly id: number; readonly ok: true; readonly result: IoResult }
@@ -67,4 +69,46 @@ export interface IoConnection {
   readonly port: MessagePort;
   /** Int32Array over a SharedArrayBuffer: [0] is set to 1 once a sync answer has been posted. */
   readonly flag: SharedArrayBuffer;
+}
+
+/**
+ * A list of byte strings in one transferable buffer: item i is bytes[starts[i] .. starts[i+1]);
+ * a negative start marks an absent item (a delete's value) of length 0.
+ */
+export interface PackedBytes {
+  readonly bytes: Uint8Array;
+  /** n + 1 offsets for n items. */
+  readonly offsets: Int32Array;
+}
+
+export function packBytes(items: readonly (Uint8Array | null)[]): PackedBytes {
+  let total = 0;
+  for (const item of items) if (item !== null) total += item.length;
+  const bytes = new Uint8Array(total);
+  const offsets = new Int32Array(items.length + 1);
+  let pos = 0;
+  items.forEach((item, i) => {
+    if (item === null) {
+      offsets[i] = -1 - pos;
+      return;
+    }
+    offsets[i] = pos;
+    bytes.set(item, pos);
+    pos += item.length;
+  });
+  offsets[items.length] = pos;
+  return { bytes, offsets };
+}
+
+/** Item `i` of a packed list (a view, no copy), or null for an absent one. */
+export function packedItem(packed: PackedBytes, i: number): Uint8Array | null {
+  const start = packed.offsets[i]!;
+  if (start < 0) return null;
+  let end = packed.offsets[i + 1]!;
+  if (end < 0) end = -1 - end;
+  return packed.bytes.subarray(start, end);
+}
+
+export function packedLength(packed: PackedBytes): number {
+  return packed.offsets.length - 1;
 }

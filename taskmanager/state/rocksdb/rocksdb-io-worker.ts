@@ -13,6 +13,7 @@ import type {
   IoConnection,
   IteratorChunk,
 } from './rocksdb-io-protocol.js';
+import { packBytes, packedItem, packedLength, type PackedBytes } from './rocksdb-io-protocol.js';
 
 interface LevelIterator {
   next(cb: (err: Error | undefined, key?: Buffer, value?: Buffer) => void): void;
@@ -90,7 +91,12 @@ class Line {
           ...(err.code === undefined ? {} : { code: err.code }),
         };
       }
-      this.port.postMessage(response);
+      const result = response.ok ? response.result : undefined;
+      const transfer =
+        result !== undefined && 'offsets' in result
+          ? [result.bytes.buffer as ArrayBuffer, result.offsets.buffer as ArrayBuffer]
+          : [];
+      this.port.postMessage(response, transfer);
       if (envelope.sync) {
         Atomics.store(this.flag, 0, 1);
         Atomics.notify(this.flag, 0);
@@ -102,12 +108,12 @@ class Line {
    * Reads in key order (neighbouring keys share blocks), split over several threads of the
    * thread pool when there are many.
    */
-  private async getMany(keys: Buffer[]): Promise<(Uint8Array | undefined)[]> {
+  private async getMany(keys: Buffer[]): Promise<PackedBytes> {
     const db = this.open();
     const order = keys.map((_, i) => i).sort((a, b) => Buffer.compare(keys[a]!, keys[b]!));
     const parts = keys.length >= 512 ? 4 : 1;
     const size = Math.ceil(order.length / parts);
-    const out = new Array<Uint8Array | undefined>(keys.length);
+    const out = new Array<Uint8Array | null>(keys.length).fill(null);
     await Promise.all(
       Array.from({ length: parts }, async (_, part) => {
         const indexes = order.slice(part * size, (part + 1) * size);
@@ -121,11 +127,11 @@ class Line {
         );
         indexes.forEach((i, n) => {
           const v = values?.[n];
-          out[i] = v === undefined || v === null ? undefined : new Uint8Array(v);
+          out[i] = v === undefined || v === null ? null : v;
         });
       }),
     );
-    return out;
+    return packBytes(out);
   }
 
   private open(): LevelDb {
@@ -148,16 +154,20 @@ class Line {
         this.db = instance;
         return undefined;
       }
-      case 'get-many':
-        return this.getMany(request.keys.map(asBuffer));
+      case 'get-many': {
+        const keys: Buffer[] = [];
+        for (let i = 0; i < packedLength(request.keys); i++)
+          keys.push(asBuffer(packedItem(request.keys, i)!));
+        return this.getMany(keys);
+      }
       case 'write': {
-        const { keys, values } = request.batch;
-        const ops = keys.map((key, i) => {
-          const value = values[i];
-          return value === null || value === undefined
-            ? { type: 'del' as const, key: asBuffer(key) }
-            : { type: 'put' as const, key: asBuffer(key), value: asBuffer(value) };
-        });
+        const { keys, values } = request;
+        const ops: { type: 'put' | 'del'; key: Buffer; value?: Buffer }[] = [];
+        for (let i = 0; i < packedLength(keys); i++) {
+          const key = asBuffer(packedItem(keys, i)!);
+          const value = packedItem(values, i);
+          ops.push(value === null ? { type: 'del', key } : { type: 'put', key, value: asBuffer(value) });
+        }
         await call<void>((cb) => this.open().batch(ops, cb));
         return undefined;
       }

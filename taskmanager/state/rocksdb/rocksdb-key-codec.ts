@@ -29,7 +29,8 @@ export function keyIdBytes(keyId: unknown): Uint8Array {
     case 'number': {
       const out = new Uint8Array(9);
       out[0] = 0x6e;
-      new DataView(out.buffer).setFloat64(1, keyId === 0 ? 0 : keyId);
+      scratch.setFloat64(0, keyId === 0 ? 0 : keyId);
+      out.set(scratchBytes, 1);
       return out;
     }
     case 'bigint':
@@ -47,6 +48,29 @@ function tagged(tag: number, body: Uint8Array): Uint8Array {
   out.set(body, 1);
   return out;
 }
+
+/**
+ * `stateKey(keyGroup, stateId, keyIdBytes(keyId), namespace)` in one allocation for number keys,
+ * the common case (no intermediate identity bytes).
+ */
+export function stateKeyOf(keyGroup: number, stateId: number, keyId: unknown, namespace: string): Uint8Array {
+  if (typeof keyId !== 'number') return stateKey(keyGroup, stateId, keyIdBytes(keyId), namespace);
+  const ns = bytesOfNamespace(namespace);
+  const out = new Uint8Array(14 + ns.length);
+  out[0] = keyGroup >>> 8;
+  out[1] = keyGroup & 0xff;
+  out[2] = stateId >>> 8;
+  out[3] = stateId & 0xff;
+  out[4] = 9; // varint length of the 9 identity bytes
+  out[5] = 0x6e;
+  scratch.setFloat64(0, keyId === 0 ? 0 : keyId);
+  out.set(scratchBytes, 6);
+  out.set(ns, 14);
+  return out;
+}
+
+const scratchBytes = new Uint8Array(8);
+const scratch = new DataView(scratchBytes.buffer);
 
 /** Namespaces (window names) recur: their bytes are kept for a while. */
 const namespaceBytes = new Map<string, Uint8Array>();

@@ -30,7 +30,7 @@ import {
   restoreOps,
   type TtlCleanup,
 } from './rocksdb-state-io.js';
-import { decodeStateKey, keyIdBytes, stateKey, stateRange } from './rocksdb-key-codec.js';
+import { decodeStateKey, stateKeyOf, stateRange } from './rocksdb-key-codec.js';
 import type { RocksDBLease } from './slot-rocksdb.js';
 import { ABSENT, type CachedEntry, RocksDBStateTable, type StateCacheOwner } from './rocksdb-state-table.js';
 import type { WriteOps } from './rocksdb-io-protocol.js';
@@ -106,14 +106,12 @@ export class RocksDBKeyedStateBackend
       const offset = keyGroup - start;
       const keyId = heapKeyId(key);
       const namespace = access.namespace;
-      let keyBytes: Uint8Array | undefined;
       for (const table of tables) {
         if (!(namespace.length === 0 ? table.usesVoidNamespace : table.usesNamespaces)) continue;
         if (table.cached(offset, keyId, namespace) !== undefined) continue;
         // A placeholder (absent until read otherwise), so the pair is not fetched twice.
         const placeholder = table.putLoaded(offset, keyId, key, namespace, ABSENT);
-        keyBytes ??= keyIdBytes(keyId);
-        const dbKey = (placeholder.dbKey = stateKey(keyGroup, table.stateId, keyBytes, namespace));
+        const dbKey = (placeholder.dbKey = stateKeyOf(keyGroup, table.stateId, keyId, namespace));
         if (!this.written.mightContain(dbKey)) continue; // never written: certainly absent
         missing.push({ table, offset, keyId, key, namespace });
         dbKeys.push(dbKey);
@@ -137,7 +135,7 @@ export class RocksDBKeyedStateBackend
     namespace: string,
   ): CachedEntry<unknown> {
     const keyGroup = this.keyGroupRange.startKeyGroup + offset;
-    const dbKey = stateKey(keyGroup, table.stateId, keyIdBytes(keyId), namespace);
+    const dbKey = stateKeyOf(keyGroup, table.stateId, keyId, namespace);
     const [bytes] = this.written.mightContain(dbKey) ? this.lease.instance.getManySync([dbKey]) : [];
     if (bytes === undefined) {
       const absent = table.putLoaded(offset, keyId, this.keyContext.key, namespace, ABSENT);
@@ -163,10 +161,10 @@ export class RocksDBKeyedStateBackend
     const written: CachedEntry<unknown>[] = [];
     for (const entry of this.cache.takeDirty()) {
       const table = entry.table;
-      const dbKey = (entry.dbKey ??= stateKey(
+      const dbKey = (entry.dbKey ??= stateKeyOf(
         start + entry.offset,
         table.stateId,
-        keyIdBytes(entry.keyId),
+        entry.keyId,
         entry.namespace,
       ));
       if (entry.value === ABSENT) {
