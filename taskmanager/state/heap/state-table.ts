@@ -66,21 +66,23 @@ export class StateTable<V> {
     return new StateEntry(key, namespace, value);
   }
 
-  /** Stores `entry` under (offset, keyId, entry.namespace), replacing what was there. */
-  protected insert(offset: number, keyId: unknown, entry: StateEntry<V>): void {
+  /** Stores `entry` under (offset, keyId, entry.namespace); true when it took no other's place. */
+  protected insert(offset: number, keyId: unknown, entry: StateEntry<V>): boolean {
     const namespace = entry.namespace;
+    let map: Map<unknown, StateEntry<V>> | undefined;
     if (namespace === VOID_NAMESPACE) {
-      let group = this.groups[offset];
-      if (group === undefined) this.groups[offset] = group = new Map<unknown, StateEntry<V>>();
-      group.set(keyId, entry);
-      return;
+      map = this.groups[offset];
+      if (map === undefined) this.groups[offset] = map = new Map<unknown, StateEntry<V>>();
+    } else {
+      let byNamespace = this.namespacedGroups[offset];
+      if (byNamespace === undefined)
+        this.namespacedGroups[offset] = byNamespace = new Map<string, Map<unknown, StateEntry<V>>>();
+      map = byNamespace.get(namespace);
+      if (map === undefined) byNamespace.set(namespace, (map = new Map<unknown, StateEntry<V>>()));
     }
-    let byNamespace = this.namespacedGroups[offset];
-    if (byNamespace === undefined)
-      this.namespacedGroups[offset] = byNamespace = new Map<string, Map<unknown, StateEntry<V>>>();
-    let byKey = byNamespace.get(namespace);
-    if (byKey === undefined) byNamespace.set(namespace, (byKey = new Map<unknown, StateEntry<V>>()));
-    byKey.set(keyId, entry);
+    const size = map.size;
+    map.set(keyId, entry);
+    return map.size > size;
   }
 
   remove(offset: number, keyId: unknown, namespace: string): void {

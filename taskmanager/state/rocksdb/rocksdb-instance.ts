@@ -135,16 +135,21 @@ export class RocksDBInstance {
     chunkEntries: number,
   ): AsyncGenerator<IteratorChunk> {
     await opened;
+    const nextChunk = (): Promise<IteratorChunk> =>
+      this.call({
+        op: 'next',
+        iteratorId,
+        maxEntries: chunkEntries,
+        maxBytes: 4 << 20,
+      }) as Promise<IteratorChunk>;
     let done = false;
     try {
+      // One chunk ahead: RocksDB reads the next while the caller decodes this one.
+      let next = nextChunk();
       while (!done) {
-        const chunk = (await this.call({
-          op: 'next',
-          iteratorId,
-          maxEntries: chunkEntries,
-          maxBytes: 4 << 20,
-        })) as IteratorChunk;
+        const chunk = await next;
         done = chunk.done;
+        if (!done) next = nextChunk();
         yield chunk;
       }
     } finally {

@@ -127,10 +127,10 @@ export class RocksDBStateTable<V> extends StateTable<V> {
     return entry;
   }
 
-  protected override insert(offset: number, keyId: unknown, entry: StateEntry<V>): void {
-    const replaced = this.cached(offset, keyId, entry.namespace) !== undefined;
-    super.insert(offset, keyId, entry);
-    this.owner.added(entry as CachedEntry<unknown>, replaced);
+  protected override insert(offset: number, keyId: unknown, entry: StateEntry<V>): boolean {
+    const added = super.insert(offset, keyId, entry);
+    this.owner.added(entry as CachedEntry<unknown>, !added);
+    return added;
   }
 
   private noteNamespace(namespace: string): void {
