@@ -4,6 +4,7 @@ const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   windows: () => import('./windows.js'),
   network: () => import('./network.js'),
   checkpoints: () => import('./checkpoints.js'),
+  state: () => import('./state.js'),
 };
 
 const names = process.argv.slice(2);
