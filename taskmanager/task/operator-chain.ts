@@ -206,7 +206,11 @@ function snapshotKeyedPart(part: {
   const range = backend.keyGroupRange;
   const timers = part.timers.map((service) => service.timers.snapshot());
   if (backend.snapshotAsync !== undefined) {
-    return { range, sections: encodeKeyGroupSectionsAsync(range, backend.snapshotAsync(), timers) };
+    const sections = encodeKeyGroupSectionsAsync(range, backend.snapshotAsync(), timers);
+    // Read at once; a checkpoint abandoned meanwhile (the task cancelled) must not leave its
+    // failure unhandled. Whoever writes the snapshot awaits the same promise and sees it.
+    sections.catch(() => undefined);
+    return { range, sections };
   }
   return { range, sections: encodeKeyGroupSections(range, backend.snapshot(), timers) };
 }

@@ -152,7 +152,11 @@ describe('savepoints', () => {
     const env = keyedSumJob(2, 100_000, 13, 'numbers', 'rocksdb');
     env.configure({ 'state.checkpoints.dir': `file://${checkpoints}` });
     const master = await submitOnMiniCluster(env.getPipeline('savepoint-unwritable'));
-    await waitFor(() => latest.size === KEYS, 30_000, () => `every key seen (${describeJob(master)})`);
+    await waitFor(
+      () => latest.size === KEYS,
+      30_000,
+      () => `every key seen (${describeJob(master)})`,
+    );
     await expect(master.triggerSavepoint(`file://${blocker}/savepoints`, false)).rejects.toThrow(/a-file/);
     expect(master.status).toBe('RUNNING');
     const path = await master.triggerSavepoint(good, true);
