@@ -4,6 +4,7 @@
  * benchmark can sample its CheckpointCoordinator's statistics while the job runs (the history
  * holds only the newest 10 entries, so it is sampled every 50 ms) and cancel an unbounded job.
  */
+import { LocalJobHandle } from './local-job-handle.js';
 import {
   setExecutionContext,
   type Pipeline,
@@ -13,7 +14,7 @@ import type { JobClient } from '../../../api/environment/job-client.js';
 import { MiniCluster } from '../../../cli/local/mini-cluster.js';
 import { loadJobProgram, providedModuleUrls } from '../../../cli/program/job-program.js';
 import { JobId } from '../../../common/ids.js';
-import type { JobMaster, JobResult } from '../../../jobmanager/scheduler/job-master.js';
+import type { JobMaster } from '../../../jobmanager/scheduler/job-master.js';
 import { planSlotSharing } from '../../../jobmanager/scheduler/slot-sharing-placement.js';
 import { benchJobPath } from '../bench-runner.js';
 
@@ -28,16 +29,13 @@ export interface CompletedCheckpointSample {
   readonly stateSize: number;
 }
 
-export class LocalCheckpointedJob {
+export class LocalCheckpointedJob extends LocalJobHandle {
   private readonly samples = new Map<number, CompletedCheckpointSample>();
   private readonly sampler: NodeJS.Timeout;
   private failedCount = 0;
 
-  private constructor(
-    private readonly master: JobMaster,
-    /** The program's main: settles when the job ends (rejects when it was cancelled or failed). */
-    private readonly program: Promise<void>,
-  ) {
+  private constructor(master: JobMaster, program: Promise<void>) {
+    super(master, program);
     this.sampler = setInterval(() => this.sample(), SAMPLE_MS);
     void master.result.then(() => {
       this.sample();
@@ -94,26 +92,6 @@ export class LocalCheckpointedJob {
         throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
     }
-  }
-
-  /** Resolves when a bounded job has FINISHED; throws when it ended otherwise. */
-  async finished(): Promise<JobResult> {
-    await this.program;
-    const result = await this.master.result;
-    if (result.status !== 'FINISHED') throw new Error(`the job ended ${result.status}`);
-    return result;
-  }
-
-  /** Cancels an unbounded job and waits for its end (and for its cluster's shutdown). */
-  async cancel(): Promise<void> {
-    this.master.cancel();
-    const result = await this.master.result;
-    await this.program.then(
-      () => undefined,
-      (error: unknown) => {
-        if (result.status !== 'CANCELED') throw error;
-      },
-    );
   }
 
   private sample(): void {

@@ -4,6 +4,7 @@
  * benchmark can take a savepoint of an unbounded job, cancel it, and submit the job again restored
  * from that savepoint. The job is bundled once (`load`) so that bundling stays out of the timings.
  */
+import { LocalJobHandle } from './local-job-handle.js';
 import {
   setExecutionContext,
   type Pipeline,
@@ -14,7 +15,7 @@ import { MiniCluster } from '../../../cli/local/mini-cluster.js';
 import { loadJobProgram, providedModuleUrls, type JobProgram } from '../../../cli/program/job-program.js';
 import { JobId } from '../../../common/ids.js';
 import type { SavepointRestoreSettings } from '../../../jobmanager/checkpoint/savepoint-restore.js';
-import type { JobMaster, JobResult } from '../../../jobmanager/scheduler/job-master.js';
+import type { JobMaster } from '../../../jobmanager/scheduler/job-master.js';
 import { planSlotSharing } from '../../../jobmanager/scheduler/slot-sharing-placement.js';
 import { benchJobPath } from '../bench-runner.js';
 import { wallClockMillis } from './network-records.js';
@@ -24,14 +25,15 @@ export interface StateJobOptions {
   readonly savepoint?: SavepointRestoreSettings;
 }
 
-export class StateLocalJob {
+export class StateLocalJob extends LocalJobHandle {
   private constructor(
-    readonly master: JobMaster,
+    master: JobMaster,
     /** Wall-clock ms (epoch, sub-ms) right before the job was submitted to the cluster. */
     readonly submittedAt: number,
-    /** The program's main: settles when the job ends (rejects when it was cancelled or failed). */
-    private readonly program: Promise<void>,
-  ) {}
+    program: Promise<void>,
+  ) {
+    super(master, program);
+  }
 
   /** Bundles a bench job file and loads its program. */
   static load(jobName: string): Promise<JobProgram> {
@@ -58,26 +60,6 @@ export class StateLocalJob {
     const started = await Promise.race([master, main.then(() => undefined)]);
     if (started === undefined) throw new Error('the bench job ended without submitting a job');
     return new StateLocalJob(started.master, started.at, main);
-  }
-
-  /** Resolves when a bounded job has FINISHED (and its cluster is closed); throws when it ended otherwise. */
-  async finished(): Promise<JobResult> {
-    await this.program;
-    const result = await this.master.result;
-    if (result.status !== 'FINISHED') throw new Error(`the job ended ${result.status}`);
-    return result;
-  }
-
-  /** Cancels an unbounded job and waits for its end (and for its cluster's shutdown). */
-  async cancel(): Promise<void> {
-    this.master.cancel();
-    const result = await this.master.result;
-    await this.program.then(
-      () => undefined,
-      (error: unknown) => {
-        if (result.status !== 'CANCELED') throw error;
-      },
-    );
   }
 }
 
