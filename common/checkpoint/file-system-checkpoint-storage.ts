@@ -260,7 +260,12 @@ function toFilePath(uri: string): string {
 async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
   const file = await open(path, 'wx');
   try {
-    await file.writeFile(bytes);
+    // Whole-buffer writes, not writeFile's small chunks: each step of an asynchronous write waits
+    // for the writing thread's event loop, which a busy task only yields now and then.
+    for (let written = 0; written < bytes.byteLength;) {
+      const { bytesWritten } = await file.write(bytes, written, bytes.byteLength - written, written);
+      written += bytesWritten;
+    }
     await file.sync();
   } finally {
     await file.close();

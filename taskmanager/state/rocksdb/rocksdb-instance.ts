@@ -19,7 +19,7 @@ import type {
   PackedBytes,
   WriteOps,
 } from './rocksdb-io-protocol.js';
-import { packBytes, packedItem } from './rocksdb-io-protocol.js';
+import { packBytes, packedItem, unpackChunk, type PackedChunk } from './rocksdb-io-protocol.js';
 
 interface Pending {
   resolve(result: IoResult): void;
@@ -123,7 +123,7 @@ export class RocksDBInstance {
    * Iterates [gte, lt) over a snapshot taken when this is called (after every write sent before);
    * later writes are not seen.
    */
-  iterate(gte: Uint8Array, lt: Uint8Array, chunkEntries = 4096): AsyncIterable<IteratorChunk> {
+  iterate(gte: Uint8Array, lt: Uint8Array, chunkEntries = 32_768): AsyncIterable<IteratorChunk> {
     const iteratorId = this.nextIteratorId++;
     const opened = this.call({ op: 'iterator', iteratorId, gte, lt });
     return { [Symbol.asyncIterator]: () => this.chunks(iteratorId, opened, chunkEntries) };
@@ -135,13 +135,15 @@ export class RocksDBInstance {
     chunkEntries: number,
   ): AsyncGenerator<IteratorChunk> {
     await opened;
-    const nextChunk = (): Promise<IteratorChunk> =>
-      this.call({
-        op: 'next',
-        iteratorId,
-        maxEntries: chunkEntries,
-        maxBytes: 4 << 20,
-      }) as Promise<IteratorChunk>;
+    const nextChunk = async (): Promise<IteratorChunk> =>
+      unpackChunk(
+        (await this.call({
+          op: 'next',
+          iteratorId,
+          maxEntries: chunkEntries,
+          maxBytes: 32 << 20,
+        })) as PackedChunk,
+      );
     let done = false;
     try {
       // One chunk ahead: RocksDB reads the next while the caller decodes this one.
@@ -161,7 +163,9 @@ export class RocksDBInstance {
   firstSync(gte: Uint8Array, lt: Uint8Array): [Uint8Array, Uint8Array] | undefined {
     const iteratorId = this.nextIteratorId++;
     this.callSync({ op: 'iterator', iteratorId, gte, lt });
-    const chunk = this.callSync({ op: 'next', iteratorId, maxEntries: 1, maxBytes: 1 }) as IteratorChunk;
+    const chunk = unpackChunk(
+      this.callSync({ op: 'next', iteratorId, maxEntries: 1, maxBytes: 1 }) as PackedChunk,
+    );
     this.callSync({ op: 'end-iterator', iteratorId });
     return chunk.keys.length === 0 ? undefined : [chunk.keys[0]!, chunk.values[0]!];
   }
@@ -173,12 +177,9 @@ export class RocksDBInstance {
     const keys: Uint8Array[] = [];
     const values: Uint8Array[] = [];
     for (let done = false; !done;) {
-      const chunk = this.callSync({
-        op: 'next',
-        iteratorId,
-        maxEntries: 65536,
-        maxBytes: 64 << 20,
-      }) as IteratorChunk;
+      const chunk = unpackChunk(
+        this.callSync({ op: 'next', iteratorId, maxEntries: 65536, maxBytes: 64 << 20 }) as PackedChunk,
+      );
       keys.push(...chunk.keys);
       values.push(...chunk.values);
       done = chunk.done;

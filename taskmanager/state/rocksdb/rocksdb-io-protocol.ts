@@ -53,8 +53,33 @@ export interface IteratorChunk {
   readonly done: boolean;
 }
 
-/** A get-many answers with its values packed (absent ones as null items). */
-export type IoResult = undefined | PackedBytes | IteratorChunk;
+/** An iterator chunk as it crosses threads: keys and values packed. */
+export interface PackedChunk {
+  readonly keys: PackedBytes;
+  readonly values: PackedBytes;
+  readonly done: boolean;
+}
+
+/** A get-many answers with its values packed (absent ones as null items); a `next` with a chunk. */
+export type IoResult = undefined | PackedBytes | PackedChunk;
+
+/** The buffers to transfer with a result. */
+export function transferListOf(result: IoResult): ArrayBuffer[] {
+  if (result === undefined) return [];
+  const lists = 'offsets' in result ? [result] : [result.keys, result.values];
+  return lists.flatMap((p) => [p.bytes.buffer as ArrayBuffer, p.offsets.buffer as ArrayBuffer]);
+}
+
+/** A chunk's keys and values as views into its packed buffers. */
+export function unpackChunk(chunk: PackedChunk): IteratorChunk {
+  const keys: Uint8Array[] = [];
+  const values: Uint8Array[] = [];
+  for (let i = 0; i < packedLength(chunk.keys); i++) {
+    keys.push(packedItem(chunk.keys, i)!);
+    values.push(packedItem(chunk.values, i)!);
+  }
+  return { keys, values, done: chunk.done };
+}
 
 export type IoResponse =
   | { readonly id: number; readonly ok: true; readonly result: IoResult }

@@ -11,9 +11,15 @@ import type {
   IoResponse,
   IoResult,
   IoConnection,
-  IteratorChunk,
+  PackedChunk,
 } from './rocksdb-io-protocol.js';
-import { packBytes, packedItem, packedLength, type PackedBytes } from './rocksdb-io-protocol.js';
+import {
+  packBytes,
+  packedItem,
+  packedLength,
+  transferListOf,
+  type PackedBytes,
+} from './rocksdb-io-protocol.js';
 
 interface LevelIterator {
   next(cb: (err: Error | undefined, key?: Buffer, value?: Buffer) => void): void;
@@ -91,12 +97,7 @@ class Line {
           ...(err.code === undefined ? {} : { code: err.code }),
         };
       }
-      const result = response.ok ? response.result : undefined;
-      const transfer =
-        result !== undefined && 'offsets' in result
-          ? [result.bytes.buffer as ArrayBuffer, result.offsets.buffer as ArrayBuffer]
-          : [];
-      this.port.postMessage(response, transfer);
+      this.port.postMessage(response, transferListOf(response.ok ? response.result : undefined));
       if (envelope.sync) {
         Atomics.store(this.flag, 0, 1);
         Atomics.notify(this.flag, 0);
@@ -229,22 +230,26 @@ async function nextChunk(
   iteratorId: number,
   maxEntries: number,
   maxBytes: number,
-): Promise<IteratorChunk> {
+): Promise<PackedChunk> {
   const it = iterators.get(iteratorId);
   if (it === undefined) throw new Error(`no open iterator ${iteratorId}`);
-  const keys: Uint8Array[] = [];
-  const values: Uint8Array[] = [];
+  const keys: Buffer[] = [];
+  const values: Buffer[] = [];
   let bytes = 0;
+  let done = false;
   while (keys.length < maxEntries && bytes < maxBytes) {
     const entry = await new Promise<[Buffer, Buffer] | undefined>((resolve, reject) =>
       it.next((err, key, value) =>
         err ? reject(err) : resolve(key === undefined ? undefined : [key, value!]),
       ),
     );
-    if (entry === undefined) return { keys, values, done: true };
-    keys.push(new Uint8Array(entry[0]));
-    values.push(new Uint8Array(entry[1]));
+    if (entry === undefined) {
+      done = true;
+      break;
+    }
+    keys.push(entry[0]);
+    values.push(entry[1]);
     bytes += entry[0].length + entry[1].length;
   }
-  return { keys, values, done: false };
+  return { keys: packBytes(keys), values: packBytes(values), done };
 }
