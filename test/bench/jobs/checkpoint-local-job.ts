@@ -4,7 +4,7 @@
  * benchmark can sample its CheckpointCoordinator's statistics while the job runs (the history
  * holds only the newest 10 entries, so it is sampled every 50 ms) and cancel an unbounded job.
  */
-import { LocalJobHandle } from './local-job-handle.js';
+import { LocalJobHandle, miniClusterJobClient } from './local-job-handle.js';
 import {
   setExecutionContext,
   type Pipeline,
@@ -142,21 +142,6 @@ class MasterKeepingExecutor implements PipelineExecutor {
       pipeline,
     );
     this.onMaster(master);
-    const result = master.result.then(async (r) => {
-      await cluster.close();
-      if (r.status !== 'FINISHED') throw r.failure ?? new Error(`job ${jobId} ended ${r.status}`);
-      return { jobId, jobName: jobGraph.jobName, netRuntime: r.netRuntime };
-    });
-    result.catch(() => {}); // observed through getJobExecutionResult()
-    return {
-      jobId,
-      getJobStatus: () => Promise.resolve(master.status),
-      cancel: async () => {
-        master.cancel();
-        await master.result;
-      },
-      getJobExecutionResult: () => result,
-      drainClientData: (operatorId) => master.drainClientData(operatorId),
-    };
+    return miniClusterJobClient(master, jobId, jobGraph.jobName, cluster);
   }
 }

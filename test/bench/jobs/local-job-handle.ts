@@ -2,6 +2,7 @@
  * A bench job running on the embedded runtime, seen through its JobMaster and the program's main
  * (which settles when the job ends): waits for a bounded job's end or cancels an unbounded one.
  */
+import type { JobClient } from '../../../api/environment/job-client.js';
 import type { JobMaster, JobResult } from '../../../jobmanager/scheduler/job-master.js';
 
 export class LocalJobHandle {
@@ -30,4 +31,32 @@ export class LocalJobHandle {
       },
     );
   }
+}
+
+/**
+ * The JobClient a bench executor hands the program for a job it submitted to its own cluster:
+ * the cluster closes when the job ends; a job that did not finish rejects the execution result.
+ */
+export function miniClusterJobClient(
+  master: JobMaster,
+  jobId: string,
+  jobName: string,
+  cluster: { close(): Promise<void> },
+): JobClient {
+  const result = master.result.then(async (r) => {
+    await cluster.close();
+    if (r.status !== 'FINISHED') throw r.failure ?? new Error(`job ${jobId} ended ${r.status}`);
+    return { jobId, jobName, netRuntime: r.netRuntime };
+  });
+  result.catch(() => {}); // observed through getJobExecutionResult()
+  return {
+    jobId,
+    getJobStatus: () => Promise.resolve(master.status),
+    cancel: async () => {
+      master.cancel();
+      await master.result;
+    },
+    getJobExecutionResult: () => result,
+    drainClientData: (operatorId) => master.drainClientData(operatorId),
+  };
 }

@@ -4,7 +4,7 @@
  * benchmark can take a savepoint of an unbounded job, cancel it, and submit the job again restored
  * from that savepoint. The job is bundled once (`load`) so that bundling stays out of the timings.
  */
-import { LocalJobHandle } from './local-job-handle.js';
+import { LocalJobHandle, miniClusterJobClient } from './local-job-handle.js';
 import {
   setExecutionContext,
   type Pipeline,
@@ -104,21 +104,6 @@ class RestoringExecutor implements PipelineExecutor {
       throw error;
     }
     this.onMaster({ master, at });
-    const result = master.result.then(async (r) => {
-      await cluster.close();
-      if (r.status !== 'FINISHED') throw r.failure ?? new Error(`job ${jobId} ended ${r.status}`);
-      return { jobId, jobName: jobGraph.jobName, netRuntime: r.netRuntime };
-    });
-    result.catch(() => {}); // observed through getJobExecutionResult()
-    return {
-      jobId,
-      getJobStatus: () => Promise.resolve(master.status),
-      cancel: async () => {
-        master.cancel();
-        await master.result;
-      },
-      getJobExecutionResult: () => result,
-      drainClientData: (operatorId) => master.drainClientData(operatorId),
-    };
+    return miniClusterJobClient(master, jobId, jobGraph.jobName, cluster);
   }
 }
