@@ -3,6 +3,7 @@
  * slot thread's requests one after another. Answers to synchronous requests also raise the shared
  * flag, since the slot thread is blocked in Atomics.wait and reads the answer off the port itself.
  */
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type {
@@ -60,6 +61,8 @@ class Line {
   private readonly flag: Int32Array;
   private readonly port: MessagePort;
   private db: LevelDb | undefined;
+  /** Where the open database lives. */
+  private location: string | undefined;
   private running = false;
 
   constructor(connection: IoConnection) {
@@ -73,6 +76,20 @@ class Line {
       this.queue.push(envelope);
       if (!this.running) void this.drain();
     });
+    // The client's thread is gone (a slot worker ended without closing): close its database
+    // after what it queued and delete the directory, as the client would have.
+    this.port.on('close', () => {
+      if (this.location === undefined) return;
+      const location = this.location;
+      this.queue.push({ id: -1, sync: false, request: { op: 'close' } });
+      if (!this.running) void this.drain();
+      void this.idle().then(() => rm(location, { recursive: true, force: true }));
+    });
+  }
+
+  /** Resolves once the queue is drained. */
+  private async idle(): Promise<void> {
+    while (this.running || this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
   }
 
   private async drain(): Promise<void> {
@@ -145,6 +162,7 @@ class Line {
     switch (request.op) {
       case 'open': {
         const instance = rocksdb(request.location);
+        this.location = request.location;
         // Large memtables (fewer, larger level-0 files to search) and a block cache per instance.
         await call<void>((cb) =>
           instance.open(
@@ -205,6 +223,7 @@ class Line {
         iterators.clear();
         const instance = this.db;
         this.db = undefined;
+        this.location = undefined;
         if (instance !== undefined) await call<void>((cb) => instance.close(cb));
         return undefined;
       }
