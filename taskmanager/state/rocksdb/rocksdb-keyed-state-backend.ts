@@ -23,10 +23,10 @@ import type {
   StateAccess,
 } from '../keyed-state-backend.js';
 import {
-  decodeCanonicalEntry,
   decodeStoredEntry,
   encodeStoredValue,
   readKeyGroups,
+  readKeyGroupsSync,
   restoreOps,
   type TtlCleanup,
 } from './rocksdb-state-io.js';
@@ -218,28 +218,14 @@ export class RocksDBKeyedStateBackend
     return { ttls, now: ttls.size === 0 ? 0 : Date.now() };
   }
 
+  /** The same as `snapshotAsync`, read at once (blocking): for test aids and the interface. */
   snapshot(): KeyedStateSnapshot {
     this.flush();
     const tables = [...this.tables.values()];
-    const keyGroups = new Map<number, Map<string, (readonly [unknown, string, unknown])[]>>();
-    for (const keyGroup of this.keyGroupRange) {
-      for (const table of tables) {
-        const [gte, lt] = stateRange(keyGroup, table.stateId);
-        const { values, keys } = this.lease.instance.iterateSync(gte, lt);
-        if (keys.length === 0) continue;
-        let perState = keyGroups.get(keyGroup);
-        if (perState === undefined)
-          keyGroups.set(keyGroup, (perState = new Map<string, (readonly [unknown, string, unknown])[]>()));
-        perState.set(
-          table.name,
-          keys.map((k, i) => decodeCanonicalEntry(table, k, values[i]!)),
-        );
-      }
-    }
     return {
       maxParallelism: this.maxParallelism,
       states: tables.map((t) => ({ name: t.name, kind: t.kind })),
-      keyGroups,
+      keyGroups: readKeyGroupsSync(this.lease.instance, this.keyGroupRange, tables, this.ttlCleanup(tables)),
     };
   }
 
@@ -257,27 +243,19 @@ export class RocksDBKeyedStateBackend
     const table = this.tables.get(stateName);
     if (table === undefined) return;
     this.flush();
-    const found: [unknown, string][] = [];
-    for (const keyGroup of this.keyGroupRange) {
-      const [gte, lt] = stateRange(keyGroup, table.stateId);
-      const { keys, values } = this.lease.instance.iterateSync(gte, lt);
-      keys.forEach((k, i) => {
-        const [key, namespace] = decodeCanonicalEntry(table, k, values[i]!);
-        found.push([key, namespace]);
-      });
-    }
-    for (const [key, namespace] of found) fn(key, namespace);
+    // Read first: fn may set the current key and change this very state.
+    const groups = readKeyGroupsSync(this.lease.instance, this.keyGroupRange, [table]);
+    for (const states of groups.values())
+      for (const [key, namespace] of states.get(stateName) ?? []) fn(key, namespace);
   }
 
   numKeyValueStateEntries(): number {
     this.flush();
     let n = 0;
-    for (const table of this.tables.values()) {
-      for (const keyGroup of this.keyGroupRange) {
-        const [gte, lt] = stateRange(keyGroup, table.stateId);
-        n += this.lease.instance.iterateSync(gte, lt).keys.length;
-      }
-    }
+    for (const states of readKeyGroupsSync(this.lease.instance, this.keyGroupRange, [
+      ...this.tables.values(),
+    ]).values())
+      for (const entries of states.values()) n += entries.length;
     return n;
   }
 

@@ -10,6 +10,7 @@ import { fromSnapshotValue, toSnapshotValue, withoutExpiredTtlValues } from '../
 import type { KeyGroupStates } from '../keyed-state-backend.js';
 import type { WriteOps } from './rocksdb-io-protocol.js';
 import type { RocksDBInstance } from './rocksdb-instance.js';
+import type { IteratorChunk } from './rocksdb-io-protocol.js';
 import {
   decodeStateKey,
   decodeStateValue,
@@ -38,16 +39,6 @@ export function decodeStoredEntry(table: RocksDBStateTable<unknown>, bytes: Uint
   const [key, canonical] = decodeStateValue(bytes);
   const value = fromSnapshotValue(table.kind, canonical, table.name);
   return [key, value === undefined ? ABSENT : value];
-}
-
-export function decodeCanonicalEntry(
-  table: RocksDBStateTable<unknown>,
-  dbKey: Uint8Array,
-  bytes: Uint8Array,
-): Entry {
-  const { namespace } = decodeStateKey(dbKey);
-  const [key, canonical] = decodeStateValue(bytes);
-  return [key, namespace, canonical];
 }
 
 /** Write batches holding `entries` (canonical form) of one state in one key group. */
@@ -84,38 +75,80 @@ export function readKeyGroups(
   instance: RocksDBInstance,
   range: KeyGroupRange,
   tables: readonly RocksDBStateTable<unknown>[],
-  ttlCleanup: TtlCleanup = { ttls: new Map(), now: 0 },
+  ttlCleanup: TtlCleanup = NO_TTL_CLEANUP,
 ): AsyncIterable<readonly [number, KeyGroupStates]> {
-  const byId = new Map(tables.map((t) => [t.stateId, t]));
   const [gte, lt] = keyGroupsRange(range.startKeyGroup, range.endKeyGroup);
   const chunks = range.numberOfKeyGroups === 0 || tables.length === 0 ? undefined : instance.iterate(gte, lt);
   return {
     async *[Symbol.asyncIterator]() {
       if (chunks === undefined) return;
-      let current = -1;
-      let perState = new Map<string, Entry[]>();
-      for await (const chunk of chunks) {
-        for (let i = 0; i < chunk.keys.length; i++) {
-          const dbKey = chunk.keys[i]!;
-          const { keyGroup, stateId, namespace } = decodeStateKey(dbKey);
-          const table = byId.get(stateId);
-          if (table === undefined) continue; // another operator's state in the same slot
-          if (keyGroup !== current) {
-            if (perState.size > 0) yield [current, perState] as const;
-            current = keyGroup;
-            perState = new Map();
-          }
-          const [key, stored] = decodeStateValue(chunk.values[i]!);
-          const ttl = ttlCleanup.ttls.get(stateId);
-          const value =
-            ttl === undefined ? stored : withoutExpiredTtlValues(table.kind, stored, ttl, ttlCleanup.now);
-          if (value === undefined) continue;
-          let entries = perState.get(table.name);
-          if (entries === undefined) perState.set(table.name, (entries = []));
-          entries.push([key, namespace, value]);
-        }
-      }
-      if (perState.size > 0) yield [current, perState] as const;
+      const groups = new KeyGroupGrouping(tables, ttlCleanup);
+      for await (const chunk of chunks) yield* groups.accept(chunk);
+      yield* groups.finish();
     },
   };
+}
+
+/** The same as `readKeyGroups`, blocking: for test aids only. */
+export function readKeyGroupsSync(
+  instance: RocksDBInstance,
+  range: KeyGroupRange,
+  tables: readonly RocksDBStateTable<unknown>[],
+  ttlCleanup: TtlCleanup = NO_TTL_CLEANUP,
+): Map<number, KeyGroupStates> {
+  const out = new Map<number, KeyGroupStates>();
+  if (range.numberOfKeyGroups === 0 || tables.length === 0) return out;
+  const groups = new KeyGroupGrouping(tables, ttlCleanup);
+  for (const [keyGroup, states] of groups.accept(
+    instance.iterateSync(...keyGroupsRange(range.startKeyGroup, range.endKeyGroup)),
+  ))
+    out.set(keyGroup, states);
+  for (const [keyGroup, states] of groups.finish()) out.set(keyGroup, states);
+  return out;
+}
+
+const NO_TTL_CLEANUP: TtlCleanup = { ttls: new Map(), now: 0 };
+
+/**
+ * Groups iterated entries (in key order, so key group by key group) of `tables` into each key
+ * group's states, canonical form, leaving out other operators' states and expired TTL values.
+ */
+class KeyGroupGrouping {
+  private readonly byId: Map<number, RocksDBStateTable<unknown>>;
+  private current = -1;
+  private perState = new Map<string, Entry[]>();
+
+  constructor(
+    tables: readonly RocksDBStateTable<unknown>[],
+    private readonly ttlCleanup: TtlCleanup,
+  ) {
+    this.byId = new Map(tables.map((t) => [t.stateId, t]));
+  }
+
+  /** Yields the key groups the chunk completes. */
+  *accept(chunk: IteratorChunk): Generator<readonly [number, KeyGroupStates]> {
+    for (let i = 0; i < chunk.keys.length; i++) {
+      const { keyGroup, stateId, namespace } = decodeStateKey(chunk.keys[i]!);
+      const table = this.byId.get(stateId);
+      if (table === undefined) continue; // another operator's state in the same slot
+      if (keyGroup !== this.current) {
+        yield* this.finish();
+        this.current = keyGroup;
+      }
+      const [key, stored] = decodeStateValue(chunk.values[i]!);
+      const ttl = this.ttlCleanup.ttls.get(stateId);
+      const value =
+        ttl === undefined ? stored : withoutExpiredTtlValues(table.kind, stored, ttl, this.ttlCleanup.now);
+      if (value === undefined) continue;
+      let entries = this.perState.get(table.name);
+      if (entries === undefined) this.perState.set(table.name, (entries = []));
+      entries.push([key, namespace, value]);
+    }
+  }
+
+  /** Yields the key group in progress, if it has entries. */
+  *finish(): Generator<readonly [number, KeyGroupStates]> {
+    if (this.perState.size > 0) yield [this.current, this.perState] as const;
+    this.perState = new Map();
+  }
 }
