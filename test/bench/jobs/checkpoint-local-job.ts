@@ -4,19 +4,10 @@
  * benchmark can sample its CheckpointCoordinator's statistics while the job runs (the history
  * holds only the newest 10 entries, so it is sampled every 50 ms) and cancel an unbounded job.
  */
-import { LocalJobHandle, miniClusterJobClient } from './local-job-handle.js';
-import {
-  setExecutionContext,
-  type Pipeline,
-  type PipelineExecutor,
-} from '../../../api/environment/execution-context.js';
-import type { JobClient } from '../../../api/environment/job-client.js';
-import { MiniCluster } from '../../../cli/local/mini-cluster.js';
-import { loadJobProgram, providedModuleUrls } from '../../../cli/program/job-program.js';
-import { JobId } from '../../../common/ids.js';
+import { loadJobProgram } from '../../../cli/program/job-program.js';
 import type { JobMaster } from '../../../jobmanager/scheduler/job-master.js';
-import { planSlotSharing } from '../../../jobmanager/scheduler/slot-sharing-placement.js';
 import { benchJobPath } from '../bench-runner.js';
+import { LocalJobHandle, startLocalJob } from './local-job-handle.js';
 
 const SAMPLE_MS = 50;
 
@@ -45,21 +36,8 @@ export class LocalCheckpointedJob extends LocalJobHandle {
 
   /** Starts the job and resolves once its JobMaster exists (the job is being deployed). */
   static async start(jobName: string, args: readonly string[]): Promise<LocalCheckpointedJob> {
-    const program = await loadJobProgram(benchJobPath(jobName));
-    let submitted!: (master: JobMaster) => void;
-    const master = new Promise<JobMaster>((resolve) => (submitted = resolve));
-    const executor = new MasterKeepingExecutor(program.bundlePath, [...args], submitted);
-    setExecutionContext({ mode: 'execute', executor, defaultParallelism: 1, configuration: {} });
-    const main = Promise.resolve(program.main([...args])).then(
-      () => setExecutionContext(undefined),
-      (error: unknown) => {
-        setExecutionContext(undefined);
-        throw error;
-      },
-    );
-    const started = await Promise.race([master, main.then(() => undefined)]);
-    if (started === undefined) throw new Error(`bench job ${jobName} ended without submitting a job`);
-    return new LocalCheckpointedJob(started, main);
+    const started = await startLocalJob(await loadJobProgram(benchJobPath(jobName)), args);
+    return new LocalCheckpointedJob(started.master, started.program);
   }
 
   /** Completed checkpoints seen so far, oldest first. */
@@ -107,41 +85,5 @@ export class LocalCheckpointedJob extends LocalJobHandle {
         stateSize: entry.stateSize,
       });
     }
-  }
-}
-
-/**
- * LocalExecutor's job (a MiniCluster sized to the job, worker slots running the bundle) that
- * hands over the JobMaster; the JobClient settles as LocalExecutor's does.
- */
-class MasterKeepingExecutor implements PipelineExecutor {
-  constructor(
-    private readonly bundlePath: string,
-    private readonly programArgs: string[],
-    private readonly onMaster: (master: JobMaster) => void,
-  ) {}
-
-  async execute(pipeline: Pipeline): Promise<JobClient> {
-    const { jobGraph } = pipeline;
-    const cluster = new MiniCluster({
-      numberOfSlots: planSlotSharing(jobGraph.vertices).slotsNeeded,
-      slotMode: 'worker',
-      providedModules: providedModuleUrls(),
-    });
-    await cluster.start();
-    const jobId = JobId.generate();
-    const master = await cluster.submitJob(
-      {
-        jobId,
-        jobName: jobGraph.jobName,
-        graphHash: jobGraph.graphHash,
-        code: { kind: 'bundle', path: this.bundlePath, programArgs: this.programArgs },
-        defaultParallelism: 1,
-        configuration: {},
-      },
-      pipeline,
-    );
-    this.onMaster(master);
-    return miniClusterJobClient(master, jobId, jobGraph.jobName, cluster);
   }
 }

@@ -1,9 +1,57 @@
 /**
- * A bench job running on the embedded runtime, seen through its JobMaster and the program's main
- * (which settles when the job ends): waits for a bounded job's end or cancels an unbounded one.
+ * Bench jobs on the embedded runtime that keep their JobMaster: the program runs like bench-runner's
+ * runJob (bundle → MiniCluster with worker slots, the `freshet run` path), optionally restored from
+ * a savepoint, and the bench gets the JobMaster (to sample statistics, take savepoints, cancel) and
+ * the program's main, which settles when the job ends.
  */
+import {
+  setExecutionContext,
+  type Pipeline,
+  type PipelineExecutor,
+} from '../../../api/environment/execution-context.js';
 import type { JobClient } from '../../../api/environment/job-client.js';
+import { MiniCluster } from '../../../cli/local/mini-cluster.js';
+import { providedModuleUrls, type JobProgram } from '../../../cli/program/job-program.js';
+import { JobId } from '../../../common/ids.js';
+import type { SavepointRestoreSettings } from '../../../jobmanager/checkpoint/savepoint-restore.js';
 import type { JobMaster, JobResult } from '../../../jobmanager/scheduler/job-master.js';
+import { planSlotSharing } from '../../../jobmanager/scheduler/slot-sharing-placement.js';
+import { wallClockMillis } from './network-records.js';
+
+export interface LocalJobOptions {
+  /** Start from this savepoint instead of empty state. */
+  readonly savepoint?: SavepointRestoreSettings;
+}
+
+export interface StartedLocalJob {
+  readonly master: JobMaster;
+  /** Wall-clock ms (epoch, sub-ms) right before the job was submitted to the cluster. */
+  readonly submittedAt: number;
+  /** The program's main: settles when the job ends (rejects when it was cancelled or failed). */
+  readonly program: Promise<void>;
+}
+
+/** Runs `program`'s main and resolves once its job's JobMaster exists (the job is being deployed). */
+export async function startLocalJob(
+  program: JobProgram,
+  args: readonly string[],
+  options: LocalJobOptions = {},
+): Promise<StartedLocalJob> {
+  let submitted!: (started: { master: JobMaster; at: number }) => void;
+  const master = new Promise<{ master: JobMaster; at: number }>((resolve) => (submitted = resolve));
+  const executor = new MasterKeepingExecutor(program.bundlePath, [...args], options, submitted);
+  setExecutionContext({ mode: 'execute', executor, defaultParallelism: 1, configuration: {} });
+  const main = Promise.resolve(program.main([...args])).then(
+    () => setExecutionContext(undefined),
+    (error: unknown) => {
+      setExecutionContext(undefined);
+      throw error;
+    },
+  );
+  const started = await Promise.race([master, main.then(() => undefined)]);
+  if (started === undefined) throw new Error('the bench job ended without submitting a job');
+  return { master: started.master, submittedAt: started.at, program: main };
+}
 
 export class LocalJobHandle {
   constructor(
@@ -34,29 +82,62 @@ export class LocalJobHandle {
 }
 
 /**
- * The JobClient a bench executor hands the program for a job it submitted to its own cluster:
- * the cluster closes when the job ends; a job that did not finish rejects the execution result.
+ * LocalExecutor's job (a MiniCluster sized to the job, worker slots running the bundle), optionally
+ * restored from a savepoint, that hands over the JobMaster; the JobClient settles as LocalExecutor's
+ * does (the cluster closes when the job ends; a job that did not finish rejects the result).
  */
-export function miniClusterJobClient(
-  master: JobMaster,
-  jobId: string,
-  jobName: string,
-  cluster: { close(): Promise<void> },
-): JobClient {
-  const result = master.result.then(async (r) => {
-    await cluster.close();
-    if (r.status !== 'FINISHED') throw r.failure ?? new Error(`job ${jobId} ended ${r.status}`);
-    return { jobId, jobName, netRuntime: r.netRuntime };
-  });
-  result.catch(() => {}); // observed through getJobExecutionResult()
-  return {
-    jobId,
-    getJobStatus: () => Promise.resolve(master.status),
-    cancel: async () => {
-      master.cancel();
-      await master.result;
-    },
-    getJobExecutionResult: () => result,
-    drainClientData: (operatorId) => master.drainClientData(operatorId),
-  };
+class MasterKeepingExecutor implements PipelineExecutor {
+  constructor(
+    private readonly bundlePath: string,
+    private readonly programArgs: string[],
+    private readonly options: LocalJobOptions,
+    private readonly onMaster: (started: { master: JobMaster; at: number }) => void,
+  ) {}
+
+  async execute(pipeline: Pipeline): Promise<JobClient> {
+    const { jobGraph } = pipeline;
+    const cluster = new MiniCluster({
+      numberOfSlots: planSlotSharing(jobGraph.vertices).slotsNeeded,
+      slotMode: 'worker',
+      providedModules: providedModuleUrls(),
+    });
+    await cluster.start();
+    const jobId = JobId.generate();
+    const at = wallClockMillis();
+    let master: JobMaster;
+    try {
+      master = await cluster.submitJob(
+        {
+          jobId,
+          jobName: jobGraph.jobName,
+          graphHash: jobGraph.graphHash,
+          code: { kind: 'bundle', path: this.bundlePath, programArgs: this.programArgs },
+          defaultParallelism: 1,
+          configuration: {},
+        },
+        pipeline,
+        this.options.savepoint === undefined ? {} : { savepoint: this.options.savepoint },
+      );
+    } catch (error) {
+      await cluster.close();
+      throw error;
+    }
+    this.onMaster({ master, at });
+    const result = master.result.then(async (r) => {
+      await cluster.close();
+      if (r.status !== 'FINISHED') throw r.failure ?? new Error(`job ${jobId} ended ${r.status}`);
+      return { jobId, jobName: jobGraph.jobName, netRuntime: r.netRuntime };
+    });
+    result.catch(() => {}); // observed through getJobExecutionResult()
+    return {
+      jobId,
+      getJobStatus: () => Promise.resolve(master.status),
+      cancel: async () => {
+        master.cancel();
+        await master.result;
+      },
+      getJobExecutionResult: () => result,
+      drainClientData: (operatorId) => master.drainClientData(operatorId),
+    };
+  }
 }
