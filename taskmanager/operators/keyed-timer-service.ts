@@ -15,6 +15,8 @@ import {
 export class KeyedTimerService {
   readonly timers = new InternalTimerService<unknown>();
   private scheduledAt: number | undefined;
+  /** Backends that read state asynchronously fetch the state of due timers before they fire. */
+  private readonly prefetch: ((due: readonly InternalTimer[]) => void) | undefined;
   private cancelScheduled: (() => void) | undefined;
 
   constructor(
@@ -26,6 +28,7 @@ export class KeyedTimerService {
     registry?: KeyedTimerService[],
   ) {
     registry?.push(this);
+    if (backend.prefetch !== undefined) this.prefetch = (due) => backend.prefetch!(due);
   }
 
   /** Adds restored timers (of the key groups in `range`) and schedules the processing-time ones. */
@@ -84,12 +87,6 @@ export class KeyedTimerService {
       },
       this.prefetch,
     );
-  }
-
-  /** Backends that read state asynchronously fetch the state of due timers before they fire. */
-  private get prefetch(): ((due: readonly InternalTimer[]) => void) | undefined {
-    const backend = this.backend;
-    return backend.prefetch === undefined ? undefined : (due) => backend.prefetch!(due);
   }
 
   private schedule(): void {
