@@ -327,6 +327,8 @@ export class KeyedOneInputStreamOperatorTestHarness<IN, OP extends StreamOperato
 
   /** Every keyed-state entry (all state names, keys and namespaces), from a backend snapshot. */
   keyedStateEntries(): KeyedStateEntry[] {
+    // As a checkpoint sees it: operators write what they keep in memory when asked to snapshot.
+    this.operator.snapshotState?.(0);
     const entries: KeyedStateEntry[] = [];
     for (const states of this.keyedStateBackend.snapshot().keyGroups.values()) {
       for (const [state, rows] of states) {

@@ -30,19 +30,23 @@ interface Mapping<W> {
 }
 
 export class MergingWindowSet<W extends Window> {
-  private readonly mapping = new Map<string, Mapping<W>>();
-  private initial: ReadonlyMap<string, string>;
+  /**
+   * In-flight windows in the order they were added (merge results go last). A key has few windows
+   * in flight, so a scan by `equals` beats naming every window as a string to look it up.
+   */
+  private readonly mapping: Mapping<W>[] = [];
+  /** The mapping differs from the one this set was created or last persisted with. */
+  private changed = false;
 
   constructor(
     private readonly windowAssigner: MergingWindowAssigner<never, W>,
     initialMapping: Iterable<readonly [window: W, stateWindow: W]> = [],
   ) {
-    const initial = new Map<string, string>();
     for (const [window, stateWindow] of initialMapping) {
-      this.mapping.set(windowNamespace(window), { window, stateWindow });
-      initial.set(windowNamespace(window), windowNamespace(stateWindow));
+      const at = this.indexOf(window);
+      if (at >= 0) this.mapping.splice(at, 1);
+      this.mapping.push({ window, stateWindow });
     }
-    this.initial = initial;
   }
 
   /** Restores a set from `snapshotNamespaces()` output. */
@@ -59,17 +63,21 @@ export class MergingWindowSet<W extends Window> {
 
   /** The window whose namespace holds the contents of in-flight `window`, if it is in flight. */
   getStateWindow(window: W): W | undefined {
-    return this.mapping.get(windowNamespace(window))?.stateWindow;
+    const at = this.indexOf(window);
+    return at < 0 ? undefined : this.mapping[at]!.stateWindow;
   }
 
   /** Removes `window` from the in-flight windows (after it was purged for good). */
   retireWindow(window: W): void {
-    if (!this.mapping.delete(windowNamespace(window))) {
+    const at = this.indexOf(window);
+    if (at < 0) {
       throw new FreshetError(
         'WINDOW_NOT_IN_FLIGHT',
         `window ${String(window)} is not in the in-flight window set`,
       );
     }
+    this.mapping.splice(at, 1);
+    this.changed = true;
   }
 
   /**
@@ -78,16 +86,17 @@ export class MergingWindowSet<W extends Window> {
    * swallowed it. Elements and trigger calls should go to that window only.
    */
   addWindow(newWindow: W, mergeFunction: MergeFunction<W>): W {
-    const windows = [...this.mapping.values()].map((m) => m.window);
+    const windows: W[] = [];
+    for (const m of this.mapping) windows.push(m.window);
     windows.push(newWindow);
-    const mergeResults: Array<[W, W[]]> = [];
+    let mergeResults: Array<[W, W[]]> | undefined;
     this.windowAssigner.mergeWindows(windows, (toBeMerged, mergeResult) => {
-      mergeResults.push([mergeResult, [...toBeMerged]]);
+      (mergeResults ??= []).push([mergeResult, [...toBeMerged]]);
     });
 
     let resultWindow = newWindow;
     let mergedNewWindow = false;
-    for (const [mergeResult, mergedWindows] of mergeResults) {
+    for (const [mergeResult, mergedWindows] of mergeResults ?? []) {
       // The new window never had state; it is not one of the merged windows the caller hears about.
       if (removeFirstEqual(mergedWindows, newWindow)) {
         mergedNewWindow = true;
@@ -98,62 +107,70 @@ export class MergingWindowSet<W extends Window> {
       const stateWindow = (first === undefined ? undefined : this.getStateWindow(first)) ?? mergeResult;
       const mergedStateWindows: W[] = [];
       for (const merged of mergedWindows) {
-        const key = windowNamespace(merged);
-        const previous = this.mapping.get(key);
-        if (previous !== undefined) {
-          this.mapping.delete(key);
-          mergedStateWindows.push(previous.stateWindow);
+        const at = this.indexOf(merged);
+        if (at >= 0) {
+          mergedStateWindows.push(this.mapping[at]!.stateWindow);
+          this.mapping.splice(at, 1);
         }
       }
-      this.mapping.set(windowNamespace(mergeResult), { window: mergeResult, stateWindow });
+      const existing = this.indexOf(mergeResult);
+      if (existing >= 0) this.mapping.splice(existing, 1);
+      this.mapping.push({ window: mergeResult, stateWindow });
       removeFirstEqual(mergedStateWindows, stateWindow);
       // An existing window merging only with itself (the new window fell inside it) is no merge.
       const onlyItself = mergedWindows.length === 1 && mergedWindows[0]!.equals(mergeResult);
-      if (!onlyItself) mergeFunction(mergeResult, mergedWindows, stateWindow, mergedStateWindows);
+      if (!onlyItself) {
+        this.changed = true;
+        mergeFunction(mergeResult, mergedWindows, stateWindow, mergedStateWindows);
+      }
     }
 
     // A new, self-contained window. Flink re-maps it to itself even when an equal window is
     // already in flight with another state window, which would orphan that window's contents;
     // an existing mapping is kept instead.
-    if (mergeResults.length === 0 || (resultWindow.equals(newWindow) && !mergedNewWindow)) {
-      const key = windowNamespace(resultWindow);
-      if (!this.mapping.has(key)) this.mapping.set(key, { window: resultWindow, stateWindow: resultWindow });
+    if (mergeResults === undefined || (resultWindow.equals(newWindow) && !mergedNewWindow)) {
+      if (this.indexOf(resultWindow) < 0) {
+        this.mapping.push({ window: resultWindow, stateWindow: resultWindow });
+        this.changed = true;
+      }
     }
     return resultWindow;
   }
 
-  /** True when the mapping differs from the one this set was created with (then persist it). */
+  /** True when the mapping may differ from the one this set was created or last persisted with. */
   hasChanged(): boolean {
-    if (this.mapping.size !== this.initial.size) return true;
-    for (const [key, { stateWindow }] of this.mapping) {
-      if (this.initial.get(key) !== windowNamespace(stateWindow)) return true;
-    }
-    return false;
+    return this.changed;
   }
 
-  /** The mapping was persisted: `hasChanged` now compares against it (for a set kept across calls). */
-  markPersisted(persisted: ReadonlyArray<readonly [string, string]> = this.snapshotNamespaces()): void {
-    this.initial = new Map(persisted);
+  /** The mapping was persisted: `hasChanged` is false until the next change. */
+  markPersisted(): void {
+    this.changed = false;
   }
 
   /** The mapping as [in-flight window, state window] pairs. */
   snapshot(): Array<[W, W]> {
-    return [...this.mapping.values()].map((m) => [m.window, m.stateWindow]);
+    return this.mapping.map((m) => [m.window, m.stateWindow]);
   }
 
   /** The mapping as [window namespace, state window namespace] pairs: the form to keep in state. */
   snapshotNamespaces(): Array<[string, string]> {
-    return [...this.mapping.entries()].map(([key, m]) => [key, windowNamespace(m.stateWindow)]);
+    return this.mapping.map((m) => [windowNamespace(m.window), windowNamespace(m.stateWindow)]);
   }
 
   get size(): number {
-    return this.mapping.size;
+    return this.mapping.length;
   }
 
   toString(): string {
     return `MergingWindowSet{windows=${this.snapshot()
       .map(([w, s]) => `${String(w)}→${String(s)}`)
       .join(', ')}}`;
+  }
+
+  private indexOf(window: W): number {
+    const mapping = this.mapping;
+    for (let i = 0; i < mapping.length; i++) if (mapping[i]!.window.equals(window)) return i;
+    return -1;
   }
 }
 

@@ -18,14 +18,22 @@ interface QueuedTimer<K> extends InternalTimer<K>, HeapTimer {
 }
 
 /**
- * The dedup index: timestamp → namespace → key identity → timer. Nested maps avoid building a
- * composite string per registration (the window operator registers timers for every element).
+ * The dedup index: key identity → that key's queued timers. A key has few timers at a time (a
+ * window operator: one or two per window in flight), so they sit in a small array searched by
+ * (namespace, timestamp); a key with many timers gets a map by `namespace|timestamp` instead. The
+ * per-key slot outlives its timers' timestamps, so registering a timer allocates no index maps.
  */
-type TimerIndex<K> = Map<number, Map<string, Map<unknown, QueuedTimer<K>>>>;
+const MAX_LINEAR_TIMERS = 16;
+
+type KeyTimers<K> = QueuedTimer<K>[] | Map<string, QueuedTimer<K>>;
+
+function compositeName(namespace: string, timestamp: number): string {
+  return `${namespace}|${timestamp}`;
+}
 
 export class TimerQueue<K = unknown> {
   private readonly heap = new TimerHeap<QueuedTimer<K>>();
-  private readonly index: TimerIndex<K> = new Map();
+  private readonly index = new Map<unknown, KeyTimers<K>>();
   private nextSeq = 0;
 
   get size(): number {
@@ -35,12 +43,9 @@ export class TimerQueue<K = unknown> {
   /** Adds the timer unless an equal one (same key, namespace and timestamp) is queued; true when added. */
   add(key: K, keyGroup: number, namespace: string, timestamp: number): boolean {
     const keyId = heapKeyId(key);
-    let byNamespace = this.index.get(timestamp);
-    if (byNamespace === undefined)
-      this.index.set(timestamp, (byNamespace = new Map<string, Map<unknown, QueuedTimer<K>>>()));
-    let byKey = byNamespace.get(namespace);
-    if (byKey === undefined) byNamespace.set(namespace, (byKey = new Map<unknown, QueuedTimer<K>>()));
-    if (byKey.has(keyId)) return false;
+    let timers = this.index.get(keyId);
+    if (timers === undefined) this.index.set(keyId, (timers = []));
+    else if (find(timers, namespace, timestamp) !== undefined) return false;
     const timer: QueuedTimer<K> = {
       key,
       keyGroup,
@@ -50,14 +55,24 @@ export class TimerQueue<K = unknown> {
       heapIndex: -1,
       keyId,
     };
-    byKey.set(keyId, timer);
+    if (Array.isArray(timers)) {
+      if (timers.length < MAX_LINEAR_TIMERS) timers.push(timer);
+      else {
+        const map = new Map<string, QueuedTimer<K>>();
+        for (const t of timers) map.set(compositeName(t.namespace, t.timestamp), t);
+        map.set(compositeName(namespace, timestamp), timer);
+        this.index.set(keyId, map);
+      }
+    } else timers.set(compositeName(namespace, timestamp), timer);
     this.heap.push(timer);
     return true;
   }
 
   /** Removes the timer if it is queued; true when it was. */
   remove(key: K, namespace: string, timestamp: number): boolean {
-    const timer = this.index.get(timestamp)?.get(namespace)?.get(heapKeyId(key));
+    const timers = this.index.get(heapKeyId(key));
+    if (timers === undefined) return false;
+    const timer = find(timers, namespace, timestamp);
     if (timer === undefined) return false;
     this.unindex(timer);
     this.heap.remove(timer);
@@ -92,13 +107,17 @@ export class TimerQueue<K = unknown> {
   }
 
   private unindex(timer: QueuedTimer<K>): void {
-    const byNamespace = this.index.get(timer.timestamp);
-    const byKey = byNamespace?.get(timer.namespace);
-    if (byKey === undefined) return;
-    byKey.delete(timer.keyId);
-    if (byKey.size === 0) {
-      byNamespace!.delete(timer.namespace);
-      if (byNamespace!.size === 0) this.index.delete(timer.timestamp);
+    const timers = this.index.get(timer.keyId);
+    if (timers === undefined) return;
+    if (Array.isArray(timers)) {
+      const at = timers.indexOf(timer);
+      if (at < 0) return;
+      const last = timers.pop()!;
+      if (at < timers.length) timers[at] = last;
+      if (timers.length === 0) this.index.delete(timer.keyId);
+    } else {
+      timers.delete(compositeName(timer.namespace, timer.timestamp));
+      if (timers.size === 0) this.index.delete(timer.keyId);
     }
   }
 
@@ -114,4 +133,13 @@ export class TimerQueue<K = unknown> {
   sorted(): Array<InternalTimer<K>> {
     return [...this.heap.values()].sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
   }
+}
+
+function find<K>(timers: KeyTimers<K>, namespace: string, timestamp: number): QueuedTimer<K> | undefined {
+  if (!Array.isArray(timers)) return timers.get(compositeName(namespace, timestamp));
+  for (let i = 0; i < timers.length; i++) {
+    const timer = timers[i]!;
+    if (timer.timestamp === timestamp && timer.namespace === namespace) return timer;
+  }
+  return undefined;
 }

@@ -26,6 +26,7 @@ import { AbstractUdfOperator, copyUserFunction } from '../abstract-udf-operator.
 import { KeyedTimerService } from '../keyed-timer-service.js';
 import { TimestampedCollector } from '../simple-operators.js';
 import type { OperatorContext } from '../stream-operator.js';
+import type { OperatorListStates } from '../../checkpoint/operator-snapshot.js';
 import type { InternalTimer } from './internal-timer-service.js';
 import { MergingWindowSet } from './merging-window-set.js';
 import { WindowProcessContext, WindowTriggerContext } from './window-contexts.js';
@@ -33,6 +34,8 @@ import { WindowProcessContext, WindowTriggerContext } from './window-contexts.js
 const CONTENTS = 'window-contents';
 const MERGING_WINDOWS = 'merging-window-set';
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
+/** Changed merging window sets kept before they are written to keyed state in one go. */
+const MAX_DIRTY_SETS = 4096;
 
 type ContentsState = KeyedStateHandle & { get(): unknown; add(value: unknown): void };
 /** Per key: the merging window set as [window, state window] namespace pairs (VOID namespace). */
@@ -56,6 +59,8 @@ export class WindowOperator extends AbstractUdfOperator {
   private mergingSets!: MergingSetsState;
   /** Decoded merging window sets by key identity (see mergingWindowSet). */
   private readonly mergingSetCache = new Map<unknown, MergingWindowSet<Window>>();
+  /** Sets changed since they were last written to keyed state, by key identity. */
+  private readonly dirtySets = new Map<unknown, { key: unknown; set: MergingWindowSet<Window> }>();
   /** Flink's `numLateRecordsDropped` metric. */
   numLateRecordsDropped = 0;
 
@@ -295,33 +300,50 @@ export class WindowOperator extends AbstractUdfOperator {
   }
 
   /**
-   * The current key's merging window set. Decoded from keyed state once and then kept in memory
-   * (state stays the source for snapshots: every change is written back by `persist`).
+   * The current key's merging window set. Decoded from keyed state once and then kept in memory;
+   * changes are written back to state in batches (see persist), always before a snapshot.
    */
   private mergingWindowSet(): MergingWindowSet<Window> {
     const identity = heapKeyId(this.ctx.keyedStateBackend!.getCurrentKey());
-    let set = this.mergingSetCache.get(identity);
+    let set = this.mergingSetCache.get(identity) ?? this.dirtySets.get(identity)?.set;
     if (set === undefined) {
       this.mergingSets.setCurrentNamespace('');
       const pairs = (this.mergingSets.value() as [string, string][] | undefined) ?? [];
       set = MergingWindowSet.fromNamespaces(this.merging!, pairs);
-      this.mergingSetCache.set(identity, set);
     }
+    this.mergingSetCache.set(identity, set);
     return set;
   }
 
+  /** Notes a change of the current key's set; an empty set leaves the in-memory cache. */
   private persist(set: MergingWindowSet<Window>): void {
-    if (set.size === 0) this.mergingSetCache.delete(heapKeyId(this.ctx.keyedStateBackend!.getCurrentKey()));
-    if (!set.hasChanged()) return;
-    this.mergingSets.setCurrentNamespace('');
-    if (set.size === 0) {
-      this.mergingSets.clear();
-      set.markPersisted([]);
-    } else {
-      const pairs = set.snapshotNamespaces();
-      this.mergingSets.update(pairs);
-      set.markPersisted(pairs);
+    const key = this.ctx.keyedStateBackend!.getCurrentKey();
+    const identity = heapKeyId(key);
+    if (set.hasChanged()) this.dirtySets.set(identity, { key, set });
+    if (set.size === 0) this.mergingSetCache.delete(identity);
+    if (this.dirtySets.size >= MAX_DIRTY_SETS) this.writeDirtySets();
+  }
+
+  /** Writes every changed merging window set to keyed state (the current key is kept). */
+  private writeDirtySets(): void {
+    if (this.dirtySets.size === 0) return;
+    const backend = this.ctx.keyedStateBackend!;
+    const current = backend.getCurrentKey();
+    for (const { key, set } of this.dirtySets.values()) {
+      backend.setCurrentKey(key);
+      this.mergingSets.setCurrentNamespace('');
+      if (set.size === 0) this.mergingSets.clear();
+      else this.mergingSets.update(set.snapshotNamespaces());
+      set.markPersisted();
     }
+    this.dirtySets.clear();
+    if (current !== undefined) backend.setCurrentKey(current);
+  }
+
+  /** Keyed state is snapshotted right after this: it must hold every merging window set. */
+  snapshotState(): OperatorListStates {
+    if (this.merging !== undefined) this.writeDirtySets();
+    return {};
   }
 
   private cleanupTime(window: Window): number {
