@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-/** The `freshet` command (mirrors `flink`): run, info, bundle, list, cancel, savepoint, stop. */
+/**
+ * The `freshet` command (mirrors `flink`): run, info, bundle, list, cancel, savepoint, stop, and the
+ * cluster processes jobmanager, standalone-job, taskmanager, cluster.
+ */
 import { Command, CommanderError } from 'commander';
 import { bundleCommand } from './commands/bundle-command.js';
 import { cancelCommand } from './commands/cancel-command.js';
@@ -10,6 +13,7 @@ import { infoCommand } from './commands/info-command.js';
 import { listCommand } from './commands/list-command.js';
 import { runCommand } from './commands/run-command.js';
 import { savepointCommand } from './commands/savepoint-command.js';
+import { standaloneJobCommand } from './commands/standalone-job-command.js';
 import { stopCommand } from './commands/stop-command.js';
 import { FRESHET_VERSION } from './version.js';
 import { EXIT_OK, EXIT_USAGE, describeFailure, exitCodeFor } from './cli-output.js';
@@ -103,6 +107,24 @@ program
   .description('Runs a JobManager (session mode) in the foreground')
   .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
   .action(jobManagerCommand);
+
+program
+  .command('standalone-job')
+  .description(
+    'Runs a JobManager in application mode in the foreground: it runs the one job of --bundle under ' +
+      'job ID 00000000000000000000000000000000 (resumed, not resubmitted, after a restart with ' +
+      'high-availability.storageDir) and keeps running after the job ended, until SIGTERM',
+  )
+  .argument('[args...]', 'program arguments of the job (after --)')
+  .requiredOption(
+    '--bundle <path-or-s3-url>',
+    'the job: a bundle (freshet bundle), a .ts/.js job file, or s3://bucket/key of one (read with the s3.* settings)',
+  )
+  .option('-p, --parallelism <n>', 'default parallelism of the job')
+  .option('-s, --fromSavepoint <path>', 'start the job from this savepoint (not when it is recovered)')
+  .option('-n, --allowNonRestoredState', 'with -s: skip savepoint state that maps to no operator')
+  .option('-D, --define <key=value>', 'set a configuration key (repeatable)', collectDefine)
+  .action(standaloneJobCommand);
 
 program
   .command('taskmanager')

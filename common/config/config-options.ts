@@ -91,6 +91,13 @@ export const TaskManagerOptions = {
   LOCAL_STATE_ROOT_DIRS: listOption('taskmanager.state.local.root-dirs', undefined, {
     description: 'Directories for local state (RocksDB instances); a temporary directory when absent.',
   }),
+  HEALTH_PORT: intOption('taskmanager.health.port', undefined, {
+    min: 0,
+    max: MAX_PORT,
+    description:
+      'Port of the HTTP health endpoint (GET /healthz, GET /readyz) on taskmanager.bind-host; no endpoint when ' +
+      'absent, 0 picks a free port.',
+  }),
 } as const;
 
 export const RestOptions = {

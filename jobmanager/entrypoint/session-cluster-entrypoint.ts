@@ -2,7 +2,8 @@
  * A JobManager process in session mode (Flink's StandaloneSessionClusterEntrypoint): the
  * dispatcher and slot pool, the resource manager's control-plane endpoint TaskManagers register
  * at (`jobmanager.rpc.port`), and the REST endpoint (`rest.port`) clients upload and run bundles
- * through. TaskManagers fetch the stored bundles over the control plane.
+ * through. TaskManagers fetch the stored bundles over the control plane. `GET /readyz` turns ready
+ * once start-up is done: HA job recovery, then the `beforeReady` hook (application mode's job).
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ import {
   WebOptions,
 } from '../../common/config/config-options.js';
 import type { Configuration } from '../../common/config/configuration.js';
+import type { JobId } from '../../common/ids.js';
+import type { JobStatus } from '../../common/job-status.js';
 import type { Logger } from '../../common/logging/logger.js';
 import type { JobMasterGateway } from '../../common/protocol/gateways.js';
 import { Dispatcher } from '../dispatcher/dispatcher.js';
@@ -38,6 +41,25 @@ export interface SessionClusterEntrypointOptions {
   readonly providedModules: Readonly<Record<string, string>>;
   readonly logger: Logger;
   readonly version: string;
+  /**
+   * Runs after HA job recovery and before `/readyz` reports ready (application mode submits its
+   * job here). When it rejects, the JobManager stops again and `start` rejects with that error.
+   */
+  readonly beforeReady?: (jobManager: StartedJobManager) => Promise<void>;
+  /**
+   * With HA, record every job that ends for good in the job result store (application mode), so a
+   * restarted JobManager knows it is done.
+   */
+  readonly recordJobResults?: boolean;
+}
+
+/** What the `beforeReady` hook works with. */
+export interface StartedJobManager {
+  readonly dispatcher: Dispatcher;
+  /** The REST endpoints' backend: stores bundles (`uploadJar`) and runs them (`runJar`). */
+  readonly backend: DispatcherRestBackend;
+  /** Undefined without `high-availability.storageDir`. */
+  readonly ha: FileSystemHaServices | undefined;
 }
 
 export class SessionClusterEntrypoint {
@@ -46,6 +68,8 @@ export class SessionClusterEntrypoint {
     readonly resourceManager: ResourceManagerEndpoint,
     readonly restServer: RestServer,
     readonly restUrl: string,
+    /** Undefined without `high-availability.storageDir`. */
+    readonly ha: FileSystemHaServices | undefined,
     private readonly logger: Logger,
   ) {}
 
@@ -53,7 +77,12 @@ export class SessionClusterEntrypoint {
     const { configuration: config, logger } = options;
     const slotPool = new SlotPool();
     const haDirectory = config.get(HighAvailabilityOptions.HA_STORAGE_PATH);
-    const ha = haDirectory === undefined ? undefined : new FileSystemHaServices(haDirectory);
+    const jobStatus = (jobId: JobId): JobStatus | undefined =>
+      dispatcher.listJobs().find((master) => master.jobId === jobId)?.status;
+    const ha =
+      haDirectory === undefined
+        ? undefined
+        : new FileSystemHaServices(haDirectory, options.recordJobResults === true ? { jobStatus } : {});
     const dispatcher = new Dispatcher(slotPool, {
       clusterConfiguration: config,
       logger,
@@ -122,6 +151,7 @@ export class SessionClusterEntrypoint {
       defaultParallelism: config.get(CoreOptions.DEFAULT_PARALLELISM),
       onJobStartError: (jobId, error) => logger.error({ jobId, err: error }, `job ${jobId} could not start`),
     });
+    let ready = false;
     const restAddress = config.get(RestOptions.ADDRESS);
     const authToken = config.get(RestOptions.AUTH_TOKEN);
     const restServer = await RestServer.start({
@@ -130,21 +160,35 @@ export class SessionClusterEntrypoint {
       backend,
       maxContentLength: config.get(RestOptions.SERVER_MAX_CONTENT_LENGTH),
       ...(authToken === undefined ? {} : { authToken }),
+      isReady: () => ready,
       onInternalError: (error, request) =>
         logger.error({ err: error, method: request.method, url: request.url }, 'REST handler failed'),
     });
     const restUrl = `http://${restAddress}:${restServer.port}`;
-    if (ha !== undefined) await recoverJobs(ha, dispatcher, jobBundles, config, logger);
+    try {
+      if (ha !== undefined) await recoverJobs(ha, dispatcher, jobBundles, config, logger);
+      await options.beforeReady?.({ dispatcher, backend, ha });
+    } catch (error) {
+      await restServer.close();
+      await resourceManager.close();
+      throw error;
+    }
+    ready = true;
     logger.info(
       { rpcPort: resourceManager.port, restUrl, uploadDir },
       `JobManager started: REST endpoint ${restUrl}, RPC port ${resourceManager.port}`,
     );
-    return new SessionClusterEntrypoint(dispatcher, resourceManager, restServer, restUrl, logger);
+    return new SessionClusterEntrypoint(dispatcher, resourceManager, restServer, restUrl, ha, logger);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Shuts down: cancels every job, or with `suspendJobs` (and HA) leaves them in the HA directory
+   * for the next JobManager, as Flink suspends jobs when its JobManager stops.
+   */
+  async stop(options: { readonly suspendJobs?: boolean } = {}): Promise<void> {
     this.logger.info('JobManager shutting down');
-    for (const master of this.dispatcher.listJobs()) master.cancel();
+    if (options.suspendJobs === true && this.ha !== undefined) this.ha.suspend();
+    else for (const master of this.dispatcher.listJobs()) master.cancel();
     await this.restServer.close();
     await this.resourceManager.close();
   }

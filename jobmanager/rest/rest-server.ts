@@ -1,13 +1,15 @@
 /**
  * The JobManager's REST endpoint (Flink's WebMonitorEndpoint): Flink's paths (each also under
  * `/v1`) and JSON field names over node:http, backed by a narrow RestBackend. Errors are
- * `{"errors": ["..."]}` with 400/401/404/405/409/413/429/500 as fits.
+ * `{"errors": ["..."]}` with 400/401/404/405/409/413/429/500 as fits. `/healthz` and `/readyz` answer
+ * orchestrator probes (see health-handlers.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IllegalConfigurationError } from '../../common/errors/freshet-error.js';
 import { checkBearerToken, isMutating } from './bearer-auth.js';
 import { registerClusterHandlers } from './cluster-handlers.js';
+import { registerHealthHandlers } from './health-handlers.js';
 import { registerJarHandlers } from './jar-handlers.js';
 import { CompletedOperationCache } from './completed-operation-cache.js';
 import { registerJobHandlers } from './job-handlers.js';
@@ -31,6 +33,8 @@ export interface RestServerOptions {
   /** The URL clients reach this server at (`GET /jars` `address`); `http://host:port` by default. */
   readonly advertisedAddress?: string;
   readonly clock?: () => number;
+  /** Whether the JobManager finished starting up (`GET /readyz`); always ready when absent. */
+  readonly isReady?: () => boolean;
   /** Hears about every 500 (the client only gets the message); e.g. to log it. */
   readonly onInternalError?: (
     error: unknown,
@@ -95,6 +99,7 @@ export class RestServer {
     const address = options.advertisedAddress ?? `http://${hostForUrl(options.host)}:${port}`;
     const context = { backend: options.backend, clock: options.clock ?? Date.now };
     const router = new RestRouter<RestHandler>();
+    registerHealthHandlers(router, options.isReady ?? (() => true));
     registerClusterHandlers(router, context);
     registerJobHandlers(router, context);
     registerSavepointHandlers(router, {

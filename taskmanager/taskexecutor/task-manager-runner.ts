@@ -3,7 +3,8 @@
  * data port, registered with the JobManager over the control plane. It fetches job bundles from
  * the JobManager, answers heartbeats with slot reports and task I/O counters, and when the
  * JobManager goes away it fails its tasks and registers again (until
- * `taskmanager.registration.timeout` passes without success).
+ * `taskmanager.registration.timeout` passes without success). With `taskmanager.health.port` set it
+ * serves `/healthz` and `/readyz` (ready while registered) for orchestrator probes.
  */
 import { checkLocalStateDirs } from '../state/rocksdb/local-state-dirs.js';
 import { mkdtemp } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import type { Logger } from '../../common/logging/logger.js';
 import { JobManagerConnection } from '../rpc/job-manager-connection.js';
 import { BundleCache } from './bundle-cache.js';
 import { TaskExecutor } from './task-executor.js';
+import { TaskManagerHealthServer } from './task-manager-health-server.js';
 
 export interface TaskManagerRunnerOptions {
   readonly configuration: Configuration;
@@ -38,6 +40,9 @@ export class TaskManagerRunner {
   private connection: JobManagerConnection | undefined;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Registered at the JobManager (what `/readyz` reports). */
+  private registered = false;
+  private healthServer: TaskManagerHealthServer | undefined;
 
   private constructor(
     private readonly options: TaskManagerRunnerOptions,
@@ -79,12 +84,39 @@ export class TaskManagerRunner {
     const port = config.get(JobManagerOptions.PORT);
     const runner = new TaskManagerRunner(options, taskExecutor, bundles, `ws://${address}:${port}`);
     late.runner = runner;
+    const healthPort = config.get(TaskManagerOptions.HEALTH_PORT);
+    if (healthPort !== undefined) {
+      runner.healthServer = await TaskManagerHealthServer.start({
+        host: config.get(TaskManagerOptions.BIND_HOST) ?? '0.0.0.0',
+        port: healthPort,
+        health: () => ({
+          registered: runner.registered,
+          resourceId: runner.resourceId,
+          jobManager: runner.jobManagerUrl,
+        }),
+      });
+    }
     options.logger.info(
-      { resourceId, slots: taskExecutor.numberOfSlots, dataPort: taskExecutor.dataPort },
+      {
+        resourceId,
+        slots: taskExecutor.numberOfSlots,
+        dataPort: taskExecutor.dataPort,
+        ...(runner.healthPort === undefined ? {} : { healthPort: runner.healthPort }),
+      },
       'TaskManager started',
     );
-    await runner.register(Date.now());
+    try {
+      await runner.register(Date.now());
+    } catch (error) {
+      await runner.healthServer?.close();
+      throw error;
+    }
     return runner;
+  }
+
+  /** The bound port of the health endpoint; undefined without `taskmanager.health.port`. */
+  get healthPort(): number | undefined {
+    return this.healthServer?.port;
   }
 
   get resourceId(): ResourceId {
@@ -94,6 +126,8 @@ export class TaskManagerRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.registered = false;
+    await this.healthServer?.close();
     await this.connection?.close();
     await this.taskExecutor.shutdown();
     await this.bundles.clear();
@@ -126,6 +160,7 @@ export class TaskManagerRunner {
           },
           onRegistered: (connection) => {
             this.connection = connection;
+            this.registered = true;
             this.taskExecutor.connectToJobMaster(connection.jobMasterGateway);
           },
           onDisconnected: (reason) => this.onDisconnected(reason),
@@ -158,6 +193,7 @@ export class TaskManagerRunner {
       'lost the JobManager; failing running tasks and registering again',
     );
     this.connection = undefined;
+    this.registered = false;
     this.taskExecutor.cancelAllTasks();
     this.register(Date.now()).catch((error: unknown) =>
       this.options.onFatalError(
