@@ -18,3 +18,18 @@ export {
   type RollingPolicy,
 } from './file/rolling-policy.js';
 export { PrintSink } from './print/print-sink.js';
+export { DiscardingSink } from './blackhole/discarding-sink.js';
+export { NexmarkSource, type NexmarkSplit } from './nexmark/nexmark-source.js';
+export { NexmarkGenerator, generateEvents } from './nexmark/nexmark-generator.js';
+export type { NexmarkConfig } from './nexmark/nexmark-generator-config.js';
+export {
+  eventTimestamp,
+  FIRST_AUCTION_ID,
+  FIRST_CATEGORY_ID,
+  FIRST_PERSON_ID,
+  type Auction,
+  type Bid,
+  type NexmarkEvent,
+  type NexmarkEventType,
+  type Person,
+} from './nexmark/nexmark-model.js';
