@@ -40,8 +40,21 @@ export function windowNamespace(window: Window): string {
   );
 }
 
+/** Recently parsed time-window namespaces (windows are immutable, so one object can serve all). */
+const parsedTimeWindows = new Map<string, TimeWindow>();
+const MAX_PARSED = 4096;
+
 export function parseWindowNamespace(namespace: string): Window {
   if (namespace === GLOBAL) return GlobalWindow.get();
+  const parsed = parsedTimeWindows.get(namespace);
+  if (parsed !== undefined) return parsed;
+  const window = parseTimeWindowNamespace(namespace);
+  if (parsedTimeWindows.size >= MAX_PARSED) parsedTimeWindows.clear();
+  parsedTimeWindows.set(namespace, window);
+  return window;
+}
+
+function parseTimeWindowNamespace(namespace: string): TimeWindow {
   if (namespace.startsWith(TIME_PREFIX)) {
     const parts = namespace.slice(TIME_PREFIX.length).split(':');
     if (parts.length === 2) {

@@ -16,7 +16,8 @@ import {
 import type { WindowOperatorSpec } from '../../../api/graph/window-operator-spec.js';
 import { MergingWindowAssigner } from '../../../api/windowing/assigners/merging-window-assigner.js';
 import type { TimestampedValue } from '../../../api/windowing/evictors/evictor.js';
-import { isFire, isPurge, type TriggerResult } from '../../../api/windowing/triggers/trigger-result.js';
+import { EventTimeTrigger } from '../../../api/windowing/triggers/event-time-trigger.js';
+import { isFire, isPurge, TriggerResult } from '../../../api/windowing/triggers/trigger-result.js';
 import type { Window } from '../../../api/windowing/windows/window.js';
 import { parseWindowNamespace, windowNamespace } from '../../../api/windowing/windows/window-namespace.js';
 import { FreshetError } from '../../../common/errors/freshet-error.js';
@@ -50,6 +51,8 @@ export class WindowOperator extends AbstractUdfOperator {
   /** Contents kept as a list of elements (process/apply, or any function with an evictor). */
   private readonly keepsList: boolean;
   private readonly merging: MergingWindowAssigner<unknown, Window> | undefined;
+  /** The trigger registers the cleanup timer itself on every element it does not fire for. */
+  private readonly cleanupIsTriggerTimer: boolean;
   private readonly timers: KeyedTimerService;
   private readonly triggerContext: WindowTriggerContext;
   private readonly processContext: WindowProcessContext;
@@ -73,6 +76,8 @@ export class WindowOperator extends AbstractUdfOperator {
     this.isEventTime = spec.assigner.isEventTime();
     this.keepsList = spec.evictor !== undefined || spec.contents.kind === 'list';
     this.merging = spec.assigner instanceof MergingWindowAssigner ? spec.assigner : undefined;
+    this.cleanupIsTriggerTimer =
+      this.isEventTime && spec.allowedLateness === 0 && spec.trigger.constructor === EventTimeTrigger;
     this.timers = new KeyedTimerService(
       backend,
       ctx.processingTimeService,
@@ -202,7 +207,10 @@ export class WindowOperator extends AbstractUdfOperator {
     );
     const result = this.spec.trigger.onElement(value, timestamp, window, this.triggerContext);
     this.act(result, window);
-    this.registerCleanupTimer(window, namespace);
+    // Flink's EventTimeTrigger just registered this very timer when it continued (cleanup time =
+    // maxTimestamp without allowed lateness); registering it again would only find it queued.
+    if (!(this.cleanupIsTriggerTimer && result === TriggerResult.CONTINUE))
+      this.registerCleanupTimer(window, namespace);
   }
 
   /** Fires and/or purges the window whose contents `this.contents` points at. */
