@@ -34,7 +34,11 @@ export interface SinkInitContext {
 
 export interface SinkWriter<T> {
   write(element: T, context: SinkWriterContext): void;
-  /** Flushes buffered data; `endOfInput` is true once the bounded input ended. May be async. */
+  /**
+   * Flushes buffered data; `endOfInput` is true once the bounded input ended. May be async. A
+   * writer that is not precommitting is flushed with `false` at every checkpoint barrier, and the
+   * checkpoint is acknowledged once that flush has finished (at-least-once).
+   */
   flush(endOfInput: boolean): void | Promise<void>;
   close(): void | Promise<void>;
 }
@@ -45,9 +49,10 @@ export interface Sink<T> {
 
 /**
  * A writer that prepares committables at each checkpoint (Flink's PrecommittingSinkWriter plus
- * StatefulSinkWriter). `prepareCommit` runs at the barrier, after `flush(false)`; what it returns is
- * stored in the checkpoint and committed after the checkpoint completes. At the end of a bounded
- * input `flush(true)` is followed by a last `prepareCommit`.
+ * StatefulSinkWriter). `prepareCommit` runs synchronously at the barrier and must itself cut (and
+ * flush) what the checkpoint covers; what it returns is stored in the checkpoint and committed after
+ * the checkpoint completes. At the end of a bounded input `flush(true)` is followed by a last
+ * `prepareCommit`.
  */
 export interface PrecommittingSinkWriter<T, CommT, WriterStateT = never> extends SinkWriter<T> {
   /** Closes what the checkpoint covers and returns it as committables (plain data). */

@@ -20,6 +20,8 @@ import type { OperatorContext } from './stream-operator.js';
 
 const COMMITTABLES = 'committables';
 const WRITER_STATE = 'writer-state';
+/** An always empty list whose snapshot waits for a plain writer's flush at the barrier. */
+const FLUSHED = 'writer-flushed';
 
 export class SinkWriterOperator extends AbstractStreamOperator implements SinkWriterContext {
   private writer: SinkWriter<unknown> | undefined;
@@ -77,7 +79,13 @@ export class SinkWriterOperator extends AbstractStreamOperator implements SinkWr
   }
 
   snapshotState(checkpointId: number): OperatorListStates {
-    if (this.committer === undefined || this.writer === undefined) return {};
+    if (this.writer === undefined) return {};
+    if (this.committer === undefined) {
+      // At-least-once (Flink's flush on checkpoint): what was written before the barrier is
+      // flushed, and the checkpoint is acknowledged only once the flush has finished.
+      const flushed = Promise.resolve(this.writer.flush(false)).then((): unknown[] => []);
+      return { [FLUSHED]: { mode: 'split', values: flushed } };
+    }
     const writer = this.writer as PrecommittingSinkWriter<unknown, unknown, unknown>;
     // Called synchronously: the writer cuts its part now; records after this go to the next one.
     const prepared = Promise.resolve(writer.prepareCommit(checkpointId));
