@@ -102,6 +102,10 @@ export {
   type SourceReader,
   type SourceReaderContext,
   type ReaderOutput,
+  type SourceOutput,
+  type SplitEnumerator,
+  type SplitEnumeratorContext,
+  type ReaderInfo,
 } from './connector/source.js';
 export type { Sink, SinkWriter, SinkInitContext, SinkWriterContext } from './connector/sink.js';
 export { WatermarkStrategy, type TimestampAssigner } from './watermark/watermark-strategy.js';

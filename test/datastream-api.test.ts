@@ -214,6 +214,26 @@ describe('rich functions', () => {
     expect([...indices].sort()).toEqual([0, 1, 2]);
   });
 
+  it('are closed when their task fails, as Flink closes operators on failure too', async () => {
+    const events: string[] = [];
+    class Tracker extends RichMapFunction<number, number> {
+      override open(): void {
+        events.push('open');
+      }
+      map(value: number): number {
+        if (value === 3) throw new Error('boom at 3');
+        return value;
+      }
+      override close(): void {
+        events.push('close');
+      }
+    }
+    await expect(
+      newEnv(1).fromElements(1, 2, 3, 4).map(new Tracker()).name('failing').executeAndCollect(),
+    ).rejects.toThrow(/boom at 3/);
+    expect(events).toEqual(['open', 'close']);
+  });
+
   it('a function that is not rich gets no lifecycle calls and still runs', async () => {
     const out = await newEnv(1)
       .fromElements('x')

@@ -26,7 +26,8 @@ export class MiniCluster {
 
   constructor(options: MiniClusterOptions) {
     const slotPool = new SlotPool();
-    this.dispatcher = new Dispatcher(slotPool);
+    // In-process jobs' split enumerators run on this thread, on the same Source objects.
+    this.dispatcher = new Dispatcher(slotPool, { inProcessPipelines: this.inProcessPipelines });
     this.taskExecutor = new TaskExecutor({
       resourceId: ResourceId.generate('local-taskmanager'),
       numberOfSlots: options.numberOfSlots,

@@ -76,6 +76,7 @@ export function metadataToWire(metadata: CheckpointMetadata, checkpointDirectory
       parallelism: o.parallelism,
       maxParallelism: o.maxParallelism,
       subtaskStates: o.subtaskStates.map(subtask),
+      ...(o.coordinatorState === undefined ? {} : { coordinatorState: o.coordinatorState }),
     })),
     ...(metadata.masterStates === undefined
       ? {}
@@ -174,6 +175,7 @@ export function metadataFromWire(body: unknown, checkpointDirectory: string): Ch
       subtaskStates: array(o.subtaskStates, `${where}.subtaskStates`).map((s, i) =>
         subtask(s, `${where}.subtaskStates[${i}]`),
       ),
+      ...(o.coordinatorState === undefined ? {} : { coordinatorState: bytes(o.coordinatorState, where) }),
     };
   };
   const master = (value: unknown, where: string): MasterState => {
@@ -225,6 +227,12 @@ function count(value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new MalformedMetadataBody(`${where} is not a non-negative integer`);
   }
+  return value;
+}
+
+function bytes(value: unknown, where: string): Uint8Array {
+  if (!(value instanceof Uint8Array))
+    throw new MalformedMetadataBody(`${where}.coordinatorState is not binary`);
   return value;
 }
 

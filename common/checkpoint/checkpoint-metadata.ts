@@ -68,6 +68,11 @@ export interface OperatorState {
   readonly maxParallelism: number;
   /** Subtasks without state may be left out. */
   readonly subtaskStates: readonly OperatorSubtaskState[];
+  /**
+   * The state of the operator's coordinator on the JobManager (a source's split enumerator), at
+   * operator level: it restores at any parallelism. Absent in metadata written before it existed.
+   */
+  readonly coordinatorState?: Uint8Array;
 }
 
 /** State of the JobManager-side hooks (Flink's MasterState), opaque to the storage. */

@@ -8,6 +8,7 @@ import type { ExecutionState } from '../job-status.js';
 import type { TaskDeploymentDescriptor } from './task-deployment.js';
 import type { CheckpointOptions } from './checkpoint-barrier.js';
 import type { TaskStateSnapshot } from '../checkpoint/task-state-snapshot.js';
+import type { SourceCoordinatorEvent, SourceReaderEvent } from './operator-events.js';
 
 /** Network I/O counters of one subtask (Flink's IOMetrics: records and bytes in and out). */
 export interface TaskIoMetrics {
@@ -60,6 +61,15 @@ export interface TaskExecutorGateway {
     checkpointId: number,
     timestamp: number,
   ): Promise<void>;
+  /**
+   * An event of an operator's coordinator (a source's split enumerator) for the running attempt;
+   * rejects when the attempt does not run there. Events to one attempt arrive in call order.
+   */
+  sendOperatorEventToTask?(
+    executionAttemptId: ExecutionAttemptId,
+    operatorId: string,
+    event: SourceCoordinatorEvent,
+  ): Promise<void>;
 }
 
 /** TaskManager → JobManager. */
@@ -81,5 +91,12 @@ export interface JobMasterGateway {
     checkpointId: number,
     reason: string,
     error: SerializedError | undefined,
+  ): void;
+  /** An event of a subtask (a source reader) for its operator's coordinator, in order per subtask. */
+  sendOperatorEventToCoordinator?(
+    jobId: JobId,
+    executionAttemptId: ExecutionAttemptId,
+    operatorId: string,
+    event: SourceReaderEvent,
   ): void;
 }

@@ -152,6 +152,41 @@ const MESSAGES: readonly RpcMessage[] = [
     reason: 'CHECKPOINT_ASYNC_EXCEPTION',
     error: serializeError(failureCause),
   },
+  {
+    type: 'operator-event-to-task',
+    requestId: 11,
+    executionAttemptId: attempt,
+    operatorId: 'cd'.repeat(16),
+    event: { type: 'add-splits', splits: [{ topic: 't', partition: 3, offset: 2n ** 40n }] },
+  },
+  {
+    type: 'operator-event-to-task',
+    requestId: 12,
+    executionAttemptId: attempt,
+    operatorId: 'cd'.repeat(16),
+    event: { type: 'no-more-splits' },
+  },
+  {
+    type: 'operator-event-to-coordinator',
+    jobId,
+    executionAttemptId: attempt,
+    operatorId: 'cd'.repeat(16),
+    event: { type: 'reader-registration', subtaskId: 1, location: 'tm-1/0' },
+  },
+  {
+    type: 'operator-event-to-coordinator',
+    jobId,
+    executionAttemptId: attempt,
+    operatorId: 'cd'.repeat(16),
+    event: { type: 'request-split', subtaskId: 0 },
+  },
+  {
+    type: 'operator-event-to-coordinator',
+    jobId,
+    executionAttemptId: attempt,
+    operatorId: 'cd'.repeat(16),
+    event: { type: 'source-event', event: { lag: new Map([['t-0', 12]]) } },
+  },
 ];
 
 function frameWithHeader(

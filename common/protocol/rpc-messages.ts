@@ -13,6 +13,10 @@ import { ErrorDomain, FreshetError, assertNever } from '../errors/freshet-error.
 import type { SerializedError } from '../errors/serialized-error.js';
 import type { ExecutionAttemptId, JobId, ResourceId } from '../ids.js';
 import { validateCheckpointRpcMessage, type CheckpointRpcMessage } from './checkpoint-rpc-messages.js';
+import {
+  validateOperatorEventRpcMessage,
+  type OperatorEventRpcMessage,
+} from './operator-event-rpc-messages.js';
 import type { TaskExecutionStateUpdate, TaskMetricsReport } from './gateways.js';
 import {
   int,
@@ -133,7 +137,8 @@ export type RpcMessage =
   | ClientData
   | FetchBundle
   | BundleBytes
-  | CheckpointRpcMessage;
+  | CheckpointRpcMessage
+  | OperatorEventRpcMessage;
 export type RpcMessageType = RpcMessage['type'];
 
 /** The one table of wire type IDs. Never renumber: add new types at the end. */
@@ -157,6 +162,8 @@ export const RPC_MESSAGE_TYPE_IDS = {
   'notify-checkpoint-aborted': 17,
   'acknowledge-checkpoint': 18,
   'decline-checkpoint': 19,
+  'operator-event-to-task': 20,
+  'operator-event-to-coordinator': 21,
 } as const satisfies Record<RpcMessageType, number>;
 
 const TYPES_BY_ID = new Map<number, RpcMessageType>(
@@ -174,7 +181,11 @@ const payloadPackr = new Packr({ useRecords: true, moreTypes: true });
 export function encodeRpcMessage(message: RpcMessage): Buffer {
   const { type, ...fields } = message;
   const body: Record<string, unknown> =
-    message.type === 'client-data' ? { ...fields, payload: payloadPackr.pack(message.payload) } : fields;
+    message.type === 'client-data'
+      ? { ...fields, payload: payloadPackr.pack(message.payload) }
+      : message.type === 'operator-event-to-task' || message.type === 'operator-event-to-coordinator'
+        ? { ...fields, event: payloadPackr.pack(message.event) }
+        : fields;
   const packed = controlPackr.pack(body);
   const frame = Buffer.allocUnsafe(RPC_HEADER_BYTES + packed.length);
   frame.writeUInt16BE(RPC_MAGIC, 0);
@@ -309,6 +320,9 @@ function validate(type: RpcMessageType, o: Fields): RpcMessage {
     case 'acknowledge-checkpoint':
     case 'decline-checkpoint':
       return validateCheckpointRpcMessage(type, o);
+    case 'operator-event-to-task':
+    case 'operator-event-to-coordinator':
+      return validateOperatorEventRpcMessage(type, o, (bytes) => payloadPackr.unpack(bytes));
     default:
       return assertNever(type, 'RPC message type');
   }

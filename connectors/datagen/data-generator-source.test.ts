@@ -10,7 +10,7 @@ import type { SequenceSplit } from './sequence-source-reader.js';
 
 /** Reads a bounded source at parallelism p with static assignment (split i → subtask i % p). */
 async function readAll<T>(source: Source<T, SequenceSplit>, parallelism: number): Promise<T[][]> {
-  const splits = source.createSplits(parallelism);
+  const splits = source.createSplits!(parallelism);
   const perSubtask: T[][] = [];
   for (let subtask = 0; subtask < parallelism; subtask++) {
     const reader = source.createReader(new TestingSourceReaderContext(subtask, parallelism));

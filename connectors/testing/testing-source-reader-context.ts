@@ -7,6 +7,10 @@ export class TestingSourceReaderContext implements SourceReaderContext {
   readonly attemptNumber: number;
   /** The clock `currentTimeMillis()` reports; tests move it. */
   nowMillis: number;
+  /** How often the reader called `sendSplitRequest()`. */
+  splitRequests = 0;
+  /** What the reader sent with `sendSourceEventToCoordinator`, in order. */
+  readonly sourceEvents: unknown[] = [];
 
   constructor(
     indexOfSubtask = 0,
@@ -21,6 +25,14 @@ export class TestingSourceReaderContext implements SourceReaderContext {
 
   currentTimeMillis(): number {
     return this.nowMillis;
+  }
+
+  sendSplitRequest(): void {
+    this.splitRequests++;
+  }
+
+  sendSourceEventToCoordinator(event: unknown): void {
+    this.sourceEvents.push(event);
   }
 
   advance(millis: number): void {

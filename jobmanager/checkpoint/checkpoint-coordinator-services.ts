@@ -11,6 +11,7 @@ import type { CheckpointIdCounter } from './checkpoint-id-counter.js';
 import type { CheckpointStorageCoordinatorView } from './checkpoint-storage-coordinator-view.js';
 import type { CheckpointTriggerGateway } from './checkpoint-trigger-gateway.js';
 import type { CompletedCheckpointStore } from './completed-checkpoint-store.js';
+import type { OperatorCoordinatorCheckpoints } from './operator-coordinator-checkpoints.js';
 import type { TaskAcknowledgeResult } from './pending-checkpoint.js';
 import type { TaskSetSupplier } from './task-set.js';
 
@@ -34,6 +35,8 @@ export interface CheckpointCoordinatorServices {
   readonly logger?: Logger;
   /** Entries in the stats history (Flink's `web.checkpoints.history`, 10). */
   readonly historySize?: number;
+  /** The operator coordinators (source split enumerators), snapshotted before the barriers. */
+  readonly operatorCoordinators?: OperatorCoordinatorCheckpoints;
 }
 
 /** The outcome of an acknowledgement: the task's result, or the checkpoint is unknown or another job's. */

@@ -279,10 +279,33 @@ export class CheckpointCoordinator {
     });
     this.stats.reportPending(pending);
     const { checkpointId, triggerTimestamp } = pending;
-    this.messenger.triggerSources(pending.tasks, checkpointId, triggerTimestamp, options, (task, error) => {
-      const reason = CheckpointFailureReason.TRIGGER_CHECKPOINT_FAILURE;
-      this.abortPending(entry, new CheckpointException(reason, `${describe(task)}: ${error.message}`, error));
-    });
+    const reason = CheckpointFailureReason.TRIGGER_CHECKPOINT_FAILURE;
+    const triggerSources = (): void =>
+      this.messenger.triggerSources(pending.tasks, checkpointId, triggerTimestamp, options, (task, error) => {
+        this.abortPending(
+          entry,
+          new CheckpointException(reason, `${describe(task)}: ${error.message}`, error),
+        );
+      });
+    const coordinators = this.services.operatorCoordinators;
+    if (coordinators === undefined) return triggerSources();
+    // Flink's order: the operator coordinators' snapshots, then the barriers at the sources.
+    this.background.run(
+      `checkpointing the operator coordinators for checkpoint ${checkpointId}`,
+      async () => {
+        const states = await coordinators.checkpointCoordinators(checkpointId);
+        // Aborted meanwhile: the events held back since the snapshots may go.
+        if (pending.isDisposed) return coordinators.notifyCheckpointAborted(checkpointId);
+        for (const [operatorId, state] of states) pending.acknowledgeCoordinatorState(operatorId, state);
+        triggerSources();
+        coordinators.afterSourceBarrierInjection(checkpointId);
+      },
+      (error) =>
+        this.abortPending(
+          entry,
+          new CheckpointException(reason, `operator coordinator: ${error.message}`, error),
+        ),
+    );
   }
 
   private async completePendingCheckpoint(entry: PendingEntry<Request>): Promise<void> {
@@ -318,6 +341,7 @@ export class CheckpointCoordinator {
     this.lastCompletionTimestamp = this.clock();
     if (!isSavepoint || CheckpointProperties.isSynchronous(completed.properties)) {
       this.dropSubsumedCheckpoints(completed.checkpointId);
+      this.services.operatorCoordinators?.notifyCheckpointComplete(completed.checkpointId);
       this.messenger.notifyComplete(pending);
     }
     entry.request.resolve(completed);
@@ -342,6 +366,7 @@ export class CheckpointCoordinator {
     // While FINALIZING the metadata write is in flight; its continuation deletes the location.
     if (abortedFrom === 'PENDING') this.cleaner.discardLocation(pending.location);
     const latestCompleted = this.completedCheckpointStore.latest()?.checkpointId;
+    this.services.operatorCoordinators?.notifyCheckpointAborted(pending.checkpointId);
     this.messenger.notifyAborted(pending, latestCompleted);
     entry.request.reject(exception);
     this.outcomes.aborted(pending, exception, this.clock());

@@ -16,6 +16,8 @@ export interface OperatorState {
   readonly maxParallelism: number;
   /** By subtask index; a subtask without state for the operator is absent. */
   readonly subtaskStates: Readonly<Record<number, OperatorSubtaskState>>;
+  /** The state of the operator's coordinator (a source's split enumerator), if it has one. */
+  readonly coordinatorState?: Uint8Array;
 }
 
 /** What `_metadata` holds. */

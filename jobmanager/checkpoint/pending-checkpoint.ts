@@ -73,6 +73,7 @@ interface MutableOperatorState {
   readonly parallelism: number;
   readonly maxParallelism: number;
   readonly subtaskStates: Record<number, OperatorSubtaskState>;
+  coordinatorState?: Uint8Array;
 }
 
 export class PendingCheckpoint {
@@ -194,6 +195,13 @@ export class PendingCheckpoint {
     stats.stateSize += size;
     stats.latestAckTimestamp = ackTimestamp;
     return TaskAcknowledgeResult.SUCCESS;
+  }
+
+  /** The state of an operator's coordinator (taken before the barriers); ignored once aborted. */
+  acknowledgeCoordinatorState(operatorId: string, state: Uint8Array): void {
+    if (this.currentStatus !== 'PENDING') return;
+    const operator = this.operatorStates.get(operatorId);
+    if (operator !== undefined) operator.coordinatorState = state;
   }
 
   vertexCheckpointStats(): VertexCheckpointStats[] {

@@ -32,6 +32,7 @@ export async function loadSavepointForJob(
   for (const vertex of jobGraph.vertices)
     for (const op of vertex.operators) vertexOf.set(op.operatorId, vertex);
   const hasState = (op: OperatorState): boolean =>
+    op.coordinatorState !== undefined ||
     op.subtaskStates.some(
       (s) => s.keyedState !== undefined || s.operatorState !== undefined || s.inFlight !== undefined,
     );
@@ -73,6 +74,9 @@ export function taskRestoreFor(
   const stored = toStoredMetadata(jobId, checkpoint.metadata);
   return {
     checkpointId: checkpoint.checkpointId,
-    operatorStates: stored.operators.filter((op) => ids.has(op.operatorId)),
+    // The coordinator's state stays on the JobManager.
+    operatorStates: stored.operators
+      .filter((op) => ids.has(op.operatorId))
+      .map(({ coordinatorState: _coordinatorState, ...op }) => op),
   };
 }

@@ -32,6 +32,7 @@ export function toStoredMetadata(
     subtaskStates: Object.entries(state.subtaskStates)
       .map(([subtask, subtaskState]) => ({ ...subtaskState, subtask: Number(subtask) }))
       .sort((a, b) => a.subtask - b.subtask),
+    ...(state.coordinatorState === undefined ? {} : { coordinatorState: state.coordinatorState }),
   }));
   return {
     checkpointId: metadata.checkpointId,
@@ -59,6 +60,7 @@ export function completedCheckpointFromStored(
       parallelism: operator.parallelism,
       maxParallelism: operator.maxParallelism,
       subtaskStates,
+      ...(operator.coordinatorState === undefined ? {} : { coordinatorState: operator.coordinatorState }),
     };
   });
   const checkpointId = CheckpointId.of(stored.checkpointId);

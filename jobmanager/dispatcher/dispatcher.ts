@@ -21,6 +21,7 @@ import { JobMaster, type JobMasterServices, type JobRecovery } from '../schedule
 import { CheckpointStorageFactory } from '../../common/checkpoint/checkpoint-storage-factory.js';
 import { loadSavepointForJob, type SavepointRestoreSettings } from '../checkpoint/savepoint-restore.js';
 import { effectiveJobConfiguration } from '../scheduler/job-checkpointing.js';
+import type { SourceReaderEvent } from '../../common/protocol/operator-events.js';
 
 export class Dispatcher implements JobMasterGateway {
   private readonly jobs = new Map<JobId, JobMaster>();
@@ -145,5 +146,14 @@ export class Dispatcher implements JobMasterGateway {
     error: SerializedError | undefined,
   ): void {
     this.jobs.get(jobId)?.declineCheckpoint(executionAttemptId, checkpointId, reason, error);
+  }
+
+  sendOperatorEventToCoordinator(
+    jobId: JobId,
+    executionAttemptId: ExecutionAttemptId,
+    operatorId: string,
+    event: SourceReaderEvent,
+  ): void {
+    this.jobs.get(jobId)?.sendOperatorEventToCoordinator(executionAttemptId, operatorId, event);
   }
 }

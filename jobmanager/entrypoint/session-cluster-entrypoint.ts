@@ -86,6 +86,7 @@ export class SessionClusterEntrypoint {
     const dispatcher = new Dispatcher(slotPool, {
       clusterConfiguration: config,
       logger,
+      providedModules: options.providedModules,
       ...(ha === undefined ? {} : { ha }),
     });
     const registry = new TaskManagerRegistry();
@@ -107,6 +108,8 @@ export class SessionClusterEntrypoint {
         dispatcher.acknowledgeCheckpoint(jobId, attemptId, checkpointId, state),
       declineCheckpoint: (jobId, attemptId, checkpointId, reason, error) =>
         dispatcher.declineCheckpoint(jobId, attemptId, checkpointId, reason, error),
+      sendOperatorEventToCoordinator: (jobId, attemptId, operatorId, event) =>
+        dispatcher.sendOperatorEventToCoordinator(jobId, attemptId, operatorId, event),
     };
     const rpcAddress = config.get(JobManagerOptions.ADDRESS);
     const resourceManager = await ResourceManagerEndpoint.start({

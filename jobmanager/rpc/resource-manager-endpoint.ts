@@ -238,6 +238,15 @@ export class ResourceManagerEndpoint {
             message.error,
           ),
         );
+      case 'operator-event-to-coordinator':
+        return this.callback(connection, () =>
+          this.options.jobMaster.sendOperatorEventToCoordinator?.(
+            message.jobId,
+            message.executionAttemptId,
+            message.operatorId,
+            message.event,
+          ),
+        );
       case 'registration-ack':
       case 'registration-rejected':
       case 'submit-task':
@@ -247,6 +256,7 @@ export class ResourceManagerEndpoint {
       case 'trigger-checkpoint':
       case 'notify-checkpoint-complete':
       case 'notify-checkpoint-aborted':
+      case 'operator-event-to-task':
         throw unexpectedRpcMessage(message.type, 'from a TaskManager (only the JobManager sends it)');
       default:
         return assertNever(message, 'RPC message');

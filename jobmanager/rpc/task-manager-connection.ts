@@ -14,6 +14,7 @@ import {
   type RpcMessage,
 } from '../../common/protocol/rpc-messages.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
+import type { SourceCoordinatorEvent } from '../../common/protocol/operator-events.js';
 
 interface PendingRequest {
   readonly what: string;
@@ -103,6 +104,20 @@ export class TaskManagerConnection implements TaskExecutorGateway {
       executionAttemptId,
       checkpointId,
       timestamp,
+    }));
+  }
+
+  sendOperatorEventToTask(
+    executionAttemptId: ExecutionAttemptId,
+    operatorId: string,
+    event: SourceCoordinatorEvent,
+  ): Promise<void> {
+    return this.request(`deliver an operator event to ${executionAttemptId}`, (requestId) => ({
+      type: 'operator-event-to-task',
+      requestId,
+      executionAttemptId,
+      operatorId,
+      event,
     }));
   }
 

@@ -7,6 +7,9 @@
  *
  * As in Flink, every job has a coordinator, so any running job can take a savepoint (or be stopped
  * with one); periodic checkpoints run only when `execution.checkpointing.interval` is set.
+ *
+ * The job's source coordinators (split enumerators, JobSourceCoordination) are part of every
+ * checkpoint and restore with the tasks: reset on each restart, closed with the job.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +43,9 @@ import type { TaskSet } from '../checkpoint/task-set.js';
 import type { ExecutionGraph } from './execution-graph.js';
 import type { SchedulerTimer } from './scheduler-timer.js';
 import { overlayJobConfiguration } from './job-scheduler-configuration.js';
+import { JobSourceCoordination, type SourceCoordinationServices } from '../source/job-source-coordination.js';
+import { silentLogger } from '../../common/logging/logger.js';
+import { systemSchedulerTimer } from './scheduler-timer.js';
 
 export interface JobCheckpointingContext {
   readonly job: JobInformation;
@@ -51,6 +57,10 @@ export interface JobCheckpointingContext {
   readonly isRunning: () => boolean;
   /** Too many checkpoints failed in a row: the job must fail over with this error. */
   readonly onFailureThresholdExceeded: (error: FreshetError) => void;
+  /** A source coordinator failed (or lost an event): the job must fail over with this error. */
+  readonly onGlobalFailure?: (error: Error) => void;
+  /** Where the job's split enumerators can be created (in-process pipelines, bundle modules). */
+  readonly sourceCoordination?: SourceCoordinationServices;
   readonly clusterConfiguration?: Configuration;
   /** High availability: completed checkpoints' pointers are kept there. */
   readonly ha?: FileSystemHaServices;
@@ -84,6 +94,8 @@ const RETAINED_ALIGNMENT_CHECKPOINTS = 100;
 
 export class JobCheckpointing {
   readonly coordinator: CheckpointCoordinator;
+  /** The job's source coordinators (split enumerators). */
+  readonly sourceCoordination: JobSourceCoordination;
   private readonly storage: CheckpointStorage;
   /** The checkpoint the next deployment restores from. */
   private restoreFrom: CompletedCheckpoint | undefined;
@@ -128,6 +140,17 @@ export class JobCheckpointing {
     this.storage = CheckpointStorageFactory.fromConfiguration(configuration);
     const recovered = context.recoveredCheckpoint === undefined ? [] : [context.recoveredCheckpoint];
     const maxRetained = coordinatorConfiguration.maxRetainedCheckpoints;
+    this.sourceCoordination = new JobSourceCoordination({
+      job,
+      jobGraph: context.jobGraph,
+      executionGraph: context.executionGraph,
+      gatewayOf: context.gatewayOf,
+      configuration: configuration.toMap({ includeSensitive: true }),
+      services: context.sourceCoordination ?? {},
+      failJob: (error) => context.onGlobalFailure?.(error),
+      timer: context.timer ?? systemSchedulerTimer,
+      logger: context.logger ?? silentLogger(),
+    });
     this.coordinator = new CheckpointCoordinator({
       jobId: job.jobId,
       store:
@@ -138,13 +161,18 @@ export class JobCheckpointing {
       gateway: this.triggerGateway(),
       tasks: () => this.taskSet(),
       storage: new StorageCoordinatorView(this.storage, job.jobId, uidsOf(context.jobGraph)),
-      onFailureThresholdExceeded: context.onFailureThresholdExceeded,
+      operatorCoordinators: this.sourceCoordination,
+      onFailureThresholdExceeded: (error) => {
+        this.sourceCoordination.markGlobalFailure();
+        context.onFailureThresholdExceeded(error);
+      },
       ...(context.clock === undefined ? {} : { clock: context.clock }),
       ...(context.timer === undefined ? {} : { timer: context.timer }),
       ...(context.logger === undefined ? {} : { logger: context.logger }),
     });
     // A recovered job deploys from its checkpoint (recorded as restored, IDs continue after it).
     if (context.recoveredCheckpoint !== undefined) this.restoreFrom = this.coordinator.restoreLatest();
+    this.sourceCoordination.setRestorePoint(this.restoreFrom);
   }
 
   /** The job (re)started running: periodic checkpoints (if configured) begin one interval from now. */
@@ -168,6 +196,7 @@ export class JobCheckpointing {
   /** Before a restart deploys: the latest completed checkpoint becomes the restore point. */
   prepareRestore(): void {
     this.restoreFrom = this.coordinator.restoreLatest() ?? this.restoreFrom;
+    this.sourceCoordination.onRestart(this.restoreFrom);
   }
 
   /** The state a subtask of `vertex` starts from, when the job restores. */
@@ -213,6 +242,7 @@ export class JobCheckpointing {
 
   async shutdown(): Promise<void> {
     await this.coordinator.shutdown();
+    await this.sourceCoordination.close();
     await this.storage.close();
   }
 

@@ -28,6 +28,9 @@ import type { AllocatedSlot, SlotPool } from '../resourcemanager/slot-pool.js';
 import { ExecutionFailureHandler } from './execution-failure-handler.js';
 import { ExecutionGraph, type Execution } from './execution-graph.js';
 import { FailureHistory, type FailureReport, type JobFailure } from './failure-history.js';
+import { failureReportOf, taskNameOf } from './execution-failure-report.js';
+import type { SourceCoordinationServices } from '../source/job-source-coordination.js';
+import type { SourceReaderEvent } from '../../common/protocol/operator-events.js';
 import { schedulerConfiguration } from './job-scheduler-configuration.js';
 import { createRestartBackoffTimeStrategy } from './restart/restart-backoff-time-strategy-factory.js';
 import { systemSchedulerTimer, type SchedulerTimer } from './scheduler-timer.js';
@@ -44,7 +47,7 @@ export interface JobResult {
 }
 
 /** What a JobMaster needs from its environment; tests inject a manual clock and timer. */
-export interface JobMasterServices {
+export interface JobMasterServices extends SourceCoordinationServices {
   readonly clock?: () => number;
   /** Runs the restart backoff and the slot request timeout (setTimeout by default). */
   readonly timer?: SchedulerTimer;
@@ -117,6 +120,8 @@ export class JobMaster {
       },
       isRunning: () => this.status === 'RUNNING',
       onFailureThresholdExceeded: (error) => this.failOverWithRestart(error),
+      onGlobalFailure: (error) => this.failOverWithRestart(error),
+      sourceCoordination: services,
       clock: this.clock,
       timer: this.timer,
       ...(services.clusterConfiguration === undefined
@@ -183,6 +188,15 @@ export class JobMaster {
     state: TaskStateSnapshot | undefined,
   ): void {
     this.checkpointing.acknowledge(attemptId, checkpointId, state);
+  }
+
+  /** An event of a source reader for its split enumerator (registration, split request, source event). */
+  sendOperatorEventToCoordinator(
+    attemptId: ExecutionAttemptId,
+    operatorId: string,
+    event: SourceReaderEvent,
+  ): void {
+    this.checkpointing.sourceCoordination.handleEventFromOperator(attemptId, operatorId, event);
   }
 
   /** A task declined a checkpoint. */
@@ -340,8 +354,8 @@ export class JobMaster {
   private executionsFailed(executions: readonly Execution[], cause: Error): void {
     for (const execution of executions) execution.state = 'FAILED';
     for (const execution of executions) {
-      const taskName = this.taskNameOf(execution);
-      this.handleFailure(this.reportFor(execution, taskName, cause), () => {
+      const taskName = taskNameOf(this.jobGraph, execution);
+      this.handleFailure(failureReportOf(taskName, cause, this.slotOf(execution), this.clock()), () => {
         const domain = cause instanceof FreshetError ? cause.domain : 'user';
         return new FreshetError('TASK_FAILED', `${taskName} failed: ${cause.message}`, { domain, cause });
       });
@@ -470,21 +484,6 @@ export class JobMaster {
   private slotOf(execution: Execution): AllocatedSlot | undefined {
     const index = this.plan.placement.get(execution.vertexId)?.[execution.subtask];
     return index === undefined ? undefined : this.slots[index];
-  }
-
-  private taskNameOf(execution: Execution): string {
-    const vertex = this.jobGraph.vertices.find((v) => v.id === execution.vertexId)!;
-    return `${vertex.name} (${execution.subtask + 1}/${vertex.parallelism})`;
-  }
-
-  private reportFor(execution: Execution, taskName: string, cause: Error): FailureReport {
-    const slot = this.slotOf(execution);
-    const report = { timestamp: this.clock(), error: cause, taskName };
-    if (slot === undefined) return report;
-    const address = slot.dataAddress;
-    return address === undefined
-      ? { ...report, taskManagerId: slot.taskManagerId }
-      : { ...report, taskManagerId: slot.taskManagerId, location: `${address.host}:${address.port}` };
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Sink, SinkWriter } from '../../api/connector/sink.js';
+import type { Sink, SinkWriter, TwoPhaseCommittingSink } from '../../api/connector/sink.js';
 import { TestingSinkInitContext } from '../../connectors/testing/testing-sink-init-context.js';
 import { SinkWriterOperator } from './sink-writer-operator.js';
 import type { OperatorContext } from './stream-operator.js';
@@ -61,5 +61,42 @@ describe('SinkWriterOperator with an at-least-once writer', () => {
     expect(acknowledged).toBe(true);
     expect(writer.flushed).toEqual([1, 2]);
     expect(writer.buffered).toEqual([3]);
+  });
+});
+
+describe('SinkWriterOperator with a two-phase writer', () => {
+  it('keeps committables in later checkpoints until their commit succeeded', async () => {
+    let prepared = 0;
+    let failCommits = true;
+    const committed: unknown[] = [];
+    const sink: TwoPhaseCommittingSink<number, string> = {
+      createWriter: () => ({
+        write() {},
+        flush() {},
+        close() {},
+        prepareCommit: () => [`txn-${++prepared}`],
+      }),
+      createCommitter: () => ({
+        commit: (committables) => {
+          if (failCommits) return Promise.reject(new Error('commit cut short'));
+          committed.push(...committables);
+          return Promise.resolve();
+        },
+      }),
+    };
+    const ctx = { output: {} } as unknown as OperatorContext;
+    const operator = new SinkWriterOperator(ctx, sink, new TestingSinkInitContext());
+    await operator.open();
+
+    operator.snapshotState(1);
+    await expect(operator.notifyCheckpointComplete(1)).rejects.toThrow(/cut short/);
+    const second = operator.snapshotState(2);
+    expect(await second['committables']!.values).toEqual(['txn-1', 'txn-2']);
+
+    failCommits = false;
+    await operator.notifyCheckpointComplete(2);
+    expect(committed).toEqual(['txn-1', 'txn-2']);
+    const third = operator.snapshotState(3);
+    expect(await third['committables']!.values).toEqual(['txn-3']);
   });
 });

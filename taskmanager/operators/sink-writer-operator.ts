@@ -103,14 +103,18 @@ export class SinkWriterOperator extends AbstractStreamOperator implements SinkWr
   async notifyCheckpointComplete(checkpointId: number): Promise<void> {
     if (this.committer === undefined) return;
     const ready: Promise<readonly unknown[]>[] = [];
+    const ids: number[] = [];
     for (const [id, committables] of this.pending) {
       if (id > checkpointId) continue;
       ready.push(committables);
-      this.pending.delete(id);
+      ids.push(id);
     }
     if (ready.length === 0) return;
     const committables = (await Promise.all(ready)).flat();
     if (committables.length > 0) await this.committer.commit(committables);
+    // Forgotten only once committed: until then every checkpoint carries them again, so a commit
+    // cut short by a crash is retried by the restored subtask.
+    for (const id of ids) this.pending.delete(id);
   }
 
   override async endInput(): Promise<void> {

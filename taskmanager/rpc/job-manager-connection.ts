@@ -83,6 +83,8 @@ export class JobManagerConnection {
         reason,
         ...(error === undefined ? {} : { error }),
       }),
+    sendOperatorEventToCoordinator: (jobId, executionAttemptId, operatorId, event) =>
+      this.post({ type: 'operator-event-to-coordinator', jobId, executionAttemptId, operatorId, event }),
   };
   private phase: Phase = 'registering';
   /** This side's requests (bundle fetches), by request ID; IDs start above the registration's. */
@@ -269,6 +271,17 @@ export class JobManagerConnection {
             message.timestamp,
           ),
         );
+      case 'operator-event-to-task': {
+        const { executionAttemptId, operatorId, event } = message;
+        const executor = this.options.taskExecutor;
+        return this.run(message.requestId, () =>
+          executor.sendOperatorEventToTask === undefined
+            ? Promise.reject(
+                new FreshetError('OPERATOR_EVENTS_UNSUPPORTED', 'this TaskManager takes no operator events'),
+              )
+            : executor.sendOperatorEventToTask(executionAttemptId, operatorId, event),
+        );
+      }
       case 'bundle-bytes':
         return this.settle(message.requestId, message.type, (p) => p.resolve(message.bytes));
       case 'failure':
@@ -283,6 +296,7 @@ export class JobManagerConnection {
       case 'fetch-bundle':
       case 'acknowledge-checkpoint':
       case 'decline-checkpoint':
+      case 'operator-event-to-coordinator':
         throw unexpectedRpcMessage(message.type, 'from the JobManager (only TaskManagers send it)');
       default:
         return assertNever(message, 'RPC message');

@@ -8,6 +8,7 @@ import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier
 import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
 import type { SerializedError } from '../../common/errors/serialized-error.js';
 import type { IoConnection } from '../state/rocksdb/rocksdb-io-protocol.js';
+import type { SourceCoordinatorEvent, SourceReaderEvent } from '../../common/protocol/operator-events.js';
 
 export interface SlotWorkerData {
   readonly taskManagerId: string;
@@ -39,6 +40,12 @@ export type ToSlotWorker =
       readonly executionAttemptId: ExecutionAttemptId;
       readonly checkpointId: number;
       readonly outcome: 'complete' | 'final' | 'aborted';
+    }
+  | {
+      readonly type: 'operator-event';
+      readonly executionAttemptId: ExecutionAttemptId;
+      readonly operatorId: string;
+      readonly event: SourceCoordinatorEvent;
     };
 
 export type FromSlotWorker =
@@ -73,4 +80,11 @@ export type FromSlotWorker =
       readonly from: string;
       readonly to: string;
       readonly message: NetworkMessage;
+    }
+  | {
+      readonly type: 'operator-event-to-coordinator';
+      readonly jobId: JobId;
+      readonly executionAttemptId: ExecutionAttemptId;
+      readonly operatorId: string;
+      readonly event: SourceReaderEvent;
     };

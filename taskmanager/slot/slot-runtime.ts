@@ -23,9 +23,13 @@ import { TaskManagerOptions } from '../../common/config/config-options.js';
 import type { IoConnection } from '../state/rocksdb/rocksdb-io-protocol.js';
 import { SlotRocksDB } from '../state/rocksdb/slot-rocksdb.js';
 import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
+import type { SourceCoordinatorEvent } from '../../common/protocol/operator-events.js';
 
 /** The slot's outlets to its TaskManager; checkpoint replies keep the JobMasterGateway's signatures. */
-export interface SlotHost extends Pick<JobMasterGateway, 'acknowledgeCheckpoint' | 'declineCheckpoint'> {
+export interface SlotHost extends Pick<
+  JobMasterGateway,
+  'acknowledgeCheckpoint' | 'declineCheckpoint' | 'sendOperatorEventToCoordinator'
+> {
   reportState(update: TaskExecutionStateUpdate): void;
   /** Sends a data-plane message from slot `from` to a slot of another TaskManager. */
   sendRemote?(from: string, to: string, message: NetworkMessage): void;
@@ -103,6 +107,15 @@ export class SlotRuntime {
     this.network.onMessage(message);
   }
 
+  /** An event of an operator's coordinator; dropped when the attempt no longer runs here. */
+  deliverOperatorEvent(
+    executionAttemptId: ExecutionAttemptId,
+    operatorId: string,
+    event: SourceCoordinatorEvent,
+  ): void {
+    this.tasks.get(executionAttemptId)?.task.dispatchOperatorEvent(operatorId, event);
+  }
+
   runningTasks(): number {
     return this.tasks.size;
   }
@@ -160,6 +173,8 @@ export class SlotRuntime {
         writeStdout: (text) => this.options.host.writeStdout(text),
         sendToClient: (operatorId, payload) =>
           this.options.host.sendToClient(tdd.job.jobId, operatorId, payload),
+        sendOperatorEventToCoordinator: (operatorId, event) =>
+          this.options.host.sendOperatorEventToCoordinator?.(tdd.job.jobId, attempt, operatorId, event),
       });
       this.tasks.set(tdd.executionAttemptId, { task, jobId: tdd.job.jobId });
       report('RUNNING');

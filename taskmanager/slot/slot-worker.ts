@@ -53,6 +53,8 @@ const runtime: SlotRuntime = new SlotRuntime({
       send({ type: 'acknowledge-checkpoint', jobId, executionAttemptId, checkpointId, state }),
     declineCheckpoint: (jobId, executionAttemptId, checkpointId, reason, error) =>
       send({ type: 'decline-checkpoint', jobId, executionAttemptId, checkpointId, reason, error }),
+    sendOperatorEventToCoordinator: (jobId, executionAttemptId, operatorId, event) =>
+      send({ type: 'operator-event-to-coordinator', jobId, executionAttemptId, operatorId, event }),
   },
   configuration: data.configuration,
   ...(data.stateIo === undefined ? {} : { stateIo: () => data.stateIo! }),
@@ -99,6 +101,9 @@ parent.on('message', (message: ToSlotWorker) => {
       return;
     case 'notify-checkpoint':
       runtime.notifyCheckpoint(message.executionAttemptId, message.checkpointId, message.outcome);
+      return;
+    case 'operator-event':
+      runtime.deliverOperatorEvent(message.executionAttemptId, message.operatorId, message.event);
       return;
   }
 });

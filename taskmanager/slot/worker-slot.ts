@@ -9,6 +9,7 @@ import type { SlotHost } from './slot-runtime.js';
 import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
 import type { FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-protocol.js';
 import { compiledModuleUrl } from '../../common/compiled-module-url.js';
+import type { SourceCoordinatorEvent } from '../../common/protocol/operator-events.js';
 
 /** The compiled worker entry; from TypeScript sources (tests), the build output of the same file. */
 export function slotWorkerEntry(): URL {
@@ -97,6 +98,14 @@ export class WorkerSlot {
     this.post({ type: 'notify-checkpoint', executionAttemptId, checkpointId, outcome });
   }
 
+  deliverOperatorEvent(
+    executionAttemptId: ExecutionAttemptId,
+    operatorId: string,
+    event: SourceCoordinatorEvent,
+  ): void {
+    this.post({ type: 'operator-event', executionAttemptId, operatorId, event });
+  }
+
   deliverNetworkMessage(message: NetworkMessage): void {
     const envelope: ToSlotWorker = { type: 'network-in', message };
     if (message.type === 'buffer') this.worker.postMessage(envelope, [message.data.buffer as ArrayBuffer]);
@@ -146,6 +155,14 @@ export class WorkerSlot {
         return;
       case 'network-out':
         this.host.sendRemote?.(message.from, message.to, message.message);
+        return;
+      case 'operator-event-to-coordinator':
+        this.host.sendOperatorEventToCoordinator?.(
+          message.jobId,
+          message.executionAttemptId,
+          message.operatorId,
+          message.event,
+        );
         return;
     }
   }

@@ -55,6 +55,7 @@ export class OperatorChain {
   /** Head first, as in the vertex. */
   readonly operators: StreamOperator[];
   private readonly backends: KeyedStateBackend[] = [];
+  private closed = false;
   /** Per operator (head first): its keyed state backend and timer services, when keyed. */
   private readonly keyedParts: ({ backend: KeyedStateBackend; timers: KeyedTimerService[] } | undefined)[];
   private readonly operatorIds: string[];
@@ -129,7 +130,26 @@ export class OperatorChain {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (let i = 0; i < this.operators.length; i++) await this.guard(i, () => this.operators[i]!.close());
+  }
+
+  /**
+   * After a failure or a cancellation (Flink closes operators either way): closes every operator
+   * not closed yet, so writers release their connections and open transactions. Errors are
+   * returned, not thrown: the task's own failure stays the cause.
+   */
+  async closeAfterFailure(): Promise<unknown[]> {
+    if (this.closed) return [];
+    this.closed = true;
+    const errors: unknown[] = [];
+    for (let i = 0; i < this.operators.length; i++) {
+      const closing = this.guard(i, () => this.operators[i]!.close());
+      await withDeadline(closing, CLOSE_AFTER_FAILURE_TIMEOUT_MS).catch((error: unknown) =>
+        errors.push(error),
+      );
+    }
+    return errors;
   }
 
   /**
@@ -213,4 +233,16 @@ function snapshotKeyedPart(part: {
     return { range, sections };
   }
   return { range, sections: encodeKeyGroupSections(range, backend.snapshot(), timers) };
+}
+
+/** How long one operator may take to close after a failure before the task moves on. */
+const CLOSE_AFTER_FAILURE_TIMEOUT_MS = 10_000;
+
+function withDeadline(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`operator did not close within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

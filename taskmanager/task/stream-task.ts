@@ -8,10 +8,10 @@
  * without end-of-data were stopped without drain, and finish without ending their input.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { SourceReader } from '../../api/connector/source.js';
 import type { JobVertex } from '../../api/graph/job-graph.js';
 import { FreshetError } from '../../common/errors/freshet-error.js';
 import type { TaskIoMetrics } from '../../common/protocol/gateways.js';
+import type { SourceCoordinatorEvent } from '../../common/protocol/operator-events.js';
 import type { InputGate } from '../network/consumer/input-gate.js';
 import type { RecordWriter } from '../network/partition/record-writer.js';
 import { OperatorChain } from './operator-chain.js';
@@ -37,6 +37,7 @@ import { NO_IN_FLIGHT_DATA, type InFlightData } from '../checkpoint/in-flight-da
 import { createRecordWriters } from './record-writers.js';
 import { createSourceReader, SOURCE_SPLITS_STATE } from './source-reader-factory.js';
 import { barrierOf, SourceStop, type LoopEnd } from './source-stop.js';
+import type { TaskSourceReader } from './task-source-reader.js';
 
 const TIME_SLICE_MS = 10;
 
@@ -65,7 +66,7 @@ export class StreamTask {
   private inputProcessor: StreamInputProcessor | undefined;
   private checkpointing: TaskCheckpointing | undefined;
   private storage: CheckpointStorage | undefined;
-  private reader: SourceReader<unknown, unknown> | undefined;
+  private reader: TaskSourceReader | undefined;
   /** Whether the chain is open and checkpoints can be taken. */
   private running = false;
   private readonly checkpointingEnabled: boolean;
@@ -125,6 +126,11 @@ export class StreamTask {
     if (this.running) this.checkpointing?.notifyCheckpointAborted(checkpointId);
   }
 
+  /** An event of the source's split enumerator on the JobManager; the reader takes it at its next poll. */
+  dispatchOperatorEvent(operatorId: string, event: SourceCoordinatorEvent): void {
+    this.reader?.dispatchOperatorEvent(operatorId, event);
+  }
+
   private failAsync(error: unknown): void {
     this.asyncError ??= error instanceof Error ? error : new Error(String(error));
     this.resolveCancel();
@@ -169,7 +175,7 @@ export class StreamTask {
       );
       await this.restoreState();
       if (this.vertex.operators[0]!.kind === 'source')
-        this.reader = await createSourceReader(this.env, this.vertex, this.restoredSplits);
+        this.reader = await createSourceReader(this.env, this.vertex, this.restoredSplits, this.chain!.head);
       await this.chain!.open();
       this.running = true;
       // Unaligned restore: the output the checkpoint's barrier overtook goes out first.
@@ -202,6 +208,7 @@ export class StreamTask {
     } finally {
       this.running = false;
       await this.closeReader();
+      await this.chain?.closeAfterFailure();
       this.tearDown();
     }
   }
@@ -306,9 +313,7 @@ export class StreamTask {
     const head = this.vertex.operators[0]!;
     const reader = this.reader!;
     const sourceOperator = this.chain!.head as SourceOperator;
-    const output = {
-      collect: (record: unknown, timestamp?: number) => sourceOperator.processElement(record, timestamp),
-    };
+    const output = sourceOperator.readerOutput();
     this.sliceStart = performance.now();
     let polls = 0;
     while (!this.cancelled) {

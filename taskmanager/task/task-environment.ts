@@ -1,5 +1,6 @@
 import type { Pipeline } from '../../api/environment/execution-context.js';
 import type { TaskStateSnapshot } from '../../common/checkpoint/task-state-snapshot.js';
+import type { SourceReaderEvent } from '../../common/protocol/operator-events.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import type { NetworkEnvironment } from '../network/network-environment.js';
 import type { SlotRocksDB } from '../state/rocksdb/slot-rocksdb.js';
@@ -25,4 +26,6 @@ export interface TaskEnvironment {
   clock(): number;
   writeStdout(text: string): void;
   sendToClient(operatorId: string, payload: unknown): void;
+  /** Sends an event to the coordinator of operator `operatorId` on the JobManager (a source's enumerator). */
+  sendOperatorEventToCoordinator?(operatorId: string, event: SourceReaderEvent): void;
 }

@@ -21,6 +21,7 @@ import { WorkerSlot } from '../slot/worker-slot.js';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import { RemoteDataPlane } from './remote-data-plane.js';
 import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
+import type { SourceCoordinatorEvent } from '../../common/protocol/operator-events.js';
 
 export interface TaskExecutorOptions {
   readonly resourceId: ResourceId;
@@ -61,6 +62,7 @@ interface Slot {
     checkpointId: number,
     outcome: 'complete' | 'final' | 'aborted',
   ): void;
+  deliverOperatorEvent(id: ExecutionAttemptId, operatorId: string, event: SourceCoordinatorEvent): void;
 }
 
 export class TaskExecutor implements TaskExecutorGateway {
@@ -122,6 +124,8 @@ export class TaskExecutor implements TaskExecutorGateway {
         this.jobMaster?.acknowledgeCheckpoint(jobId, attemptId, checkpointId, state),
       declineCheckpoint: (jobId, attemptId, checkpointId, reason, error) =>
         this.jobMaster?.declineCheckpoint(jobId, attemptId, checkpointId, reason, error),
+      sendOperatorEventToCoordinator: (jobId, attemptId, operatorId, event) =>
+        this.jobMaster?.sendOperatorEventToCoordinator?.(jobId, attemptId, operatorId, event),
     };
     const dataPlane = this.options.dataPlane;
     if (dataPlane !== undefined) {
@@ -200,6 +204,24 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   notifyCheckpointAborted(executionAttemptId: ExecutionAttemptId, checkpointId: number): Promise<void> {
     this.notifyCheckpoint(executionAttemptId, checkpointId, 'aborted');
+    return Promise.resolve();
+  }
+
+  sendOperatorEventToTask(
+    executionAttemptId: ExecutionAttemptId,
+    operatorId: string,
+    event: SourceCoordinatorEvent,
+  ): Promise<void> {
+    const placement = this.attemptSlots.get(executionAttemptId);
+    if (placement === undefined) {
+      return Promise.reject(
+        new FreshetError(
+          'TASK_NOT_RUNNING',
+          `cannot deliver an operator event: attempt ${executionAttemptId} is not running on TaskManager ${this.resourceId}`,
+        ),
+      );
+    }
+    this.slots[placement.slotIndex]?.deliverOperatorEvent(executionAttemptId, operatorId, event);
     return Promise.resolve();
   }
 

@@ -21,7 +21,7 @@ export class LingeringSource<T, SplitT> implements Source<T, SplitT> {
   }
 
   createSplits(parallelism: number): SplitT[] {
-    return this.inner.createSplits(parallelism);
+    return this.inner.createSplits!(parallelism);
   }
 
   createReader(context: Parameters<Source<T, SplitT>['createReader']>[0]): SourceReader<T, SplitT> {
