@@ -10,8 +10,9 @@ const benchmarks: Record<string, () => Promise<{ run(args?: readonly string[]): 
   checkpoints: () => import('./checkpoints.js'),
   state: () => import('./state.js'),
   nexmark: () => import('./nexmark.js'),
+  kafka: () => import('./kafka.js'),
 };
-const TAKES_ARGUMENTS = new Set(['nexmark']);
+const TAKES_ARGUMENTS = new Set(['nexmark', 'kafka']);
 
 const selected: { name: string; args: string[] }[] = [];
 for (const arg of process.argv.slice(2)) {
