@@ -1,26 +1,12 @@
 import { IllegalConfigurationError } from '../../common/errors/freshet-error.js';
+import { fmix32, hashSafeInteger } from '../base/mix32.js';
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const TWO_POW_32 = 0x1_0000_0000;
 
-/** Murmur3's 32-bit finalizer: spreads every input bit over the output. */
-function fmix32(value: number): number {
-  let h = value | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /** Folds any number (integer up to 2^53, or not) into 32 well-mixed bits. */
 function hashNumber(value: number): number {
-  if (Number.isSafeInteger(value)) {
-    const low = value >>> 0;
-    const high = Math.floor(value / TWO_POW_32) >>> 0;
-    return fmix32(fmix32(low) ^ Math.imul(high ^ 0x9e3779b9, 0x27d4eb2d));
-  }
+  if (Number.isSafeInteger(value)) return hashSafeInteger(value);
   return fmix32(Math.imul(hashNumber(Math.trunc(value)), 31) ^ Math.round((value % 1) * TWO_POW_32));
 }
 

@@ -4,26 +4,10 @@
  * reseeds for every event and a Nexmark run generates millions per second. Event `n` of seed `s`
  * always draws the same numbers, on every machine.
  */
+import { fmix32, hashSafeInteger } from '../base/mix32.js';
+
 const TWO_POW_32 = 0x1_0000_0000;
 const TWO_POW_53 = 9007199254740992;
-
-/** Murmur3's 32-bit finalizer: spreads every input bit over the output. */
-function fmix32(value: number): number {
-  let h = value | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** 32 mixed bits of a safe integer (both halves count). */
-function hashInteger(value: number): number {
-  const low = value >>> 0;
-  const high = Math.floor(value / TWO_POW_32) >>> 0;
-  return fmix32(fmix32(low) ^ Math.imul(high ^ 0x9e3779b9, 0x27d4eb2d));
-}
 
 export class NexmarkRandom {
   private readonly seedHash: number;
@@ -31,7 +15,7 @@ export class NexmarkRandom {
 
   /** `seed`: a safe integer. */
   constructor(seed: number) {
-    this.seedHash = hashInteger(seed);
+    this.seedHash = hashSafeInteger(seed);
   }
 
   /** Restarts the sequence for event `eventNumber` (a non-negative safe integer). */
