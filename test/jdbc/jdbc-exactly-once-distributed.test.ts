@@ -10,14 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { LocalSessionCluster } from '../../cli/cluster/local-session-cluster.js';
-import { waitFor } from '../support/cli.js';
 import { mariaDbAvailable } from '../support/mariadb-server.js';
 import { postgresAvailable } from '../support/postgres-server.js';
 import { describeWithServer, type ServerAvailability } from '../support/server-availability.js';
 import {
-  getJson,
-  jobDetails,
   startCluster,
   stopClusters,
   submitDetached,
@@ -29,6 +25,7 @@ import {
   startPostgresDatabase,
   type JdbcTestDatabase,
 } from './jdbc-test-database.js';
+import { checkpointCounts, killOneTaskManager } from '../distributed/task-manager-chaos.js';
 
 const ROWS = 6000;
 const RATE = 1000;
@@ -37,49 +34,6 @@ const TABLE = 'chaos_events';
 function bothDatabases(): ServerAvailability {
   const postgres = postgresAvailable();
   return postgres.ok ? mariaDbAvailable() : postgres;
-}
-
-interface CheckpointCounts {
-  readonly counts: { readonly completed: number; readonly restored: number };
-}
-
-const checkpoints = (cluster: LocalSessionCluster, jobId: string): Promise<CheckpointCounts> =>
-  getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`);
-
-async function waitForAllRunning(cluster: LocalSessionCluster, jobId: string): Promise<void> {
-  let last = '';
-  await waitFor(
-    async () => {
-      const job = await jobDetails(cluster, jobId);
-      last = `${job.state} ${JSON.stringify(job.vertices.map((v) => v.tasks))}`;
-      if (job.state === 'FAILED' || job.state === 'FINISHED') {
-        const exceptions = await getJson(cluster, `/jobs/${jobId}/exceptions`);
-        throw new Error(`the job ended early (${job.state}): ${JSON.stringify(exceptions).slice(0, 2000)}`);
-      }
-      return job.state === 'RUNNING' && job.vertices.every((v) => v.tasks['RUNNING'] === v.parallelism);
-    },
-    60_000,
-    () => `every subtask RUNNING (last: ${last})`,
-    50,
-  );
-}
-
-/** After the next completed checkpoint and a random pause, SIGKILLs a TaskManager and starts another. */
-async function killOneTaskManager(cluster: LocalSessionCluster, jobId: string): Promise<void> {
-  await waitForAllRunning(cluster, jobId);
-  const before = (await checkpoints(cluster, jobId)).counts.completed;
-  await waitFor(
-    async () => (await checkpoints(cluster, jobId)).counts.completed > before,
-    30_000,
-    () => `a completed checkpoint after ${before}`,
-    50,
-  );
-  await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 500)));
-  const alive = cluster.taskManagers.filter(
-    (tm) => tm.child.exitCode === null && tm.child.signalCode === null,
-  );
-  alive[Math.floor(Math.random() * alive.length)]!.child.kill('SIGKILL');
-  await cluster.startTaskManager();
 }
 
 describeWithServer(
@@ -118,13 +72,13 @@ describeWithServer(
         mariadb.url,
       ]);
 
-      await killOneTaskManager(cluster, jobId);
+      await killOneTaskManager(cluster, jobId, 500);
       // Rows are committed only by checkpoints: mid-run the tables hold a prefix of whole checkpoints.
       expect((await countIds(postgres, TABLE)).count).toBeLessThan(ROWS);
-      await killOneTaskManager(cluster, jobId);
+      await killOneTaskManager(cluster, jobId, 500);
 
       await waitForJobFinished(cluster, jobId, 120_000);
-      expect((await checkpoints(cluster, jobId)).counts.restored).toBeGreaterThanOrEqual(2);
+      expect((await checkpointCounts(cluster, jobId)).restored).toBeGreaterThanOrEqual(2);
       expect(await countIds(postgres, TABLE)).toEqual({ count: ROWS, distinct: ROWS });
       expect(await countIds(mariadb, TABLE)).toEqual({ count: ROWS, distinct: ROWS });
       const [range] = await postgres.query<{ min: unknown; max: unknown }>(

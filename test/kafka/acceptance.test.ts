@@ -34,7 +34,7 @@ import {
   type WindowCountRow,
 } from './acceptance-events.js';
 import { readUntilEndMarkers, testKafka, uniqueTopic, writeEndMarkers } from './sink-test-support.js';
-import { checkpointCounts, killOneTaskManager } from './task-manager-chaos.js';
+import { checkpointCounts, killOneTaskManager } from '../distributed/task-manager-chaos.js';
 
 const PARTITIONS = 4;
 const EVENTS = 20_000;

@@ -13,66 +13,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { LocalSessionCluster } from '../../cli/cluster/local-session-cluster.js';
-import { waitFor } from '../support/cli.js';
 import { type KafkaBroker, kafkaAvailable, startKafkaBroker } from '../support/kafka-broker.js';
 import { describeWithServer } from '../support/server-availability.js';
 import {
-  getJson,
-  jobDetails,
   startCluster,
   stopClusters,
   submitDetached,
   waitForJobFinished,
 } from '../distributed/session-cluster-support.js';
 import { countValues, readUntilEndMarkers, uniqueTopic, writeEndMarkers } from './sink-test-support.js';
+import { checkpointCounts, killOneTaskManager } from '../distributed/task-manager-chaos.js';
 
 const RECORDS = 30_000;
 const RATE = 2_000;
-
-interface CheckpointCounts {
-  readonly counts: { readonly completed: number; readonly restored: number };
-}
-
-const completedCheckpoints = async (cluster: LocalSessionCluster, jobId: string): Promise<number> =>
-  (await getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`)).counts.completed;
-
-async function waitForAllRunning(cluster: LocalSessionCluster, jobId: string): Promise<void> {
-  let last = '';
-  await waitFor(
-    async () => {
-      const job = await jobDetails(cluster, jobId);
-      last = `${job.state} ${JSON.stringify(job.vertices.map((v) => v.tasks))}`;
-      if (job.state === 'FAILED') {
-        const exceptions = await getJson(cluster, `/jobs/${jobId}/exceptions`);
-        throw new Error(`the job failed: ${JSON.stringify(exceptions).slice(0, 2000)}`);
-      }
-      return job.state === 'RUNNING' && job.vertices.every((v) => v.tasks['RUNNING'] === v.parallelism);
-    },
-    60_000,
-    () => `every subtask RUNNING (last: ${last})`,
-    50,
-  );
-}
-
-/** After the next completed checkpoint and a random 0–1.5 s, SIGKILLs a TaskManager; starts another. */
-async function killOneTaskManager(cluster: LocalSessionCluster, jobId: string): Promise<void> {
-  await waitForAllRunning(cluster, jobId);
-  const before = await completedCheckpoints(cluster, jobId);
-  await waitFor(
-    async () => (await completedCheckpoints(cluster, jobId)) > before,
-    30_000,
-    `a completed checkpoint after ${before}`,
-    50,
-  );
-  const delay = Math.floor(Math.random() * 1500);
-  await new Promise((resolve) => setTimeout(resolve, delay)); // the random moment, not a synchronisation
-  const alive = cluster.taskManagers.filter(
-    (tm) => tm.child.exitCode === null && tm.child.signalCode === null,
-  );
-  alive[Math.floor(Math.random() * alive.length)]!.child.kill('SIGKILL');
-  await cluster.startTaskManager();
-}
 
 describeWithServer('KafkaSink exactly-once with TaskManagers killed (real processes)', kafkaAvailable, () => {
   let broker: KafkaBroker;
@@ -109,11 +62,11 @@ describeWithServer('KafkaSink exactly-once with TaskManagers killed (real proces
       'eo-distributed',
     ]);
 
-    await killOneTaskManager(cluster, jobId);
-    await killOneTaskManager(cluster, jobId);
+    await killOneTaskManager(cluster, jobId, 1500);
+    await killOneTaskManager(cluster, jobId, 1500);
 
     await waitForJobFinished(cluster, jobId, 120_000);
-    const counts = (await getJson<CheckpointCounts>(cluster, `/jobs/${jobId}/checkpoints`)).counts;
+    const counts = await checkpointCounts(cluster, jobId);
     expect(counts.restored).toBeGreaterThanOrEqual(2);
 
     await writeEndMarkers(broker.bootstrapServers, topic, 4);

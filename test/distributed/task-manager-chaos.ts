@@ -1,10 +1,10 @@
 /**
  * Killing TaskManagers of a real-process session cluster mid-job (the chaos step of the Kafka
- * acceptance test): wait until every subtask is RUNNING and a further checkpoint has completed,
+ * acceptance test and the Kafka and JDBC exactly-once tests): wait until every subtask is RUNNING and a further checkpoint has completed,
  * then SIGKILL one live TaskManager at a random moment and start a replacement.
  */
 import type { LocalSessionCluster } from '../../cli/cluster/local-session-cluster.js';
-import { getJson, jobDetails } from '../distributed/session-cluster-support.js';
+import { getJson, jobDetails } from './session-cluster-support.js';
 import { waitFor } from '../support/cli.js';
 
 export interface CheckpointCounts {
