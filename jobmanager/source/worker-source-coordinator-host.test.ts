@@ -10,7 +10,7 @@ import type { capturePipeline as CapturePipeline } from '../../api/environment/p
 import { compiledModuleUrl } from '../../common/compiled-module-url.js';
 import { evaluateBundle, findJobMain } from '../../common/bundle/evaluate-bundle.js';
 import { readFile } from 'node:fs/promises';
-import { JOBS_DIR } from '../../test/support/cli.js';
+import { JOBS_DIR, waitFor } from '../../test/support/cli.js';
 import { decodeEnumeratorCheckpoint } from './enumerator-checkpoint-codec.js';
 import type { CoordinatorHostOutput } from './source-coordinator-host.js';
 import { defaultProvidedModules, WorkerSourceCoordinatorHost } from './worker-source-coordinator-host.js';
@@ -35,15 +35,6 @@ async function graphHashOf(
   const { capturePipeline } = (await import(url)) as { capturePipeline: typeof CapturePipeline };
   const { jobGraph } = await capturePipeline(main, args, { defaultParallelism: 2 });
   return { hash: jobGraph.graphHash, operatorId: jobGraph.vertices[0]!.operators[0]!.operatorId };
-}
-
-/** Waits for `condition`, checking after each turn of the event loop, for at most 10 s. */
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('WorkerSourceCoordinatorHost', () => {
@@ -78,9 +69,9 @@ describe('WorkerSourceCoordinatorHost', () => {
       subtask: 1,
       event: { type: 'request-split', subtaskId: 1 },
     });
-    await until(() => outputs.length > 0);
+    await waitFor(() => outputs.length > 0, 10_000, 'a first output of the coordinator host');
     host.send({ type: 'checkpoint', checkpointId: 3 });
-    await until(() => outputs.length > 1);
+    await waitFor(() => outputs.length > 1, 10_000, 'a second output of the coordinator host');
     // The split went out before the snapshot, which counts it as assigned.
     expect(outputs.map((o) => o.type)).toEqual(['event-to-reader', 'checkpoint-taken']);
     expect(outputs[0]).toMatchObject({

@@ -185,23 +185,19 @@ function valuesArguments(values: object | readonly string[] | undefined): { args
   return { args: ['-f', file], remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** `helm template <release> <chart> -n <namespace> [-f values...]`. */
-export async function helmTemplate(
-  values?: object | readonly string[],
-  options: HelmOptions = {},
+/**
+ * Runs `helm <command...> --namespace <ns> [-f values...] [extra args]` with the values written to
+ * a temporary file for the call.
+ */
+async function runHelmWithValues(
+  command: readonly string[],
+  values: object | readonly string[] | undefined,
+  options: HelmOptions,
 ): Promise<HelmResult> {
   const { args, remove } = valuesArguments(values);
   try {
     return await runHelm(
-      [
-        'template',
-        options.releaseName ?? RELEASE_NAME,
-        options.chartDir ?? CHART_DIR,
-        '--namespace',
-        options.namespace ?? NAMESPACE,
-        ...args,
-        ...(options.extraArgs ?? []),
-      ],
+      [...command, '--namespace', options.namespace ?? NAMESPACE, ...args, ...(options.extraArgs ?? [])],
       options.timeoutMs,
     );
   } finally {
@@ -209,27 +205,24 @@ export async function helmTemplate(
   }
 }
 
-/** `helm lint <chart> -n <namespace> [-f values...]`. */
-export async function helmLint(
+/** `helm template <release> <chart> -n <namespace> [-f values...]`. */
+export function helmTemplate(
   values?: object | readonly string[],
   options: HelmOptions = {},
 ): Promise<HelmResult> {
-  const { args, remove } = valuesArguments(values);
-  try {
-    return await runHelm(
-      [
-        'lint',
-        options.chartDir ?? CHART_DIR,
-        '--namespace',
-        options.namespace ?? NAMESPACE,
-        ...args,
-        ...(options.extraArgs ?? []),
-      ],
-      options.timeoutMs,
-    );
-  } finally {
-    remove();
-  }
+  return runHelmWithValues(
+    ['template', options.releaseName ?? RELEASE_NAME, options.chartDir ?? CHART_DIR],
+    values,
+    options,
+  );
+}
+
+/** `helm lint <chart> -n <namespace> [-f values...]`. */
+export function helmLint(
+  values?: object | readonly string[],
+  options: HelmOptions = {},
+): Promise<HelmResult> {
+  return runHelmWithValues(['lint', options.chartDir ?? CHART_DIR], values, options);
 }
 
 /**
@@ -240,29 +233,16 @@ export async function helmNotes(
   values?: object | readonly string[],
   options: HelmOptions = {},
 ): Promise<string> {
-  const { args, remove } = valuesArguments(values);
-  try {
-    const result = await runHelm(
-      [
-        'install',
-        options.releaseName ?? RELEASE_NAME,
-        options.chartDir ?? CHART_DIR,
-        '--dry-run=client',
-        '--namespace',
-        options.namespace ?? NAMESPACE,
-        ...args,
-        ...(options.extraArgs ?? []),
-      ],
-      options.timeoutMs,
-    );
-    if (result.code !== 0)
-      throw new Error(`helm install --dry-run exited with ${result.code}:\n${result.stderr}`);
-    const start = result.stdout.indexOf('NOTES:\n');
-    if (start < 0) throw new Error(`helm install --dry-run printed no NOTES:\n${result.stdout}`);
-    return result.stdout.slice(start + 'NOTES:\n'.length);
-  } finally {
-    remove();
-  }
+  const result = await runHelmWithValues(
+    ['install', options.releaseName ?? RELEASE_NAME, options.chartDir ?? CHART_DIR, '--dry-run=client'],
+    values,
+    options,
+  );
+  if (result.code !== 0)
+    throw new Error(`helm install --dry-run exited with ${result.code}:\n${result.stderr}`);
+  const start = result.stdout.indexOf('NOTES:\n');
+  if (start < 0) throw new Error(`helm install --dry-run printed no NOTES:\n${result.stdout}`);
+  return result.stdout.slice(start + 'NOTES:\n'.length);
 }
 
 /** The objects of a multi-document YAML stream (`helm template` output); empty documents are skipped. */

@@ -15,7 +15,7 @@ export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
 
 export type ServerSuiteMode =
   | { readonly kind: 'run' }
-  | { readonly kind: 'skip'; readonly notice: string }
+  | { readonly kind: 'skip'; readonly notice: string; readonly reason: string }
   | { readonly kind: 'fail'; readonly message: string };
 
 /** The decision `describeWithServer` acts on (pure, for its own test). */
@@ -35,6 +35,7 @@ export function serverSuiteMode(
   }
   return {
     kind: 'skip',
+    reason: `${server} is not available here: ${availability.reason}`,
     notice: `[skip] ${server} tests: ${availability.reason} (they fail instead when CI is set)`,
   };
 }
@@ -51,7 +52,7 @@ export function describeWithServer(name: string, available: () => ServerAvailabi
       return;
     case 'skip':
       console.warn(mode.notice);
-      describe.skip(name, fn);
+      describe.skip(`${name} (skipped: ${mode.reason})`, fn);
       return;
     case 'fail':
       describe(name, () => {

@@ -15,6 +15,7 @@ import { MiniCluster } from '../../../cli/local/mini-cluster.js';
 import { providedModuleUrls, type JobProgram } from '../../../cli/program/job-program.js';
 import { JobId } from '../../../common/ids.js';
 import { planSlotSharing } from '../../../jobmanager/scheduler/slot-sharing-placement.js';
+import { masterJobClient } from '../jobs/local-job-handle.js';
 import { CpuSampler, epochMillis, lastBusyMoment } from './cpu-activity.js';
 
 const SAMPLE_MS = 100;
@@ -124,16 +125,6 @@ class MeasuringExecutor implements PipelineExecutor {
       };
       return { jobId, jobName: jobGraph.jobName, netRuntime: r.netRuntime };
     });
-    result.catch(() => {}); // observed through getJobExecutionResult()
-    return {
-      jobId,
-      getJobStatus: () => Promise.resolve(submitted.status),
-      cancel: async () => {
-        submitted.cancel();
-        await submitted.result;
-      },
-      getJobExecutionResult: () => result,
-      drainClientData: (operatorId) => submitted.drainClientData(operatorId),
-    };
+    return masterJobClient(jobId, submitted, result);
   }
 }
