@@ -4,17 +4,10 @@
  * `multipartThreshold`; `_metadata` is a single PUT, which S3 makes visible whole or not at all;
  * discarding lists every key under the prefix and deletes them in batches of 1,000.
  */
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { IllegalConfigurationError } from '../errors/freshet-error.js';
 import type { JobId } from '../ids.js';
+import { loadAwsS3 } from '../lazy-modules.js';
 import { childUri, formatCheckpointPath, parseCheckpointPath } from './checkpoint-path.js';
 import {
   METADATA_FILE_NAME,
@@ -125,6 +118,7 @@ export class S3CheckpointStorage implements CheckpointStorage {
     checkStateFileName(name);
     const uri = childUri(location.directory, name);
     const { bucket, key } = toS3Object(uri);
+    const { PutObjectCommand } = loadAwsS3();
     try {
       if (bytes.byteLength > this.multipartThreshold) {
         await uploadMultipart(this.client, { bucket, key, bytes, partSize: this.partSize });
@@ -165,6 +159,7 @@ export class S3CheckpointStorage implements CheckpointStorage {
 
   async discardStateFile(handle: StateFileHandle): Promise<void> {
     const { bucket, key } = toS3Object(handle.path);
+    const { DeleteObjectCommand } = loadAwsS3();
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (error) {
@@ -175,6 +170,7 @@ export class S3CheckpointStorage implements CheckpointStorage {
   async writeMetadata(location: CheckpointStorageLocation, metadata: Uint8Array): Promise<string> {
     const { bucket, key } = toS3Object(location.metadataPath);
     const context = { operation: 'writing checkpoint metadata', endpoint: this.endpoint, bucket, key };
+    const { HeadObjectCommand, PutObjectCommand } = loadAwsS3();
     try {
       await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     } catch (error) {
@@ -218,6 +214,7 @@ export class S3CheckpointStorage implements CheckpointStorage {
       bucket,
       key: prefix,
     };
+    const { DeleteObjectsCommand } = loadAwsS3();
     try {
       for await (const keys of this.listKeys(bucket, prefix)) {
         for (let start = 0; start < keys.length; start += DELETE_BATCH) {
@@ -284,6 +281,7 @@ export class S3CheckpointStorage implements CheckpointStorage {
   }
 
   private async getObject(object: S3Object, range?: string): Promise<Uint8Array> {
+    const { GetObjectCommand } = loadAwsS3();
     const response = await this.client.send(
       new GetObjectCommand({
         Bucket: object.bucket,
@@ -296,6 +294,7 @@ export class S3CheckpointStorage implements CheckpointStorage {
 
   /** Every key under `prefix`, a page (up to 1,000) at a time. */
   private async *listKeys(bucket: string, prefix: string): AsyncGenerator<string[]> {
+    const { ListObjectsV2Command } = loadAwsS3();
     let continuationToken: string | undefined;
     do {
       const page = await this.client.send(

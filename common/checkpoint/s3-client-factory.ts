@@ -3,8 +3,9 @@
  * test server, or AWS when absent), path-style addressing, region (default `us-east-1`), and static
  * keys when both are given, else the AWS SDK's default credential chain.
  */
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { IllegalConfigurationError } from '../errors/freshet-error.js';
+import { loadAwsS3 } from '../lazy-modules.js';
 
 export interface S3ConnectionOptions {
   /** `s3.endpoint`: `http(s)://host:port` of an S3-compatible service; AWS when absent. */
@@ -55,6 +56,7 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
   if (options.accessKey !== undefined && options.secretKey !== undefined) {
     config.credentials = { accessKeyId: options.accessKey, secretAccessKey: options.secretKey };
   }
+  const { S3Client } = loadAwsS3();
   return new S3Client(config);
 }
 

@@ -3,15 +3,9 @@
  * bounded concurrency, CompleteMultipartUpload) and aborts the upload when any step fails, so no
  * parts are left behind (where the service supports aborting).
  */
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  UploadPartCommand,
-  type CompletedPart,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { CompletedPart, S3Client } from '@aws-sdk/client-s3';
 import { ErrorDomain, FreshetError } from '../errors/freshet-error.js';
+import { loadAwsS3 } from '../lazy-modules.js';
 
 /** S3's limits: parts of at least 5 MiB (except the last), at most 10,000 parts. */
 export const S3_MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -60,6 +54,12 @@ export async function uploadMultipart(client: S3Client, request: MultipartUpload
       `${bytes.byteLength} bytes in parts of ${partSize} would need ${partCount} parts, more than S3's ${S3_MAX_PARTS}`,
     );
   }
+  const {
+    AbortMultipartUploadCommand,
+    CompleteMultipartUploadCommand,
+    CreateMultipartUploadCommand,
+    UploadPartCommand,
+  } = loadAwsS3();
   const created = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
   const uploadId = created.UploadId;
   if (uploadId === undefined) {

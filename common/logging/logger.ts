@@ -3,7 +3,8 @@
  * `time`, `name` (the component) and `msg`, so log shippers and tests read them alike.
  * `FRESHET_LOG_LEVEL` (or `log.level`) sets the level; the default is `info`.
  */
-import { pino, type DestinationStream, type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import { loadPino } from '../lazy-modules.js';
 
 export type { Logger } from 'pino';
 
@@ -16,6 +17,7 @@ export interface LoggerOptions {
 export function createLogger(name: string, options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env['FRESHET_LOG_LEVEL'] ?? 'info';
   const settings = { name, level, base: { pid: process.pid } };
+  const { pino } = loadPino();
   return options.destination === undefined
     ? pino(settings, pino.destination({ dest: 1, sync: true }))
     : pino(settings, options.destination);
@@ -23,5 +25,5 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
 
 /** A logger that drops everything (for embedded use and unit tests). */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return loadPino().pino({ level: 'silent' });
 }

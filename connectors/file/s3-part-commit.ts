@@ -6,8 +6,9 @@
  * with no object is lost data and fails loudly.
  */
 import { createHash } from 'node:crypto';
-import { CompleteMultipartUploadCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { isS3NoSuchKey, s3ErrorCode } from '../../common/checkpoint/s3-error.js';
+import { loadAwsS3 } from '../../common/lazy-modules.js';
 import type { S3FileSinkCommittable, S3UploadedPart } from './file-sink-committable.js';
 import { fileSinkDataLostError, FileSinkErrorCode, fileSinkS3Error } from './file-sink-errors.js';
 
@@ -18,6 +19,7 @@ export async function commitS3Part(
   committable: S3FileSinkCommittable,
 ): Promise<void> {
   const { bucket, key, uploadId, parts } = committable;
+  const { CompleteMultipartUploadCommand } = loadAwsS3();
   try {
     await client.send(
       new CompleteMultipartUploadCommand({
@@ -67,6 +69,7 @@ async function headETag(
   bucket: string,
   key: string,
 ): Promise<string | undefined> {
+  const { HeadObjectCommand } = loadAwsS3();
   try {
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return unquote(head.ETag ?? '');

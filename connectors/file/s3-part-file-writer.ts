@@ -6,7 +6,7 @@
  * `partSize` pieces (5 MiB, S3's minimum), and `finish` (prepareCommit, or a commit without
  * checkpoints) uploads the rest as the last part. Between flushes a part's data is held in memory.
  */
-import { CreateMultipartUploadCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   createS3Client,
   describeS3Endpoint,
@@ -16,6 +16,7 @@ import { S3_MIN_PART_SIZE } from '../../common/checkpoint/s3-multipart-upload.js
 import { S3Options } from '../../common/config/config-options.js';
 import { Configuration } from '../../common/config/configuration.js';
 import { FreshetError } from '../../common/errors/freshet-error.js';
+import { loadAwsS3 } from '../../common/lazy-modules.js';
 import type { InProgressPart } from './bucket.js';
 import type { FileSinkCommittable, S3FileSinkCommittable, S3UploadedPart } from './file-sink-committable.js';
 import { fileSinkDataLostError, FileSinkErrorCode, fileSinkS3Error } from './file-sink-errors.js';
@@ -165,6 +166,7 @@ class S3InProgressPartFile implements InProgressPartFile {
   private async startUpload(): Promise<string> {
     if (this.uploadId !== undefined) return this.uploadId;
     const { client, bucket } = this.options;
+    const { CreateMultipartUploadCommand } = loadAwsS3();
     let uploadId: string | undefined;
     try {
       const created = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: this.key }));
@@ -185,6 +187,7 @@ class S3InProgressPartFile implements InProgressPartFile {
   private async uploadPart(uploadId: string, body: Uint8Array): Promise<void> {
     const partNumber = this.parts.length + 1;
     const { client, bucket } = this.options;
+    const { UploadPartCommand } = loadAwsS3();
     let etag: string | undefined;
     try {
       const uploaded = await client.send(

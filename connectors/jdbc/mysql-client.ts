@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
+import { loadMysql2 } from '../../common/lazy-modules.js';
 import {
   EVICTION_TIMEOUT_MS,
   sessionNotEvictedError,
@@ -38,7 +39,7 @@ export class MySqlClient implements JdbcClient {
   }
 
   static async connect(parameters: JdbcConnectionParameters): Promise<MySqlClient> {
-    const connection = await mysql.createConnection({
+    const connection = await loadMysql2().createConnection({
       host: parameters.host,
       port: parameters.port,
       ...(parameters.database === undefined ? {} : { database: parameters.database }),

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { ErrorDomain, FreshetError } from '../../common/errors/freshet-error.js';
+import { loadPg } from '../../common/lazy-modules.js';
 import {
   EVICTION_TIMEOUT_MS,
   sessionNotEvictedError,
@@ -30,7 +31,8 @@ export class PostgresClient implements JdbcClient {
   }
 
   static async connect(parameters: JdbcConnectionParameters): Promise<PostgresClient> {
-    const client = new pg.Client({
+    const { Client } = loadPg();
+    const client = new Client({
       host: parameters.host,
       port: parameters.port,
       ...(parameters.database === undefined ? {} : { database: parameters.database }),

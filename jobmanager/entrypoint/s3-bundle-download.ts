@@ -6,7 +6,6 @@
  * An object that is missing or may not be read is the operator's mistake (a user error naming the
  * URL); an S3 that cannot be reached or fails on its side stays an external, retryable error.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parseCheckpointPath } from '../../common/checkpoint/checkpoint-path.js';
 import {
   createS3Client,
@@ -17,6 +16,7 @@ import { isS3NoSuchKey, s3StorageError } from '../../common/checkpoint/s3-error.
 import { S3Options } from '../../common/config/config-options.js';
 import type { Configuration } from '../../common/config/configuration.js';
 import { UserError } from '../../common/errors/freshet-error.js';
+import { loadAwsS3 } from '../../common/lazy-modules.js';
 
 /** Whether `location` names an S3 object rather than a local file. */
 export function isS3Url(location: string): boolean {
@@ -48,6 +48,7 @@ export async function downloadS3Bundle(url: string, connection: S3ConnectionOpti
     );
   }
   const client = createS3Client(connection);
+  const { GetObjectCommand } = loadAwsS3();
   try {
     const response = await client.send(new GetObjectCommand({ Bucket: parsed.bucket, Key: parsed.key }));
     return Buffer.from((await response.Body?.transformToByteArray()) ?? new Uint8Array(0));

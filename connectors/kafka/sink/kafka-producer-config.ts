@@ -4,8 +4,9 @@
  * Properties Kafka's Java producer has but kafkajs cannot honour are refused with a hint instead of
  * being ignored silently.
  */
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { IllegalConfigurationError } from '../../../common/errors/freshet-error.js';
+import { loadKafkajs } from '../../../common/lazy-modules.js';
 import { DeliveryGuarantee } from './delivery-guarantee.js';
 
 /** Flink's default: an hour, so a transaction survives long checkpoints and restarts. */
@@ -129,6 +130,7 @@ export function parseKafkaProducerConfig(
 
 /** A kafkajs client for `config`, silent (errors reach the task instead of the console). */
 export function createKafkaClient(config: KafkaProducerConfig, clientIdSuffix: string): Kafka {
+  const { Kafka, logLevel } = loadKafkajs();
   return new Kafka({
     clientId: `${config.clientId}-${clientIdSuffix}`,
     brokers: [...config.bootstrapServers],

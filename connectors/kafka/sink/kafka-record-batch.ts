@@ -1,7 +1,8 @@
 /**
  * Records a writer buffered, grouped by topic; one batch becomes one produce request per broker.
  */
-import { CompressionTypes, type Message, type ProducerBatch } from 'kafkajs';
+import type { Message, ProducerBatch } from 'kafkajs';
+import { loadKafkajs } from '../../../common/lazy-modules.js';
 import type { KafkaProducerConfig } from './kafka-producer-config.js';
 
 export class KafkaRecordBatch {
@@ -31,6 +32,7 @@ export class KafkaRecordBatch {
   }
 
   toProducerBatch(config: KafkaProducerConfig): ProducerBatch {
+    const { CompressionTypes } = loadKafkajs();
     return {
       acks: config.acks,
       timeout: config.requestTimeoutMs,

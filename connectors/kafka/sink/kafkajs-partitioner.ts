@@ -1,5 +1,6 @@
-import { Partitioners, type ICustomPartitioner, type Message } from 'kafkajs';
+import type { ICustomPartitioner, Message } from 'kafkajs';
 import { UserError } from '../../../common/errors/freshet-error.js';
+import { loadKafkajs } from '../../../common/lazy-modules.js';
 import type { KafkaPartitioner } from './kafka-partitioner.js';
 
 export type PartitionerFunction = ReturnType<ICustomPartitioner>;
@@ -13,7 +14,7 @@ export function kafkajsPartitioner<T>(
   partitioner: KafkaPartitioner<T> | undefined,
   elements: WeakMap<Message, unknown> | undefined,
 ): PartitionerFunction {
-  const fallback = Partitioners.DefaultPartitioner();
+  const fallback = loadKafkajs().Partitioners.DefaultPartitioner();
   if (partitioner === undefined || elements === undefined) return fallback;
   return (args) => {
     const { topic, partitionMetadata, message } = args;

@@ -6,7 +6,8 @@
  * offsets, and commits offsets for a group without members — what Kafka's Java consumer does
  * after `assign()`. kafkajs's own retries are off; KafkaSource code retries with a deadline.
  */
-import { Kafka, logLevel, type Broker, type Cluster, type PartitionAssigner } from 'kafkajs';
+import type { Broker, Cluster, PartitionAssigner } from 'kafkajs';
+import { loadKafkajs } from '../../../common/lazy-modules.js';
 import { compareTopicPartitions, toSplitId, type TopicPartition } from './kafka-partition-split.js';
 import type {
   FetchOptions,
@@ -68,6 +69,7 @@ export class KafkajsSourceClient implements KafkaSourceClient {
 
   constructor(config: KafkaSourceConfig, clientId: string) {
     this.config = config;
+    const { Kafka, logLevel } = loadKafkajs();
     const kafka = new Kafka({
       clientId,
       brokers: [...config.bootstrapServers],
