@@ -5,7 +5,6 @@
  */
 import { setDefaultExecutorFactory } from './api/environment/execution-context.js';
 import { registerBuiltInConnectors } from './api/environment/built-in-connectors.js';
-import { LocalExecutor } from './cli/local/local-executor.js';
 import { CollectionSource } from './connectors/collection/collection-source.js';
 import { NumberSequenceSource } from './connectors/datagen/number-sequence-source.js';
 import { PrintSink } from './connectors/print/print-sink.js';
@@ -17,4 +16,11 @@ registerBuiltInConnectors({
   sequenceSource: (from, to) => new NumberSequenceSource(from, to),
   printSink: (sinkIdentifier) => new PrintSink(sinkIdentifier),
 });
-setDefaultExecutorFactory(() => new LocalExecutor({ code: { kind: 'in-process' } }));
+// The mini-cluster (JobManager and TaskManager code) loads when a program executes, not when a
+// slot worker imports this entry to run a bundled job.
+setDefaultExecutorFactory(() => ({
+  async execute(pipeline) {
+    const { LocalExecutor } = await import('./cli/local/local-executor.js');
+    return new LocalExecutor({ code: { kind: 'in-process' } }).execute(pipeline);
+  },
+}));

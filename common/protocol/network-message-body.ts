@@ -15,6 +15,7 @@ import {
   malformedFrame,
 } from './network-frame-bytes.js';
 import type { ChannelEvent, NetworkMessage } from './network-messages.js';
+import { bufferBytes } from './record-batch-codec.js';
 
 /** Writes the message's fields; returns the bytes to append untouched after them, if any. */
 export function writeMessageBody(writer: FrameWriter, message: NetworkMessage): Uint8Array | undefined {
@@ -38,7 +39,7 @@ export function writeMessageBody(writer: FrameWriter, message: NetworkMessage): 
       return undefined;
     case 'buffer':
       writer.str(message.receiverId, 'receiverId').u32(message.backlog, 'backlog');
-      return message.data;
+      return bufferBytes(message.data);
     case 'event':
       writer.msgpack([message.receiverId, message.backlog, message.event]);
       return undefined;

@@ -5,6 +5,7 @@
  */
 import type { ResultPartitionId } from './task-deployment.js';
 import type { CancelCheckpointMarker, CheckpointBarrier } from './checkpoint-barrier.js';
+import type { NetworkBuffer } from './record-batch-codec.js';
 
 /** In-band control elements of a channel (besides record buffers). */
 export type ChannelEvent =
@@ -35,7 +36,8 @@ export type NetworkMessage =
   | {
       readonly type: 'buffer';
       readonly receiverId: string;
-      readonly data: Uint8Array;
+      /** Bytes, except on a connection within one thread (see record-batch-codec). */
+      readonly data: NetworkBuffer;
       readonly backlog: number;
     }
   | {

@@ -4,6 +4,7 @@
  * after the barrier), at the consumer they overtake the buffers not yet processed (remembered as
  * its input state). Aligned barriers keep their place.
  */
+import { bufferBytes } from '../../common/protocol/record-batch-codec.js';
 import { describe, expect, it } from 'vitest';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
 import type { CheckpointBarrier } from '../../common/protocol/checkpoint-barrier.js';
@@ -40,7 +41,7 @@ describe('PipelinedSubpartition.addPriorityEvent', () => {
     expect(overtaken.map((b) => b[0])).toEqual([1, 2]);
     expect(sent.map((m) => m.type)).toEqual(['event']);
     sub.addCredit(2);
-    expect(sent.map((m) => (m.type === 'buffer' ? m.data[0] : m.type))).toEqual(['event', 1, 2]);
+    expect(sent.map((m) => (m.type === 'buffer' ? bufferBytes(m.data)[0] : m.type))).toEqual(['event', 1, 2]);
     // Copies: changing the sent buffer leaves the checkpoint's copy alone.
     (sent[1] as { data: Uint8Array }).data[0] = 99;
     expect(overtaken[0]![0]).toBe(1);
@@ -72,7 +73,9 @@ describe('InputChannel with unaligned barriers', () => {
     expect(ch.poll()).toMatchObject({ kind: 'event', event: { checkpointId: 3 } });
     expect(ch.takeOvertaken(3).map((b) => b[0])).toEqual([1, 2]);
     expect(ch.takeOvertaken(3)).toEqual([]);
-    expect([ch.poll(), ch.poll()].map((e) => (e?.kind === 'buffer' ? e.data[0] : e))).toEqual([1, 2]);
+    expect([ch.poll(), ch.poll()].map((e) => (e?.kind === 'buffer' ? bufferBytes(e.data)[0] : e))).toEqual([
+      1, 2,
+    ]);
   });
 
   it('keeps an aligned barrier behind the buffers sent before it', () => {

@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
+import { bufferBytes } from '../../common/protocol/record-batch-codec.js';
 import {
   DirectConnection,
   MessagePortConnection,
@@ -26,9 +27,23 @@ class ParentRelayConnection implements NetworkConnection {
   ) {}
 
   send(message: NetworkMessage): void {
-    const out: FromSlotWorker = { type: 'network-out', from: this.from, to: this.to, message };
-    if (message.type === 'buffer') parent.postMessage(out, [message.data.buffer as ArrayBuffer]);
-    else parent.postMessage(out);
+    if (message.type === 'buffer') {
+      const data = bufferBytes(message.data);
+      const out: FromSlotWorker = {
+        type: 'network-out',
+        from: this.from,
+        to: this.to,
+        message: { ...message, data },
+      };
+      parent.postMessage(out, [data.buffer as ArrayBuffer]);
+    } else {
+      parent.postMessage({
+        type: 'network-out',
+        from: this.from,
+        to: this.to,
+        message,
+      } satisfies FromSlotWorker);
+    }
   }
 }
 

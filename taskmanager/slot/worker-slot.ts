@@ -5,6 +5,7 @@ import type { ExecutionAttemptId, JobId } from '../../common/ids.js';
 import type { TaskDeploymentDescriptor } from '../../common/protocol/task-deployment.js';
 import type { TaskMetricsReport } from '../../common/protocol/gateways.js';
 import type { NetworkMessage } from '../../common/protocol/network-messages.js';
+import { bufferBytes } from '../../common/protocol/record-batch-codec.js';
 import type { SlotHost } from './slot-runtime.js';
 import type { CheckpointOptions } from '../../common/protocol/checkpoint-barrier.js';
 import type { FromSlotWorker, SlotWorkerData, ToSlotWorker } from './slot-protocol.js';
@@ -107,9 +108,13 @@ export class WorkerSlot {
   }
 
   deliverNetworkMessage(message: NetworkMessage): void {
-    const envelope: ToSlotWorker = { type: 'network-in', message };
-    if (message.type === 'buffer') this.worker.postMessage(envelope, [message.data.buffer as ArrayBuffer]);
-    else this.worker.postMessage(envelope);
+    if (message.type === 'buffer') {
+      const data = bufferBytes(message.data);
+      const envelope: ToSlotWorker = { type: 'network-in', message: { ...message, data } };
+      this.worker.postMessage(envelope, [data.buffer as ArrayBuffer]);
+    } else {
+      this.worker.postMessage({ type: 'network-in', message } satisfies ToSlotWorker);
+    }
   }
 
   async terminate(): Promise<void> {

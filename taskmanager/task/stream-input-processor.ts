@@ -1,10 +1,11 @@
 /**
  * Feeds what the input gate delivers into the head operator (Flink's StreamOneInputProcessor and
- * StreamTwoInputProcessor): decodes record buffers, and passes watermarks and watermark status
- * through one StatusWatermarkValve per logical input, so the operator sees the minimum over that
- * input's channels. A two-input head gets records and watermarks per input.
+ * StreamTwoInputProcessor): decodes record buffers (batches from the same thread need none), and
+ * passes watermarks and watermark status through one StatusWatermarkValve per logical input, so
+ * the operator sees the minimum over that input's channels. A two-input head gets records and
+ * watermarks per input.
  */
-import { decodeBatch } from '../network/buffer/record-batch-codec.js';
+import { bufferByteSize, bufferRecords } from '../../common/protocol/record-batch-codec.js';
 import type { InputChannel } from '../network/consumer/input-channel.js';
 import type { PolledEntry } from '../network/consumer/input-gate.js';
 import { isTwoInputOperator } from '../operators/co/abstract-two-input-operator.js';
@@ -73,9 +74,9 @@ export class StreamInputProcessor {
     const route = this.routes.get(polled.channel)!;
     const entry = polled.entry;
     if (entry.kind === 'buffer') {
-      const { values, timestamps } = decodeBatch(entry.data);
+      const { values, timestamps } = bufferRecords(entry.data);
       this.recordsIn += values.length;
-      this.bytesIn += entry.data.byteLength;
+      this.bytesIn += bufferByteSize(entry.data);
       this.prefetch?.(values, timestamps);
       const processRecord = route.input.processRecord;
       if (timestamps === null) {

@@ -8,6 +8,7 @@
  * The savepoint of stop-with-savepoint is final too; a stopping source also learns whether it
  * completed (stop) or was aborted (resume).
  */
+import { bufferBytes, type NetworkBuffer } from '../../common/protocol/record-batch-codec.js';
 import type { CheckpointStorage } from '../../common/checkpoint/checkpoint-storage.js';
 import type { CheckpointBarrier } from '../../common/protocol/checkpoint-barrier.js';
 import type { OperatorListStates, OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
@@ -120,13 +121,15 @@ export class TaskCheckpointing {
   }
 
   /** Unaligned: a buffer a channel delivered before its barrier of the pending checkpoint. */
-  captureInputBuffer(checkpointId: number, channelIndex: number, data: Uint8Array): void {
+  captureInputBuffer(checkpointId: number, channelIndex: number, buffer: NetworkBuffer): void {
     const state = this.channelState;
     const perChannel =
       state?.checkpointId === checkpointId
         ? state.buffers
         : this.earlyInputOf(checkpointId, state?.checkpointId);
     if (perChannel === undefined) return;
+    // Encoded now: records passed within the thread may change once the operator has them.
+    const data = bufferBytes(buffer);
     const buffers = perChannel.get(channelIndex);
     if (buffers === undefined) perChannel.set(channelIndex, [data]);
     else buffers.push(data);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeBatch } from '../../taskmanager/network/buffer/record-batch-codec.js';
+import { encodeBatch } from '../../common/protocol/record-batch-codec.js';
 import { networkRecord } from './jobs/network-records.js';
 import { runRawBaseline } from './network-raw-baseline.js';
 

@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createConnection, type Socket, type TcpNetConnectOpts } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { encodeBatch } from '../../taskmanager/network/buffer/record-batch-codec.js';
+import { encodeBatch } from '../../common/protocol/record-batch-codec.js';
 import { SOCKET_HIGH_WATER_MARK } from '../../taskmanager/network/transport/tcp-peer.js';
 import { networkRecord, wallClockMillis, type NetworkRecord } from './jobs/network-records.js';
 import { compiledModuleUrl } from '../../common/compiled-module-url.js';

@@ -5,7 +5,7 @@
  * `{ records, bytes, finishedAt }` to the parent and exits.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { decodeBatch } from '../../taskmanager/network/buffer/record-batch-codec.js';
+import { decodeBatch } from '../../common/protocol/record-batch-codec.js';
 import { wallClockMillis } from './jobs/network-records.js';
 import { SOCKET_HIGH_WATER_MARK } from '../../taskmanager/network/transport/tcp-peer.js';
 import type { RawReceiverMessage } from './network-raw-baseline.js';

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { encodeBatch } from '../../taskmanager/network/buffer/record-batch-codec.js';
+import { encodeBatch } from '../../common/protocol/record-batch-codec.js';
 import { figure } from './bench-runner.js';
 import { networkRecord } from './jobs/network-records.js';
 import type { LatencyResult, ThroughputResult } from './jobs/network-sinks.js';

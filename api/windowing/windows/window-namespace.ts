@@ -11,23 +11,23 @@ const GLOBAL = 'g';
 const TIME_PREFIX = 't:';
 
 /**
- * Recently named time windows: start → end → namespace. Handing out the same string object for
- * the same window lets maps reuse its cached hash (a window is named several times per record).
+ * Recently named time windows, direct-mapped by (start, end): handing out the same string object
+ * for the same window lets maps reuse its cached hash (a window is named several times per
+ * record). A slot simply takes the newest window that maps to it, so windows that come and go
+ * (sessions) cost no cache upkeep.
  */
-const timeWindowNames = new Map<number, Map<number, string>>();
-const MAX_CACHED_STARTS = 4096;
+const CACHE_SLOTS = 4096;
+const cachedStarts = new Float64Array(CACHE_SLOTS).fill(Number.NaN);
+const cachedEnds = new Float64Array(CACHE_SLOTS);
+const cachedNames = new Array<string>(CACHE_SLOTS).fill('');
 
 function timeWindowNamespace(start: number, end: number): string {
-  let byEnd = timeWindowNames.get(start);
-  if (byEnd === undefined) {
-    if (timeWindowNames.size >= MAX_CACHED_STARTS) timeWindowNames.clear();
-    timeWindowNames.set(start, (byEnd = new Map<number, string>()));
-  }
-  let name = byEnd.get(end);
-  if (name === undefined) {
-    name = `${TIME_PREFIX}${start}:${end}`;
-    if (byEnd.size < 64) byEnd.set(end, name);
-  }
+  const slot = (Math.imul(start | 0, 0x9e3779b1) ^ Math.imul(end | 0, 0x85ebca6b)) >>> 20;
+  if (cachedStarts[slot] === start && cachedEnds[slot] === end) return cachedNames[slot]!;
+  const name = `${TIME_PREFIX}${start}:${end}`;
+  cachedStarts[slot] = start;
+  cachedEnds[slot] = end;
+  cachedNames[slot] = name;
   return name;
 }
 

@@ -6,11 +6,12 @@
  */
 import type { ChannelEvent } from '../../../common/protocol/network-messages.js';
 import type { InputChannelDeploymentDescriptor } from '../../../common/protocol/task-deployment.js';
+import { bufferBytes, type NetworkBuffer } from '../../../common/protocol/record-batch-codec.js';
 
 export const EXCLUSIVE_BUFFERS = 2;
 
 export type ChannelEntry =
-  | { readonly kind: 'buffer'; readonly data: Uint8Array }
+  | { readonly kind: 'buffer'; readonly data: NetworkBuffer }
   | { readonly kind: 'event'; readonly event: ChannelEvent };
 
 export interface FloatingBufferPool {
@@ -54,7 +55,7 @@ export class InputChannel {
     return this.finished;
   }
 
-  onBuffer(data: Uint8Array, backlog: number): void {
+  onBuffer(data: NetworkBuffer, backlog: number): void {
     this.creditAtProducer--;
     this.lastBacklog = backlog;
     this.enqueue({ kind: 'buffer', data });
@@ -139,7 +140,7 @@ export class InputChannel {
     const wasEmpty = !this.hasData();
     const rest = this.queue.slice(this.head);
     const buffers: Uint8Array[] = [];
-    for (const queued of rest) if (queued.kind === 'buffer') buffers.push(queued.data);
+    for (const queued of rest) if (queued.kind === 'buffer') buffers.push(bufferBytes(queued.data));
     this.overtaken = { checkpointId, buffers };
     this.queue = [entry, ...rest];
     this.head = 0;

@@ -4,9 +4,14 @@
  * (buffers still queued) rides along with every buffer so the consumer can grant floating credit.
  */
 import type { ChannelEvent } from '../../../common/protocol/network-messages.js';
+import { bufferBytes, RecordBatch, type NetworkBuffer } from '../../../common/protocol/record-batch-codec.js';
 import type { NetworkConnection } from '../transport/network-connection.js';
 
-type Entry = Uint8Array | ChannelEvent;
+type Entry = NetworkBuffer | ChannelEvent;
+
+function isBuffer(entry: Entry): entry is NetworkBuffer {
+  return entry instanceof Uint8Array || entry instanceof RecordBatch;
+}
 
 interface View {
   readonly connection: NetworkConnection;
@@ -31,7 +36,7 @@ export class PipelinedSubpartition {
     return this.buffersInBacklog;
   }
 
-  addBuffer(buffer: Uint8Array): void {
+  addBuffer(buffer: NetworkBuffer): void {
     this.queue.push(buffer);
     this.buffersInBacklog++;
     this.trySend();
@@ -44,8 +49,8 @@ export class PipelinedSubpartition {
 
   /**
    * Puts an event ahead of everything queued (an unaligned checkpoint barrier overtaking the
-   * in-flight buffers) and returns copies of the buffers it overtook: they are the subpartition's
-   * state for that checkpoint and are still sent after the event.
+   * in-flight buffers) and returns encoded copies of the buffers it overtook: they are the
+   * subpartition's state for that checkpoint and are still sent after the event.
    */
   addPriorityEvent(event: ChannelEvent): Uint8Array[] {
     const overtaken: Uint8Array[] = [];
@@ -53,6 +58,7 @@ export class PipelinedSubpartition {
       const entry = this.queue[i]!;
       // Copies: a sent buffer's memory may be transferred to another thread.
       if (entry instanceof Uint8Array) overtaken.push(entry.slice());
+      else if (entry instanceof RecordBatch) overtaken.push(bufferBytes(entry));
     }
     this.queue = [event, ...this.queue.slice(this.head)];
     this.head = 0;
@@ -85,7 +91,7 @@ export class PipelinedSubpartition {
     let sent = false;
     while (this.head < this.queue.length) {
       const entry = this.queue[this.head]!;
-      if (entry instanceof Uint8Array) {
+      if (isBuffer(entry)) {
         if (view.credit === 0) break;
         view.credit--;
         this.buffersInBacklog--;

@@ -1,16 +1,19 @@
 /**
- * Serializes a task's output records for one result partition (Flink's RecordWriter): the
- * partitioner picks a channel, records collect per channel, and a channel's batch is encoded into
- * one buffer when it reaches the target size (adapted to the observed record size so buffers come
- * out near the configured segment size) or when flushed by the buffer timeout or an event.
+ * Batches a task's output records for one result partition (Flink's RecordWriter): the
+ * partitioner picks a channel, records collect per channel, and a channel's batch becomes one
+ * buffer when it reaches the target size (adapted to the observed record size so buffers come out
+ * near the configured segment size) or when flushed by the buffer timeout or an event. Buffers
+ * are encoded only when they leave the thread (see record-batch-codec); the record size is
+ * measured by encoding one batch in SIZE_SAMPLE_EVERY.
  */
 import type { ChannelEvent } from '../../../common/protocol/network-messages.js';
 import type { ChannelSelector } from '../../../api/graph/partitioner.js';
-import { encodeBatch } from '../buffer/record-batch-codec.js';
+import { encodeBatch, RecordBatch } from '../../../common/protocol/record-batch-codec.js';
 import type { ResultPartition } from './result-partition.js';
 
 const MIN_BATCH = 16;
 const MAX_BATCH = 8192;
+const SIZE_SAMPLE_EVERY = 16;
 
 class ChannelBatch {
   values: unknown[] = [];
@@ -29,6 +32,8 @@ class ChannelBatch {
 export class RecordWriter {
   private readonly batches: ChannelBatch[];
   private targetBatchSize = 256;
+  /** Encoded bytes per record, from the last measured batch (0 until one was). */
+  private bytesPerRecord = 0;
   private bytesOut = 0;
   private recordsOut = 0;
   private buffersOut = 0;
@@ -89,17 +94,19 @@ export class RecordWriter {
   private flushChannel(channel: number): void {
     const batch = this.batches[channel]!;
     const count = batch.values.length;
-    const buffer = encodeBatch(batch.values, batch.timestamps);
     this.batches[channel] = new ChannelBatch();
-    this.bytesOut += buffer.byteLength;
-    this.buffersOut++;
-    if (!this.flushAlways) {
-      const perRecord = buffer.byteLength / count;
-      this.targetBatchSize = Math.max(
-        MIN_BATCH,
-        Math.min(MAX_BATCH, Math.floor(this.segmentSize / Math.max(perRecord, 1))),
-      );
+    if (this.buffersOut % SIZE_SAMPLE_EVERY === 0) {
+      this.bytesPerRecord = encodeBatch(batch.values, batch.timestamps).byteLength / count;
+      if (!this.flushAlways) {
+        this.targetBatchSize = Math.max(
+          MIN_BATCH,
+          Math.min(MAX_BATCH, Math.floor(this.segmentSize / Math.max(this.bytesPerRecord, 1))),
+        );
+      }
     }
-    this.partition.addBuffer(channel, buffer);
+    const byteSize = Math.round(this.bytesPerRecord * count);
+    this.bytesOut += byteSize;
+    this.buffersOut++;
+    this.partition.addBuffer(channel, new RecordBatch(batch.values, batch.timestamps, byteSize));
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { ChannelEvent } from '../../../common/protocol/network-messages.js';
 import type { ResultPartitionId } from '../../../common/protocol/task-deployment.js';
+import type { NetworkBuffer } from '../../../common/protocol/record-batch-codec.js';
 import { PipelinedSubpartition } from './pipelined-subpartition.js';
 
 export const MAX_BUFFERS_PER_CHANNEL = 10;
@@ -39,7 +40,7 @@ export class ResultPartition {
     return this.subpartitions.length;
   }
 
-  addBuffer(subpartition: number, buffer: Uint8Array): void {
+  addBuffer(subpartition: number, buffer: NetworkBuffer): void {
     this.subpartitions[subpartition]!.addBuffer(buffer);
   }
 

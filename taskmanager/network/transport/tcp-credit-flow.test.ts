@@ -4,6 +4,7 @@
  * hold across TCP: the producer stalls while the consumer holds all its buffers, and resumes once
  * the consumer gives credit back.
  */
+import { bufferBytes } from '../../../common/protocol/record-batch-codec.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IntermediateDataSetId, ResourceId, hashHex32 } from '../../../common/ids.js';
 import type { NetworkMessage } from '../../../common/protocol/network-messages.js';
@@ -74,7 +75,7 @@ function consumeAvailable(gate: InputGate, expectSeq: { next: number }): number 
   let consumed = 0;
   for (let polled = gate.pollNext(); polled !== undefined; polled = gate.pollNext()) {
     if (polled.entry.kind !== 'buffer') continue;
-    const data = polled.entry.data;
+    const data = bufferBytes(polled.entry.data);
     expect(data.byteLength).toBe(BUFFER_SIZE);
     expect(new DataView(data.buffer, data.byteOffset).getUint32(0)).toBe(expectSeq.next);
     expect(data[BUFFER_SIZE - 1]).toBe(expectSeq.next & 0xff);

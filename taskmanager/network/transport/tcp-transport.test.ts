@@ -1,4 +1,5 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { bufferBytes } from '../../../common/protocol/record-batch-codec.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FreshetError } from '../../../common/errors/freshet-error.js';
 import { IntermediateDataSetId } from '../../../common/ids.js';
@@ -130,7 +131,8 @@ describe('TcpTransport', () => {
     });
     const b = await startNode('tm-b', (_to, _from, message) => {
       if (message.type !== 'buffer') return;
-      const data = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
+      const bytes = bufferBytes(message.data);
+      const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const seq = data.readUInt32BE(0);
       const template = templates[seq % templates.length]!;
       if (seq !== received || data.length !== SIZE || data.compare(template, 4, SIZE, 4, SIZE) !== 0)

@@ -1,9 +1,14 @@
 /**
- * The timers of one time domain (event or processing time): a heap ordered by timestamp plus an
- * index that makes every (key, namespace, timestamp) timer unique and deletable.
+ * The timers of one time domain (event or processing time), fired by timestamp, ties in
+ * registration order, plus an index that makes every (key, namespace, timestamp) timer unique and
+ * deletable.
+ *
+ * Timers are kept in buckets, one per distinct timestamp, each holding its timers in registration
+ * order; a heap orders the buckets by timestamp. Window operators register many timers at few
+ * timestamps (every key's window ends at the same instant), so adding a timer is an append and
+ * firing walks a bucket in order: no per-timer heap sifting over tens of thousands of timers.
  */
 import { heapKeyId } from '../../state/heap/heap-key-id.js';
-import { TimerHeap, type HeapTimer } from './timer-heap.js';
 
 /** A timer as the operator sees it when it fires. */
 export interface InternalTimer<K = unknown> {
@@ -13,8 +18,26 @@ export interface InternalTimer<K = unknown> {
   readonly timestamp: number;
 }
 
-interface QueuedTimer<K> extends InternalTimer<K>, HeapTimer {
+interface QueuedTimer<K> extends InternalTimer<K> {
   readonly keyId: unknown;
+  /** Position in its bucket; -1 once it left the queue. */
+  slot: number;
+}
+
+/** The timers of one timestamp in registration order; removed ones leave a hole. */
+class Bucket<K> {
+  readonly timers: (QueuedTimer<K> | undefined)[] = [];
+  head = 0;
+  live = 0;
+  heapIndex = -1;
+
+  constructor(readonly timestamp: number) {}
+
+  first(): QueuedTimer<K> | undefined {
+    const timers = this.timers;
+    while (this.head < timers.length && timers[this.head] === undefined) this.head++;
+    return timers[this.head];
+  }
 }
 
 /**
@@ -32,12 +55,14 @@ function compositeName(namespace: string, timestamp: number): string {
 }
 
 export class TimerQueue<K = unknown> {
-  private readonly heap = new TimerHeap<QueuedTimer<K>>();
+  private readonly buckets = new Map<number, Bucket<K>>();
+  /** The buckets as a min-heap by timestamp. */
+  private readonly heap: Bucket<K>[] = [];
   private readonly index = new Map<unknown, KeyTimers<K>>();
-  private nextSeq = 0;
+  private count_ = 0;
 
   get size(): number {
-    return this.heap.size;
+    return this.count_;
   }
 
   /** Adds the timer unless an equal one (same key, namespace and timestamp) is queued; true when added. */
@@ -46,15 +71,17 @@ export class TimerQueue<K = unknown> {
     let timers = this.index.get(keyId);
     if (timers === undefined) this.index.set(keyId, (timers = []));
     else if (find(timers, namespace, timestamp) !== undefined) return false;
-    const timer: QueuedTimer<K> = {
-      key,
-      keyGroup,
-      namespace,
-      timestamp,
-      seq: this.nextSeq++,
-      heapIndex: -1,
-      keyId,
-    };
+    let bucket = this.buckets.get(timestamp);
+    if (bucket === undefined) {
+      this.buckets.set(timestamp, (bucket = new Bucket<K>(timestamp)));
+      bucket.heapIndex = this.heap.length;
+      this.heap.push(bucket);
+      siftUp(this.heap, bucket.heapIndex);
+    }
+    const timer: QueuedTimer<K> = { key, keyGroup, namespace, timestamp, keyId, slot: bucket.timers.length };
+    bucket.timers.push(timer);
+    bucket.live++;
+    this.count_++;
     if (Array.isArray(timers)) {
       if (timers.length < MAX_LINEAR_TIMERS) timers.push(timer);
       else {
@@ -64,7 +91,6 @@ export class TimerQueue<K = unknown> {
         this.index.set(keyId, map);
       }
     } else timers.set(compositeName(namespace, timestamp), timer);
-    this.heap.push(timer);
     return true;
   }
 
@@ -75,35 +101,83 @@ export class TimerQueue<K = unknown> {
     const timer = find(timers, namespace, timestamp);
     if (timer === undefined) return false;
     this.unindex(timer);
-    this.heap.remove(timer);
+    this.take(this.buckets.get(timestamp)!, timer);
     return true;
   }
 
   peek(): InternalTimer<K> | undefined {
-    return this.heap.peek();
+    return this.heap[0]?.first();
+  }
+
+  poll(): InternalTimer<K> | undefined {
+    const bucket = this.heap[0];
+    if (bucket === undefined) return undefined;
+    const timer = bucket.first()!;
+    this.unindex(timer);
+    this.take(bucket, timer);
+    return timer;
   }
 
   /**
    * The first `max` (or fewer) timers due at `time`, in firing order, left in the queue (for
-   * prefetching their state): taken out and put back with their registration order unchanged.
+   * prefetching their state).
    */
   due(time: number, max: number): Array<InternalTimer<K>> {
     const taken: QueuedTimer<K>[] = [];
-    for (
-      let timer = this.heap.peek();
-      timer !== undefined && timer.timestamp <= time && taken.length < max;
-    ) {
-      taken.push(this.heap.poll()!);
-      timer = this.heap.peek();
+    for (const bucket of this.bucketsInOrder()) {
+      if (bucket.timestamp > time) break;
+      for (let i = bucket.head; i < bucket.timers.length && taken.length < max; i++) {
+        const timer = bucket.timers[i];
+        if (timer !== undefined) taken.push(timer);
+      }
+      if (taken.length >= max) break;
     }
-    for (const timer of taken) this.heap.push(timer);
     return taken;
   }
 
-  poll(): InternalTimer<K> | undefined {
-    const timer = this.heap.poll();
-    if (timer !== undefined) this.unindex(timer);
-    return timer;
+  /** Queued timers in namespace `namespace` (all when omitted); O(n), for gauges and tests. */
+  count(namespace?: string): number {
+    if (namespace === undefined) return this.count_;
+    let n = 0;
+    for (const bucket of this.buckets.values()) {
+      for (const timer of bucket.timers) if (timer !== undefined && timer.namespace === namespace) n++;
+    }
+    return n;
+  }
+
+  /** All queued timers in firing order (timestamp, then registration order). */
+  sorted(): Array<InternalTimer<K>> {
+    const out: InternalTimer<K>[] = [];
+    for (const bucket of this.bucketsInOrder()) {
+      for (let i = bucket.head; i < bucket.timers.length; i++) {
+        const timer = bucket.timers[i];
+        if (timer !== undefined) out.push(timer);
+      }
+    }
+    return out;
+  }
+
+  private bucketsInOrder(): Bucket<K>[] {
+    return [...this.buckets.values()].sort((a, b) => a.timestamp - b.timestamp);
+  }
+
+  private take(bucket: Bucket<K>, timer: QueuedTimer<K>): void {
+    bucket.timers[timer.slot] = undefined;
+    timer.slot = -1;
+    bucket.live--;
+    this.count_--;
+    if (bucket.live === 0) {
+      this.buckets.delete(bucket.timestamp);
+      removeAt(this.heap, bucket.heapIndex);
+    } else if (bucket.head > 64 && bucket.head * 2 > bucket.timers.length) {
+      const rest = bucket.timers.splice(bucket.head);
+      bucket.timers.length = 0;
+      bucket.head = 0;
+      for (const t of rest) {
+        if (t !== undefined) t.slot = bucket.timers.length;
+        bucket.timers.push(t);
+      }
+    }
   }
 
   private unindex(timer: QueuedTimer<K>): void {
@@ -120,19 +194,6 @@ export class TimerQueue<K = unknown> {
       if (timers.size === 0) this.index.delete(timer.keyId);
     }
   }
-
-  /** Queued timers in namespace `namespace` (all when omitted); O(n), for gauges and tests. */
-  count(namespace?: string): number {
-    if (namespace === undefined) return this.heap.size;
-    let n = 0;
-    for (const timer of this.heap.values()) if (timer.namespace === namespace) n++;
-    return n;
-  }
-
-  /** All queued timers in firing order (timestamp, then registration order). */
-  sorted(): Array<InternalTimer<K>> {
-    return [...this.heap.values()].sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
-  }
 }
 
 function find<K>(timers: KeyTimers<K>, namespace: string, timestamp: number): QueuedTimer<K> | undefined {
@@ -142,4 +203,47 @@ function find<K>(timers: KeyTimers<K>, namespace: string, timestamp: number): Qu
     if (timer.timestamp === timestamp && timer.namespace === namespace) return timer;
   }
   return undefined;
+}
+
+function siftUp<K>(heap: Bucket<K>[], index: number): void {
+  const bucket = heap[index]!;
+  while (index > 0) {
+    const parentIndex = (index - 1) >> 1;
+    const parent = heap[parentIndex]!;
+    if (parent.timestamp <= bucket.timestamp) break;
+    heap[index] = parent;
+    parent.heapIndex = index;
+    index = parentIndex;
+  }
+  heap[index] = bucket;
+  bucket.heapIndex = index;
+}
+
+function siftDown<K>(heap: Bucket<K>[], index: number): void {
+  const n = heap.length;
+  const bucket = heap[index]!;
+  for (;;) {
+    const left = 2 * index + 1;
+    if (left >= n) break;
+    const right = left + 1;
+    const child = right < n && heap[right]!.timestamp < heap[left]!.timestamp ? right : left;
+    const candidate = heap[child]!;
+    if (candidate.timestamp >= bucket.timestamp) break;
+    heap[index] = candidate;
+    candidate.heapIndex = index;
+    index = child;
+  }
+  heap[index] = bucket;
+  bucket.heapIndex = index;
+}
+
+function removeAt<K>(heap: Bucket<K>[], index: number): void {
+  const removed = heap[index]!;
+  const last = heap.pop()!;
+  removed.heapIndex = -1;
+  if (index === heap.length) return;
+  heap[index] = last;
+  last.heapIndex = index;
+  if (index > 0 && last.timestamp < heap[(index - 1) >> 1]!.timestamp) siftUp(heap, index);
+  else siftDown(heap, index);
 }

@@ -35,10 +35,8 @@ import { WindowProcessContext, WindowTriggerContext } from './window-contexts.js
 const CONTENTS = 'window-contents';
 const MERGING_WINDOWS = 'merging-window-set';
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
-/** Changed merging window sets kept before they are written to keyed state in one go. */
-const MAX_DIRTY_SETS = 4096;
 
-type ContentsState = KeyedStateHandle & { get(): unknown; add(value: unknown): void };
+type ContentsState = KeyedStateHandle & { get(): unknown; add(value: unknown): void; hasValue(): boolean };
 /** Per key: the merging window set as [window, state window] namespace pairs (VOID namespace). */
 type MergingSetsState = KeyedStateHandle & {
   value(): [string, string][] | undefined;
@@ -53,6 +51,13 @@ export class WindowOperator extends AbstractUdfOperator {
   private readonly merging: MergingWindowAssigner<unknown, Window> | undefined;
   /** The trigger registers the cleanup timer itself on every element it does not fire for. */
   private readonly cleanupIsTriggerTimer: boolean;
+  /**
+   * EventTimeTrigger on a non-merging window without evictor or lateness: a window that already
+   * has contents already has its timer at maxTimestamp (registered when its contents were
+   * created, removed only together with them), so an element for it before that time needs no
+   * trigger call: the trigger would re-register the queued timer and continue.
+   */
+  private readonly skipsRepeatTrigger: boolean;
   private readonly timers: KeyedTimerService;
   private readonly triggerContext: WindowTriggerContext;
   private readonly processContext: WindowProcessContext;
@@ -78,6 +83,8 @@ export class WindowOperator extends AbstractUdfOperator {
     this.merging = spec.assigner instanceof MergingWindowAssigner ? spec.assigner : undefined;
     this.cleanupIsTriggerTimer =
       this.isEventTime && spec.allowedLateness === 0 && spec.trigger.constructor === EventTimeTrigger;
+    this.skipsRepeatTrigger =
+      this.cleanupIsTriggerTimer && this.merging === undefined && spec.evictor === undefined;
     this.timers = new KeyedTimerService(
       backend,
       ctx.processingTimeService,
@@ -202,6 +209,12 @@ export class WindowOperator extends AbstractUdfOperator {
     this.triggerContext.window = window;
     const namespace = this.triggerContext.currentNamespace();
     this.contents.setCurrentNamespace(stateWindow === window ? namespace : windowNamespace(stateWindow));
+    if (this.skipsRepeatTrigger && this.contents.hasValue()) {
+      this.contents.add(value);
+      if (window.maxTimestamp() > this.timers.currentWatermark()) return;
+      this.act(this.spec.trigger.onElement(value, timestamp, window, this.triggerContext), window);
+      return;
+    }
     this.contents.add(
       this.spec.evictor === undefined ? value : ({ value, timestamp } satisfies TimestampedValue<unknown>),
     );
@@ -309,7 +322,7 @@ export class WindowOperator extends AbstractUdfOperator {
 
   /**
    * The current key's merging window set. Decoded from keyed state once and then kept in memory;
-   * changes are written back to state in batches (see persist), always before a snapshot.
+   * changes are written back to keyed state when the operator is snapshotted (see persist).
    */
   private mergingWindowSet(): MergingWindowSet<Window> {
     const identity = heapKeyId(this.ctx.keyedStateBackend!.getCurrentKey());
@@ -329,7 +342,6 @@ export class WindowOperator extends AbstractUdfOperator {
     const identity = heapKeyId(key);
     if (set.hasChanged()) this.dirtySets.set(identity, { key, set });
     if (set.size === 0) this.mergingSetCache.delete(identity);
-    if (this.dirtySets.size >= MAX_DIRTY_SETS) this.writeDirtySets();
   }
 
   /** Writes every changed merging window set to keyed state (the current key is kept). */

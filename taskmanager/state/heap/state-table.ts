@@ -27,11 +27,12 @@ export class StateTable<V> {
   /** VOID namespace, per key-group offset: key identity → entry; a group's map is created on its first write. */
   readonly groups: Array<Map<unknown, StateEntry<V>> | undefined>;
   /**
-   * Other namespaces (windows), per key-group offset: namespace → key identity → entry. Nested
-   * maps keyed by strings built once (the namespace per window, the key identity per key) avoid
-   * building a composite string per access.
+   * Other namespaces (windows), per key-group offset: key identity → namespace → entry. Nested
+   * maps keyed by values built once (the key identity per key, the namespace per window) avoid
+   * building a composite string per access; grouping by key first keeps the windows of one key,
+   * which a record touches together, in one small map.
    */
-  readonly namespacedGroups: Array<Map<string, Map<unknown, StateEntry<V>>> | undefined>;
+  readonly namespacedGroups: Array<Map<unknown, Map<string, StateEntry<V>>> | undefined>;
 
   constructor(
     readonly name: string,
@@ -39,7 +40,7 @@ export class StateTable<V> {
     numberOfKeyGroups: number,
   ) {
     this.groups = new Array<Map<unknown, StateEntry<V>> | undefined>(numberOfKeyGroups).fill(undefined);
-    this.namespacedGroups = new Array<Map<string, Map<unknown, StateEntry<V>>> | undefined>(
+    this.namespacedGroups = new Array<Map<unknown, Map<string, StateEntry<V>>> | undefined>(
       numberOfKeyGroups,
     ).fill(undefined);
   }
@@ -47,7 +48,7 @@ export class StateTable<V> {
   get(offset: number, keyId: unknown, namespace: string): StateEntry<V> | undefined {
     if (offset < 0) throw noCurrentKey(this.name);
     if (namespace === VOID_NAMESPACE) return this.groups[offset]?.get(keyId);
-    return this.namespacedGroups[offset]?.get(namespace)?.get(keyId);
+    return this.namespacedGroups[offset]?.get(keyId)?.get(namespace);
   }
 
   put(offset: number, keyId: unknown, key: unknown, namespace: string, value: V): void {
@@ -69,19 +70,20 @@ export class StateTable<V> {
   /** Stores `entry` under (offset, keyId, entry.namespace); true when it took no other's place. */
   protected insert(offset: number, keyId: unknown, entry: StateEntry<V>): boolean {
     const namespace = entry.namespace;
-    let map: Map<unknown, StateEntry<V>> | undefined;
     if (namespace === VOID_NAMESPACE) {
-      map = this.groups[offset];
+      let map = this.groups[offset];
       if (map === undefined) this.groups[offset] = map = new Map<unknown, StateEntry<V>>();
-    } else {
-      let byNamespace = this.namespacedGroups[offset];
-      if (byNamespace === undefined)
-        this.namespacedGroups[offset] = byNamespace = new Map<string, Map<unknown, StateEntry<V>>>();
-      map = byNamespace.get(namespace);
-      if (map === undefined) byNamespace.set(namespace, (map = new Map<unknown, StateEntry<V>>()));
+      const size = map.size;
+      map.set(keyId, entry);
+      return map.size > size;
     }
+    let byKey = this.namespacedGroups[offset];
+    if (byKey === undefined)
+      this.namespacedGroups[offset] = byKey = new Map<unknown, Map<string, StateEntry<V>>>();
+    let map = byKey.get(keyId);
+    if (map === undefined) byKey.set(keyId, (map = new Map<string, StateEntry<V>>()));
     const size = map.size;
-    map.set(keyId, entry);
+    map.set(namespace, entry);
     return map.size > size;
   }
 
@@ -91,26 +93,26 @@ export class StateTable<V> {
       this.groups[offset]?.delete(keyId);
       return;
     }
-    const byNamespace = this.namespacedGroups[offset];
-    const byKey = byNamespace?.get(namespace);
-    if (byKey === undefined) return;
-    byKey.delete(keyId);
-    if (byKey.size === 0) byNamespace!.delete(namespace);
+    const byKey = this.namespacedGroups[offset];
+    const byNamespace = byKey?.get(keyId);
+    if (byNamespace === undefined) return;
+    byNamespace.delete(namespace);
+    if (byNamespace.size === 0) byKey!.delete(keyId);
   }
 
   /** Every entry of one key group (all namespaces). */
   *entriesOf(offset: number): IterableIterator<StateEntry<V>> {
     const group = this.groups[offset];
     if (group !== undefined) yield* group.values();
-    const byNamespace = this.namespacedGroups[offset];
-    if (byNamespace !== undefined) for (const byKey of byNamespace.values()) yield* byKey.values();
+    const byKey = this.namespacedGroups[offset];
+    if (byKey !== undefined) for (const byNamespace of byKey.values()) yield* byNamespace.values();
   }
 
   size(): number {
     let n = 0;
     for (const group of this.groups) if (group !== undefined) n += group.size;
-    for (const byNamespace of this.namespacedGroups) {
-      if (byNamespace !== undefined) for (const byKey of byNamespace.values()) n += byKey.size;
+    for (const byKey of this.namespacedGroups) {
+      if (byKey !== undefined) for (const byNamespace of byKey.values()) n += byNamespace.size;
     }
     return n;
   }
