@@ -42,13 +42,44 @@ class Bucket<K> {
 
 /**
  * The dedup index: key identity → that key's queued timers. A key has few timers at a time (a
- * window operator: one or two per window in flight), so they sit in a small array searched by
- * (namespace, timestamp); a key with many timers gets a map by `namespace|timestamp` instead. The
- * per-key slot outlives its timers' timestamps, so registering a timer allocates no index maps.
+ * window operator: one or two per window in flight), so they sit in small arrays searched by
+ * timestamp first (the timestamps side by side, so a search reads no timer it does not match);
+ * a key with many timers gets a map by `namespace|timestamp` instead.
  */
 const MAX_LINEAR_TIMERS = 16;
 
-type KeyTimers<K> = QueuedTimer<K>[] | Map<string, QueuedTimer<K>>;
+class LinearKeyTimers<K> {
+  readonly timestamps: number[] = [];
+  readonly timers: QueuedTimer<K>[] = [];
+
+  find(namespace: string, timestamp: number): QueuedTimer<K> | undefined {
+    const timestamps = this.timestamps;
+    for (let i = 0; i < timestamps.length; i++) {
+      if (timestamps[i] === timestamp && this.timers[i]!.namespace === namespace) return this.timers[i];
+    }
+    return undefined;
+  }
+
+  push(timer: QueuedTimer<K>): void {
+    this.timestamps.push(timer.timestamp);
+    this.timers.push(timer);
+  }
+
+  /** Removes `timer`; false when it is not here. */
+  delete(timer: QueuedTimer<K>): boolean {
+    const at = this.timers.indexOf(timer);
+    if (at < 0) return false;
+    const lastTimer = this.timers.pop()!;
+    const lastTimestamp = this.timestamps.pop()!;
+    if (at < this.timers.length) {
+      this.timers[at] = lastTimer;
+      this.timestamps[at] = lastTimestamp;
+    }
+    return true;
+  }
+}
+
+type KeyTimers<K> = LinearKeyTimers<K> | Map<string, QueuedTimer<K>>;
 
 function compositeName(namespace: string, timestamp: number): string {
   return `${namespace}|${timestamp}`;
@@ -69,7 +100,7 @@ export class TimerQueue<K = unknown> {
   add(key: K, keyGroup: number, namespace: string, timestamp: number): boolean {
     const keyId = heapKeyId(key);
     let timers = this.index.get(keyId);
-    if (timers === undefined) this.index.set(keyId, (timers = []));
+    if (timers === undefined) this.index.set(keyId, (timers = new LinearKeyTimers<K>()));
     else if (find(timers, namespace, timestamp) !== undefined) return false;
     let bucket = this.buckets.get(timestamp);
     if (bucket === undefined) {
@@ -82,11 +113,11 @@ export class TimerQueue<K = unknown> {
     bucket.timers.push(timer);
     bucket.live++;
     this.count_++;
-    if (Array.isArray(timers)) {
-      if (timers.length < MAX_LINEAR_TIMERS) timers.push(timer);
+    if (timers instanceof LinearKeyTimers) {
+      if (timers.timers.length < MAX_LINEAR_TIMERS) timers.push(timer);
       else {
         const map = new Map<string, QueuedTimer<K>>();
-        for (const t of timers) map.set(compositeName(t.namespace, t.timestamp), t);
+        for (const t of timers.timers) map.set(compositeName(t.namespace, t.timestamp), t);
         map.set(compositeName(namespace, timestamp), timer);
         this.index.set(keyId, map);
       }
@@ -183,12 +214,8 @@ export class TimerQueue<K = unknown> {
   private unindex(timer: QueuedTimer<K>): void {
     const timers = this.index.get(timer.keyId);
     if (timers === undefined) return;
-    if (Array.isArray(timers)) {
-      const at = timers.indexOf(timer);
-      if (at < 0) return;
-      const last = timers.pop()!;
-      if (at < timers.length) timers[at] = last;
-      if (timers.length === 0) this.index.delete(timer.keyId);
+    if (timers instanceof LinearKeyTimers) {
+      if (timers.delete(timer) && timers.timers.length === 0) this.index.delete(timer.keyId);
     } else {
       timers.delete(compositeName(timer.namespace, timer.timestamp));
       if (timers.size === 0) this.index.delete(timer.keyId);
@@ -197,12 +224,9 @@ export class TimerQueue<K = unknown> {
 }
 
 function find<K>(timers: KeyTimers<K>, namespace: string, timestamp: number): QueuedTimer<K> | undefined {
-  if (!Array.isArray(timers)) return timers.get(compositeName(namespace, timestamp));
-  for (let i = 0; i < timers.length; i++) {
-    const timer = timers[i]!;
-    if (timer.timestamp === timestamp && timer.namespace === namespace) return timer;
-  }
-  return undefined;
+  return timers instanceof LinearKeyTimers
+    ? timers.find(namespace, timestamp)
+    : timers.get(compositeName(namespace, timestamp));
 }
 
 function siftUp<K>(heap: Bucket<K>[], index: number): void {

@@ -159,7 +159,8 @@ export class WindowOperator extends AbstractUdfOperator {
               for (const merged of mergedWindows) {
                 this.triggerContext.window = merged;
                 this.spec.trigger.clear(merged, this.triggerContext);
-                this.deleteCleanupTimer(merged);
+                // EventTimeTrigger's clear just deleted that very timer.
+                if (!this.cleanupIsTriggerTimer) this.deleteCleanupTimer(merged);
               }
               this.contents.mergeNamespaces(
                 windowNamespace(stateResult),

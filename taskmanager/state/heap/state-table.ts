@@ -23,16 +23,20 @@ export class MapStateEntry {
   ) {}
 }
 
+/** One key's entries outside the VOID namespace: the entry itself while there is one. */
+type KeyEntries<V> = StateEntry<V> | Map<string, StateEntry<V>>;
+
 export class StateTable<V> {
   /** VOID namespace, per key-group offset: key identity → entry; a group's map is created on its first write. */
   readonly groups: Array<Map<unknown, StateEntry<V>> | undefined>;
   /**
-   * Other namespaces (windows), per key-group offset: key identity → namespace → entry. Nested
-   * maps keyed by values built once (the key identity per key, the namespace per window) avoid
-   * building a composite string per access; grouping by key first keeps the windows of one key,
-   * which a record touches together, in one small map.
+   * Other namespaces (windows), per key-group offset: key identity → the key's entries. Maps keyed
+   * by values built once (the key identity per key, the namespace per window) avoid building a
+   * composite string per access; grouping by key first keeps the windows of one key, which a
+   * record touches together, in one place. A key with one namespace holds its entry directly (one
+   * memory access fewer per lookup); a second namespace turns it into a namespace → entry map.
    */
-  readonly namespacedGroups: Array<Map<unknown, Map<string, StateEntry<V>>> | undefined>;
+  readonly namespacedGroups: Array<Map<unknown, KeyEntries<V>> | undefined>;
 
   constructor(
     readonly name: string,
@@ -40,15 +44,17 @@ export class StateTable<V> {
     numberOfKeyGroups: number,
   ) {
     this.groups = new Array<Map<unknown, StateEntry<V>> | undefined>(numberOfKeyGroups).fill(undefined);
-    this.namespacedGroups = new Array<Map<unknown, Map<string, StateEntry<V>>> | undefined>(
-      numberOfKeyGroups,
-    ).fill(undefined);
+    this.namespacedGroups = new Array<Map<unknown, KeyEntries<V>> | undefined>(numberOfKeyGroups).fill(
+      undefined,
+    );
   }
 
   get(offset: number, keyId: unknown, namespace: string): StateEntry<V> | undefined {
     if (offset < 0) throw noCurrentKey(this.name);
     if (namespace === VOID_NAMESPACE) return this.groups[offset]?.get(keyId);
-    return this.namespacedGroups[offset]?.get(keyId)?.get(namespace);
+    const entries = this.namespacedGroups[offset]?.get(keyId);
+    if (entries instanceof StateEntry) return entries.namespace === namespace ? entries : undefined;
+    return entries?.get(namespace);
   }
 
   put(offset: number, keyId: unknown, key: unknown, namespace: string, value: V): void {
@@ -78,13 +84,29 @@ export class StateTable<V> {
       return map.size > size;
     }
     let byKey = this.namespacedGroups[offset];
-    if (byKey === undefined)
-      this.namespacedGroups[offset] = byKey = new Map<unknown, Map<string, StateEntry<V>>>();
-    let map = byKey.get(keyId);
-    if (map === undefined) byKey.set(keyId, (map = new Map<string, StateEntry<V>>()));
-    const size = map.size;
-    map.set(namespace, entry);
-    return map.size > size;
+    if (byKey === undefined) this.namespacedGroups[offset] = byKey = new Map<unknown, KeyEntries<V>>();
+    const entries = byKey.get(keyId);
+    if (entries === undefined) {
+      byKey.set(keyId, entry);
+      return true;
+    }
+    if (entries instanceof StateEntry) {
+      if (entries.namespace === namespace) {
+        byKey.set(keyId, entry);
+        return false;
+      }
+      byKey.set(
+        keyId,
+        new Map<string, StateEntry<V>>([
+          [entries.namespace, entries],
+          [namespace, entry],
+        ]),
+      );
+      return true;
+    }
+    const size = entries.size;
+    entries.set(namespace, entry);
+    return entries.size > size;
   }
 
   remove(offset: number, keyId: unknown, namespace: string): void {
@@ -94,10 +116,15 @@ export class StateTable<V> {
       return;
     }
     const byKey = this.namespacedGroups[offset];
-    const byNamespace = byKey?.get(keyId);
-    if (byNamespace === undefined) return;
-    byNamespace.delete(namespace);
-    if (byNamespace.size === 0) byKey!.delete(keyId);
+    const entries = byKey?.get(keyId);
+    if (entries === undefined) return;
+    if (entries instanceof StateEntry) {
+      if (entries.namespace === namespace) byKey!.delete(keyId);
+      return;
+    }
+    entries.delete(namespace);
+    if (entries.size === 1) byKey!.set(keyId, entries.values().next().value!);
+    else if (entries.size === 0) byKey!.delete(keyId);
   }
 
   /** Every entry of one key group (all namespaces). */
@@ -105,14 +132,19 @@ export class StateTable<V> {
     const group = this.groups[offset];
     if (group !== undefined) yield* group.values();
     const byKey = this.namespacedGroups[offset];
-    if (byKey !== undefined) for (const byNamespace of byKey.values()) yield* byNamespace.values();
+    if (byKey === undefined) return;
+    for (const entries of byKey.values()) {
+      if (entries instanceof StateEntry) yield entries;
+      else yield* entries.values();
+    }
   }
 
   size(): number {
     let n = 0;
     for (const group of this.groups) if (group !== undefined) n += group.size;
     for (const byKey of this.namespacedGroups) {
-      if (byKey !== undefined) for (const byNamespace of byKey.values()) n += byNamespace.size;
+      if (byKey === undefined) continue;
+      for (const entries of byKey.values()) n += entries instanceof StateEntry ? 1 : entries.size;
     }
     return n;
   }
