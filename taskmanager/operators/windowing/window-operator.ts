@@ -36,7 +36,11 @@ const CONTENTS = 'window-contents';
 const MERGING_WINDOWS = 'merging-window-set';
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
 
-type ContentsState = KeyedStateHandle & { get(): unknown; add(value: unknown): void; hasValue(): boolean };
+type ContentsState = KeyedStateHandle & {
+  get(): unknown;
+  add(value: unknown): void;
+  addIfPresent(value: unknown): boolean;
+};
 /** Per key: the merging window set as [window, state window] namespace pairs (VOID namespace). */
 type MergingSetsState = KeyedStateHandle & {
   value(): [string, string][] | undefined;
@@ -210,8 +214,7 @@ export class WindowOperator extends AbstractUdfOperator {
     this.triggerContext.window = window;
     const namespace = this.triggerContext.currentNamespace();
     this.contents.setCurrentNamespace(stateWindow === window ? namespace : windowNamespace(stateWindow));
-    if (this.skipsRepeatTrigger && this.contents.hasValue()) {
-      this.contents.add(value);
+    if (this.skipsRepeatTrigger && this.contents.addIfPresent(value)) {
       if (window.maxTimestamp() > this.timers.currentWatermark()) return;
       this.act(this.spec.trigger.onElement(value, timestamp, window, this.triggerContext), window);
       return;
@@ -256,7 +259,8 @@ export class WindowOperator extends AbstractUdfOperator {
     this.act(result, window);
     const cleanupDomain = this.isEventTime ? 'event' : 'processing';
     if (domain === cleanupDomain && this.cleanupTime(window) === timer.timestamp)
-      this.clearAllState(window, set);
+      // EventTimeTrigger's clear would delete this very timer, which has just left the queue.
+      this.clearAllState(window, set, !this.cleanupIsTriggerTimer);
     if (set !== undefined) this.persist(set);
   }
 
@@ -312,10 +316,14 @@ export class WindowOperator extends AbstractUdfOperator {
     );
   }
 
-  private clearAllState(window: Window, set: MergingWindowSet<Window> | undefined): void {
+  private clearAllState(
+    window: Window,
+    set: MergingWindowSet<Window> | undefined,
+    clearTrigger: boolean,
+  ): void {
     this.contents.clear();
     this.triggerContext.window = window;
-    this.spec.trigger.clear(window, this.triggerContext);
+    if (clearTrigger) this.spec.trigger.clear(window, this.triggerContext);
     this.processContext.window = window;
     this.spec.clear?.(this.userFunction, this.processContext);
     set?.retireWindow(window);

@@ -62,11 +62,6 @@ export abstract class AbstractHeapState<V> {
     );
   }
 
-  /** True when the current key has a value in the current namespace. */
-  hasValue(): boolean {
-    return this.getEntry() !== undefined;
-  }
-
   /** Removes the value of the current key in the current namespace. */
   clear(): void {
     this.table.remove(this.keyContext.offset, this.keyContext.keyId, this.namespace);

@@ -36,6 +36,15 @@ export class HeapAggregatingState<IN, ACC, OUT>
     else this.putNewEntry(fn.add(value, fn.createAccumulator()));
   }
 
+  /** Adds `value` to the current key's existing value in the current namespace; false, adding nothing, when there is none. */
+  addIfPresent(value: IN): boolean {
+    if (value === undefined || value === null) return false;
+    const entry = this.getEntry();
+    if (entry === undefined) return false;
+    entry.value = this.aggregateFunction.add(value, entry.value);
+    return true;
+  }
+
   protected override mergeValues(a: ACC, b: ACC): ACC {
     return this.aggregateFunction.merge(a, b);
   }

@@ -19,6 +19,15 @@ export class HeapListState<T> extends AbstractHeapState<T[]> implements ListStat
     else this.putNewEntry([value]);
   }
 
+  /** Adds `value` to the current key's existing value in the current namespace; false, adding nothing, when there is none. */
+  addIfPresent(value: T): boolean {
+    if (value === undefined || value === null) return false;
+    const entry = this.getEntry();
+    if (entry === undefined) return false;
+    entry.value.push(value);
+    return true;
+  }
+
   addAll(values: Iterable<T>): void {
     const added = checkedElements(values, this.table.name);
     if (added.length === 0) return;

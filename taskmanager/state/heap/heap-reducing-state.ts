@@ -32,6 +32,15 @@ export class HeapReducingState<T> extends AbstractHeapState<T> implements Reduci
     else this.putNewEntry(value);
   }
 
+  /** Adds `value` to the current key's existing value in the current namespace; false, adding nothing, when there is none. */
+  addIfPresent(value: T): boolean {
+    if (value === undefined || value === null) return false;
+    const entry = this.getEntry();
+    if (entry === undefined) return false;
+    entry.value = this.reduce(entry.value, value);
+    return true;
+  }
+
   protected override mergeValues(a: T, b: T): T {
     return this.reduce(a, b);
   }
