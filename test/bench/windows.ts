@@ -3,12 +3,25 @@
  * operator in one slot worker, i.e. one core) against a hand-written single loop computing the
  * same sums: 1 M events, 10 k keys, 10% out of order, bounded out-of-orderness watermarks.
  *  - tumbling 10 s, sliding 10 s / 2 s (5 windows per event), sessions with a 1 s gap.
+ * Each figure is the median of three runs (BENCH_RUNS); job time includes the job's start-up.
  */
 import { OUT_OF_ORDERNESS, windowEvent } from './jobs/window-events.js';
 import { figure, runJob, timeLoop } from './bench-runner.js';
 
 const COUNT = Number(process.env['BENCH_RECORDS'] ?? 1_000_000);
 const WATERMARK_EVERY = 1_000;
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+
+async function repeat(run: () => Promise<number>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) times.push(await run());
+  return times;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
 
 /** Tumbling/sliding baseline: per key and window start a sum; fire on watermark. */
 function slidingBaseline(count: number, size: number, slide: number): number {
@@ -66,7 +79,9 @@ function sessionBaseline(count: number, gap: number): number {
 }
 
 export async function run(): Promise<void> {
-  console.log(`# windows: ${COUNT} events, 10 k keys, 10% out of order, parallelism 1 (one slot worker)`);
+  console.log(
+    `# windows: ${COUNT} events, 10 k keys, 10% out of order, parallelism 1 (one slot worker), median of ${RUNS} runs`,
+  );
   await runJob('window-job', ['tumbling', '100000']); // warm-up
   const cases: Array<[string, () => number]> = [
     ['tumbling', () => slidingBaseline(COUNT, 10_000, 10_000)],
@@ -74,8 +89,9 @@ export async function run(): Promise<void> {
     ['session', () => sessionBaseline(COUNT, 1_000)],
   ];
   for (const [kind, baseline] of cases) {
-    const ms = await runJob('window-job', [kind, String(COUNT)]);
-    const baseMs = baseline();
+    // Medians of RUNS runs: the machines are shared and one run can be far off.
+    const ms = median(await repeat(() => runJob('window-job', [kind, String(COUNT)])));
+    const baseMs = median(await repeat(() => Promise.resolve(baseline())));
     figure(`windows.${kind}.freshet`, (COUNT / ms) * 1000, 'events/s');
     figure(`windows.${kind}.baseline`, (COUNT / baseMs) * 1000, 'events/s');
     figure(`windows.${kind}.ratio`, baseMs / ms, 'x');

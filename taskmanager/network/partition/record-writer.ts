@@ -13,7 +13,7 @@ import type { ResultPartition } from './result-partition.js';
 
 const MIN_BATCH = 16;
 const MAX_BATCH = 8192;
-const SIZE_SAMPLE_EVERY = 16;
+const SIZE_SAMPLE_EVERY = 128;
 
 class ChannelBatch {
   values: unknown[] = [];
