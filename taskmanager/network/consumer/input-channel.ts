@@ -26,7 +26,8 @@ export interface InputChannelListener {
 }
 
 export class InputChannel {
-  private queue: ChannelEntry[] = [];
+  /** Entries before `head` are polled and cleared, so no processed buffer stays reachable from here. */
+  private queue: (ChannelEntry | undefined)[] = [];
   private head = 0;
   /** Credit the producer holds (granted and not yet used). */
   private creditAtProducer = EXCLUSIVE_BUFFERS;
@@ -89,7 +90,8 @@ export class InputChannel {
 
   poll(): ChannelEntry | undefined {
     if (this.head >= this.queue.length) return undefined;
-    const entry = this.queue[this.head++]!;
+    const entry = this.queue[this.head]!;
+    this.queue[this.head++] = undefined;
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
@@ -140,7 +142,7 @@ export class InputChannel {
     const wasEmpty = !this.hasData();
     const rest = this.queue.slice(this.head);
     const buffers: Uint8Array[] = [];
-    for (const queued of rest) if (queued.kind === 'buffer') buffers.push(bufferBytes(queued.data));
+    for (const queued of rest) if (queued?.kind === 'buffer') buffers.push(bufferBytes(queued.data));
     this.overtaken = { checkpointId, buffers };
     this.queue = [entry, ...rest];
     this.head = 0;

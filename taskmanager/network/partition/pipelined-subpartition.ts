@@ -20,7 +20,8 @@ interface View {
 }
 
 export class PipelinedSubpartition {
-  private queue: Entry[] = [];
+  /** Entries before `head` are sent and cleared, so no sent buffer stays reachable from here. */
+  private queue: (Entry | undefined)[] = [];
   private head = 0;
   private buffersInBacklog = 0;
   private view: View | undefined;
@@ -121,6 +122,7 @@ export class PipelinedSubpartition {
   }
 
   private take(): void {
+    this.queue[this.head] = undefined;
     this.head++;
     if (this.head > 64 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);

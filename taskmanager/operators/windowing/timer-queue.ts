@@ -79,7 +79,8 @@ class LinearKeyTimers<K> {
   }
 }
 
-type KeyTimers<K> = LinearKeyTimers<K> | Map<string, QueuedTimer<K>>;
+/** A key's timers: the timer itself while it is the only one (no index allocation per window). */
+type KeyTimers<K> = QueuedTimer<K> | LinearKeyTimers<K> | Map<string, QueuedTimer<K>>;
 
 function compositeName(namespace: string, timestamp: number): string {
   return `${namespace}|${timestamp}`;
@@ -99,9 +100,8 @@ export class TimerQueue<K = unknown> {
   /** Adds the timer unless an equal one (same key, namespace and timestamp) is queued; true when added. */
   add(key: K, keyGroup: number, namespace: string, timestamp: number): boolean {
     const keyId = heapKeyId(key);
-    let timers = this.index.get(keyId);
-    if (timers === undefined) this.index.set(keyId, (timers = new LinearKeyTimers<K>()));
-    else if (find(timers, namespace, timestamp) !== undefined) return false;
+    const timers = this.index.get(keyId);
+    if (timers !== undefined && find(timers, namespace, timestamp) !== undefined) return false;
     let bucket = this.buckets.get(timestamp);
     if (bucket === undefined) {
       this.buckets.set(timestamp, (bucket = new Bucket<K>(timestamp)));
@@ -113,7 +113,8 @@ export class TimerQueue<K = unknown> {
     bucket.timers.push(timer);
     bucket.live++;
     this.count_++;
-    if (timers instanceof LinearKeyTimers) {
+    if (timers === undefined) this.index.set(keyId, timer);
+    else if (timers instanceof LinearKeyTimers) {
       if (timers.timers.length < MAX_LINEAR_TIMERS) timers.push(timer);
       else {
         const map = new Map<string, QueuedTimer<K>>();
@@ -121,7 +122,13 @@ export class TimerQueue<K = unknown> {
         map.set(compositeName(namespace, timestamp), timer);
         this.index.set(keyId, map);
       }
-    } else timers.set(compositeName(namespace, timestamp), timer);
+    } else if (timers instanceof Map) timers.set(compositeName(namespace, timestamp), timer);
+    else {
+      const linear = new LinearKeyTimers<K>();
+      linear.push(timers);
+      linear.push(timer);
+      this.index.set(keyId, linear);
+    }
     return true;
   }
 
@@ -214,9 +221,11 @@ export class TimerQueue<K = unknown> {
   private unindex(timer: QueuedTimer<K>): void {
     const timers = this.index.get(timer.keyId);
     if (timers === undefined) return;
-    if (timers instanceof LinearKeyTimers) {
-      if (timers.delete(timer) && timers.timers.length === 0) this.index.delete(timer.keyId);
-    } else {
+    if (timers === timer) this.index.delete(timer.keyId);
+    else if (timers instanceof LinearKeyTimers) {
+      if (!timers.delete(timer)) return;
+      if (timers.timers.length === 1) this.index.set(timer.keyId, timers.timers[0]!);
+    } else if (timers instanceof Map) {
       timers.delete(compositeName(timer.namespace, timer.timestamp));
       if (timers.size === 0) this.index.delete(timer.keyId);
     }
@@ -224,9 +233,9 @@ export class TimerQueue<K = unknown> {
 }
 
 function find<K>(timers: KeyTimers<K>, namespace: string, timestamp: number): QueuedTimer<K> | undefined {
-  return timers instanceof LinearKeyTimers
-    ? timers.find(namespace, timestamp)
-    : timers.get(compositeName(namespace, timestamp));
+  if (timers instanceof LinearKeyTimers) return timers.find(namespace, timestamp);
+  if (timers instanceof Map) return timers.get(compositeName(namespace, timestamp));
+  return timers.timestamp === timestamp && timers.namespace === namespace ? timers : undefined;
 }
 
 function siftUp<K>(heap: Bucket<K>[], index: number): void {

@@ -23,8 +23,9 @@ export class MapStateEntry {
   ) {}
 }
 
-/** One key's entries outside the VOID namespace: the entry itself while there is one. */
-type KeyEntries<V> = StateEntry<V> | Map<string, StateEntry<V>>;
+/** One key's entries outside the VOID namespace: the entry itself, a few in order, or a map. */
+type KeyEntries<V> = StateEntry<V> | StateEntry<V>[] | Map<string, StateEntry<V>>;
+const MAX_LINEAR_NAMESPACES = 8;
 
 export class StateTable<V> {
   /** VOID namespace, per key-group offset: key identity → entry; a group's map is created on its first write. */
@@ -34,7 +35,9 @@ export class StateTable<V> {
    * by values built once (the key identity per key, the namespace per window) avoid building a
    * composite string per access; grouping by key first keeps the windows of one key, which a
    * record touches together, in one place. A key with one namespace holds its entry directly (one
-   * memory access fewer per lookup); a second namespace turns it into a namespace → entry map.
+   * memory access fewer per lookup), a few namespaces sit in a small array searched in order, more
+   * in a namespace → entry map; windows come and go per key, so the small forms also keep the
+   * garbage they leave small.
    */
   readonly namespacedGroups: Array<Map<unknown, KeyEntries<V>> | undefined>;
 
@@ -54,6 +57,10 @@ export class StateTable<V> {
     if (namespace === VOID_NAMESPACE) return this.groups[offset]?.get(keyId);
     const entries = this.namespacedGroups[offset]?.get(keyId);
     if (entries instanceof StateEntry) return entries.namespace === namespace ? entries : undefined;
+    if (Array.isArray(entries)) {
+      for (let i = 0; i < entries.length; i++) if (entries[i]!.namespace === namespace) return entries[i];
+      return undefined;
+    }
     return entries?.get(namespace);
   }
 
@@ -91,17 +98,19 @@ export class StateTable<V> {
       return true;
     }
     if (entries instanceof StateEntry) {
-      if (entries.namespace === namespace) {
-        byKey.set(keyId, entry);
-        return false;
+      const replaces = entries.namespace === namespace;
+      byKey.set(keyId, replaces ? entry : [entries, entry]);
+      return !replaces;
+    }
+    if (Array.isArray(entries)) {
+      for (let i = 0; i < entries.length; i++) {
+        if (entries[i]!.namespace === namespace) {
+          entries[i] = entry;
+          return false;
+        }
       }
-      byKey.set(
-        keyId,
-        new Map<string, StateEntry<V>>([
-          [entries.namespace, entries],
-          [namespace, entry],
-        ]),
-      );
+      if (entries.length < MAX_LINEAR_NAMESPACES) entries.push(entry);
+      else byKey.set(keyId, new Map([...entries, entry].map((e) => [e.namespace, e])));
       return true;
     }
     const size = entries.size;
@@ -122,9 +131,15 @@ export class StateTable<V> {
       if (entries.namespace === namespace) byKey!.delete(keyId);
       return;
     }
+    if (Array.isArray(entries)) {
+      const at = entries.findIndex((e) => e.namespace === namespace);
+      if (at < 0) return;
+      entries.splice(at, 1);
+      if (entries.length === 1) byKey!.set(keyId, entries[0]!);
+      return;
+    }
     entries.delete(namespace);
-    if (entries.size === 1) byKey!.set(keyId, entries.values().next().value!);
-    else if (entries.size === 0) byKey!.delete(keyId);
+    if (entries.size === 0) byKey!.delete(keyId);
   }
 
   /** Every entry of one key group (all namespaces). */
@@ -135,6 +150,7 @@ export class StateTable<V> {
     if (byKey === undefined) return;
     for (const entries of byKey.values()) {
       if (entries instanceof StateEntry) yield entries;
+      else if (Array.isArray(entries)) yield* entries;
       else yield* entries.values();
     }
   }
@@ -144,7 +160,9 @@ export class StateTable<V> {
     for (const group of this.groups) if (group !== undefined) n += group.size;
     for (const byKey of this.namespacedGroups) {
       if (byKey === undefined) continue;
-      for (const entries of byKey.values()) n += entries instanceof StateEntry ? 1 : entries.size;
+      for (const entries of byKey.values()) {
+        n += entries instanceof StateEntry ? 1 : Array.isArray(entries) ? entries.length : entries.size;
+      }
     }
     return n;
   }
