@@ -15,17 +15,32 @@ const MIN_BATCH = 16;
 const MAX_BATCH = 8192;
 const SIZE_SAMPLE_EVERY = 128;
 
+/** One channel's records being collected, in arrays allocated at the expected batch size. */
 class ChannelBatch {
-  values: unknown[] = [];
+  readonly values: unknown[];
   timestamps: (number | undefined)[] | null = null;
+  length = 0;
+
+  constructor(private readonly capacity: number) {
+    this.values = new Array<unknown>(capacity);
+  }
 
   add(value: unknown, timestamp: number | undefined): number {
+    const at = this.length;
     if (timestamp !== undefined && this.timestamps === null) {
-      this.timestamps = new Array<number | undefined>(this.values.length).fill(undefined);
+      // Unset places read as undefined: the records before this one had no timestamp.
+      this.timestamps = new Array<number | undefined>(Math.max(this.capacity, at + 1));
     }
-    this.values.push(value);
-    if (this.timestamps !== null) this.timestamps.push(timestamp);
-    return this.values.length;
+    this.values[at] = value;
+    if (this.timestamps !== null) this.timestamps[at] = timestamp;
+    return (this.length = at + 1);
+  }
+
+  /** The records collected, in arrays trimmed to their number. */
+  take(): { values: unknown[]; timestamps: (number | undefined)[] | null } {
+    this.values.length = this.length;
+    if (this.timestamps !== null) this.timestamps.length = this.length;
+    return { values: this.values, timestamps: this.timestamps };
   }
 }
 
@@ -45,7 +60,7 @@ export class RecordWriter {
     /** Buffer timeout 0: every record goes out at once. */
     private readonly flushAlways: boolean,
   ) {
-    this.batches = partition.subpartitions.map(() => new ChannelBatch());
+    this.batches = partition.subpartitions.map(() => this.newBatch());
   }
 
   emit(value: unknown, timestamp: number | undefined): void {
@@ -65,7 +80,7 @@ export class RecordWriter {
   /** Sends every partly filled batch (buffer timeout, before events, at the end). */
   flushAll(): void {
     for (let c = 0; c < this.batches.length; c++) {
-      if (this.batches[c]!.values.length > 0) this.flushChannel(c);
+      if (this.batches[c]!.length > 0) this.flushChannel(c);
     }
   }
 
@@ -92,9 +107,8 @@ export class RecordWriter {
   }
 
   private flushChannel(channel: number): void {
-    const batch = this.batches[channel]!;
+    const batch = this.batches[channel]!.take();
     const count = batch.values.length;
-    this.batches[channel] = new ChannelBatch();
     if (this.buffersOut % SIZE_SAMPLE_EVERY === 0) {
       this.bytesPerRecord = encodeBatch(batch.values, batch.timestamps).byteLength / count;
       if (!this.flushAlways) {
@@ -107,6 +121,11 @@ export class RecordWriter {
     const byteSize = Math.round(this.bytesPerRecord * count);
     this.bytesOut += byteSize;
     this.buffersOut++;
+    this.batches[channel] = this.newBatch();
     this.partition.addBuffer(channel, new RecordBatch(batch.values, batch.timestamps, byteSize));
+  }
+
+  private newBatch(): ChannelBatch {
+    return new ChannelBatch(this.flushAlways ? 1 : this.targetBatchSize);
   }
 }
