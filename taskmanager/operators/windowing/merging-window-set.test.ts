@@ -256,3 +256,66 @@ describe('MergingWindowSet', () => {
     expect(() => set.retireWindow(tw(0, 3))).toThrow(/is not in the in-flight window set/);
   });
 });
+
+/** Sessions with a gap of 10 through a merge function of its own: the set takes its general path. */
+class GeneralPathSessionWindows extends MergingWindowAssigner<unknown, TimeWindow> {
+  assignWindows(_e: unknown, timestamp: number | undefined): TimeWindow[] {
+    return [tw(timestamp!, timestamp! + 10)];
+  }
+  getDefaultTrigger(): Trigger<unknown, TimeWindow> {
+    return EventTimeTrigger.create();
+  }
+  isEventTime(): boolean {
+    return true;
+  }
+  mergeWindows(windows: readonly TimeWindow[], callback: MergeCallback<TimeWindow>): void {
+    TimeWindow.mergeWindows(windows, callback);
+  }
+}
+
+describe('MergingWindowSet with one session in flight', () => {
+  it('adds, merges and retires exactly as the general path does', () => {
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const log =
+      (calls: string[]): MergeFunction<TimeWindow> =>
+      (target, sources, stateWindow, merged) =>
+        calls.push(
+          `${String(target)} <- ${sources.map(String).join()} @${String(stateWindow)} +${merged.join()}`,
+        );
+    const fast = new MergingWindowSet(EventTimeSessionWindows.withGap(10));
+    const general = new MergingWindowSet(new GeneralPathSessionWindows());
+    const fastCalls: string[] = [];
+    const generalCalls: string[] = [];
+    let base = 0;
+    for (let i = 0; i < 5000; i++) {
+      base += next(5);
+      const start = base + next(40);
+      const window = tw(start, start + 1 + next(15));
+      expect(String(fast.addWindow(window, log(fastCalls)))).toBe(
+        String(general.addWindow(window, log(generalCalls))),
+      );
+      expect(fast.hasChanged()).toBe(general.hasChanged());
+      expect(fast.snapshot().map(String)).toEqual(general.snapshot().map(String));
+      // Mostly keep one session in flight (the case with its own path), sometimes more.
+      if (next(4) !== 0) {
+        const inFlight = general.snapshot();
+        const keep = next(inFlight.length);
+        inFlight.forEach(([w], at) => {
+          if (at === keep) return;
+          fast.retireWindow(w);
+          general.retireWindow(w);
+        });
+      }
+      if (next(3) === 0) {
+        fast.markPersisted();
+        general.markPersisted();
+      }
+    }
+    expect(fastCalls).toEqual(generalCalls);
+    expect(fastCalls.length).toBeGreaterThan(1000);
+  });
+});

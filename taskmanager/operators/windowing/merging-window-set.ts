@@ -7,7 +7,12 @@
  * The class is pure: the operator loads the mapping from keyed state for the current key, calls
  * addWindow/retireWindow, and writes `snapshot()` back when `hasChanged()`.
  */
+import { DynamicEventTimeSessionWindows } from '../../../api/windowing/assigners/dynamic-event-time-session-windows.js';
+import { DynamicProcessingTimeSessionWindows } from '../../../api/windowing/assigners/dynamic-processing-time-session-windows.js';
+import { EventTimeSessionWindows } from '../../../api/windowing/assigners/event-time-session-windows.js';
 import type { MergingWindowAssigner } from '../../../api/windowing/assigners/merging-window-assigner.js';
+import { ProcessingTimeSessionWindows } from '../../../api/windowing/assigners/processing-time-session-windows.js';
+import { TimeWindow } from '../../../api/windowing/windows/time-window.js';
 import { parseWindowNamespace, windowNamespace } from '../../../api/windowing/windows/window-namespace.js';
 import type { Window } from '../../../api/windowing/windows/window.js';
 import { FreshetError } from '../../../common/errors/freshet-error.js';
@@ -24,6 +29,21 @@ export type MergeFunction<W> = (
   mergedStateWindows: W[],
 ) => void;
 
+/** The session assigners' merge: TimeWindow.mergeWindows (windows that overlap or touch merge). */
+const SESSION_MERGES = new Set<unknown>(
+  [
+    EventTimeSessionWindows,
+    ProcessingTimeSessionWindows,
+    DynamicEventTimeSessionWindows,
+    DynamicProcessingTimeSessionWindows,
+  ].map((assigner) => mergeFunctionOf(assigner.prototype)),
+);
+
+/** The assigner's merge function as a value, to recognise it (never called from here). */
+function mergeFunctionOf(assigner: object): unknown {
+  return (assigner as { mergeWindows?: unknown }).mergeWindows;
+}
+
 interface Mapping<W> {
   readonly window: W;
   readonly stateWindow: W;
@@ -37,11 +57,14 @@ export class MergingWindowSet<W extends Window> {
   private readonly mapping: Mapping<W>[] = [];
   /** The mapping differs from the one this set was created or last persisted with. */
   private changed = false;
+  /** The assigner merges time windows as sessions do (see addToOneSession). */
+  private readonly mergesSessions: boolean;
 
   constructor(
     private readonly windowAssigner: MergingWindowAssigner<never, W>,
     initialMapping: Iterable<readonly [window: W, stateWindow: W]> = [],
   ) {
+    this.mergesSessions = SESSION_MERGES.has(mergeFunctionOf(windowAssigner));
     for (const [window, stateWindow] of initialMapping) {
       const at = this.indexOf(window);
       if (at >= 0) this.mapping.splice(at, 1);
@@ -86,6 +109,9 @@ export class MergingWindowSet<W extends Window> {
    * swallowed it. Elements and trigger calls should go to that window only.
    */
   addWindow(newWindow: W, mergeFunction: MergeFunction<W>): W {
+    if (this.mergesSessions && this.mapping.length === 1 && newWindow instanceof TimeWindow) {
+      return this.addToOneSession(newWindow, mergeFunction);
+    }
     const windows: W[] = [];
     for (const m of this.mapping) windows.push(m.window);
     windows.push(newWindow);
@@ -135,6 +161,28 @@ export class MergingWindowSet<W extends Window> {
       }
     }
     return resultWindow;
+  }
+
+  /**
+   * addWindow for the common case of a session assigner and one session in flight, with the same
+   * outcome as the general path: the new window starts a session of its own, falls inside the
+   * session (nothing changes), or extends it (the session keeps its state window).
+   */
+  private addToOneSession(newWindow: W & TimeWindow, mergeFunction: MergeFunction<W>): W {
+    const session = this.mapping[0]!;
+    const existing = session.window as W & TimeWindow;
+    if (!existing.intersects(newWindow)) {
+      this.mapping.push({ window: newWindow, stateWindow: newWindow });
+      this.changed = true;
+      return newWindow;
+    }
+    if (existing.equals(newWindow)) return newWindow;
+    const cover = existing.cover(newWindow) as W & TimeWindow;
+    this.mapping[0] = { window: cover, stateWindow: session.stateWindow };
+    if (cover.equals(existing)) return cover;
+    this.changed = true;
+    mergeFunction(cover, [existing], session.stateWindow, []);
+    return cover;
   }
 
   /** True when the mapping may differ from the one this set was created or last persisted with. */
