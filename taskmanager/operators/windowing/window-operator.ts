@@ -335,7 +335,9 @@ export class WindowOperator extends AbstractUdfOperator {
    */
   private mergingWindowSet(): MergingWindowSet<Window> {
     const identity = heapKeyId(this.ctx.keyedStateBackend!.getCurrentKey());
-    let set = this.mergingSetCache.get(identity) ?? this.dirtySets.get(identity)?.set;
+    const cached = this.mergingSetCache.get(identity);
+    if (cached !== undefined) return cached;
+    let set = this.dirtySets.get(identity)?.set;
     if (set === undefined) {
       this.mergingSets.setCurrentNamespace('');
       const pairs = (this.mergingSets.value() as [string, string][] | undefined) ?? [];
@@ -349,7 +351,8 @@ export class WindowOperator extends AbstractUdfOperator {
   private persist(set: MergingWindowSet<Window>): void {
     const key = this.ctx.keyedStateBackend!.getCurrentKey();
     const identity = heapKeyId(key);
-    if (set.hasChanged()) this.dirtySets.set(identity, { key, set });
+    if (set.hasChanged() && this.dirtySets.get(identity)?.set !== set)
+      this.dirtySets.set(identity, { key, set });
     if (set.size === 0) this.mergingSetCache.delete(identity);
   }
 
