@@ -34,13 +34,13 @@ import {
   type WindowCountRow,
 } from './acceptance-events.js';
 import { readUntilEndMarkers, testKafka, uniqueTopic, writeEndMarkers } from './sink-test-support.js';
+import { waitFor } from '../support/cli.js';
 import { checkpointCounts, killOneTaskManager } from '../distributed/task-manager-chaos.js';
 
 const PARTITIONS = 4;
 const EVENTS = 20_000;
 const BATCH = 500;
 const PRODUCED_BEFORE_START = EVENTS / 4;
-const BATCH_PAUSE_MS = 250;
 const WINDOW_MS = 1000;
 const TABLE = 'window_counts';
 
@@ -125,14 +125,25 @@ describeWithServer(
           'acceptance',
         ]);
 
-        // The rest while the job runs, paced; the last batch waits for both kills.
+        // The rest while the job runs, paced by the job's progress (a batch, then one more
+        // checkpoint, every 200 ms while running); the last batch waits for both kills.
+        const checkpointActivity = async (): Promise<number> => {
+          const counts = await checkpointCounts(cluster, jobId);
+          return counts.completed + counts.failed + counts.restored;
+        };
         let killed!: () => void;
         const bothKilled = new Promise<void>((resolve) => (killed = resolve));
         const lastBatch = EVENTS - BATCH;
         const producing = (async () => {
           for (let from = PRODUCED_BEFORE_START; from < lastBatch; from += BATCH) {
+            const activity = await checkpointActivity();
             await produce(send, events.slice(from, Math.min(from + BATCH, lastBatch)));
-            await new Promise((resolve) => setTimeout(resolve, BATCH_PAUSE_MS)); // pacing, not a sync
+            await waitFor(
+              async () => (await checkpointActivity()) > activity,
+              60_000,
+              () => `checkpoint activity after ${activity} while producing`,
+              50,
+            );
           }
           await bothKilled;
           await produce(send, events.slice(lastBatch));
