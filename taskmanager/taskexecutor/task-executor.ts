@@ -179,16 +179,9 @@ export class TaskExecutor implements TaskExecutorGateway {
     timestamp: number,
     options: CheckpointOptions,
   ): Promise<void> {
-    const placement = this.attemptSlots.get(executionAttemptId);
-    if (placement === undefined) {
-      return Promise.reject(
-        new FreshetError(
-          'TASK_NOT_RUNNING',
-          `cannot trigger checkpoint ${checkpointId}: attempt ${executionAttemptId} is not running on TaskManager ${this.resourceId}`,
-        ),
-      );
-    }
-    this.slots[placement.slotIndex]?.triggerCheckpoint(executionAttemptId, checkpointId, timestamp, options);
+    const slot = this.slotRunning(executionAttemptId, `trigger checkpoint ${checkpointId}`);
+    if (slot instanceof Error) return Promise.reject(slot);
+    slot?.triggerCheckpoint(executionAttemptId, checkpointId, timestamp, options);
     return Promise.resolve();
   }
 
@@ -212,16 +205,9 @@ export class TaskExecutor implements TaskExecutorGateway {
     operatorId: string,
     event: SourceCoordinatorEvent,
   ): Promise<void> {
-    const placement = this.attemptSlots.get(executionAttemptId);
-    if (placement === undefined) {
-      return Promise.reject(
-        new FreshetError(
-          'TASK_NOT_RUNNING',
-          `cannot deliver an operator event: attempt ${executionAttemptId} is not running on TaskManager ${this.resourceId}`,
-        ),
-      );
-    }
-    this.slots[placement.slotIndex]?.deliverOperatorEvent(executionAttemptId, operatorId, event);
+    const slot = this.slotRunning(executionAttemptId, 'deliver an operator event');
+    if (slot instanceof Error) return Promise.reject(slot);
+    slot?.deliverOperatorEvent(executionAttemptId, operatorId, event);
     return Promise.resolve();
   }
 
@@ -233,6 +219,21 @@ export class TaskExecutor implements TaskExecutorGateway {
     const placement = this.attemptSlots.get(executionAttemptId);
     if (placement !== undefined)
       this.slots[placement.slotIndex]?.notifyCheckpoint(executionAttemptId, checkpointId, outcome);
+  }
+
+  /** The slot running `executionAttemptId`, or the error saying `action` cannot happen because none does. */
+  private slotRunning(
+    executionAttemptId: ExecutionAttemptId,
+    action: string,
+  ): Slot | undefined | FreshetError {
+    const placement = this.attemptSlots.get(executionAttemptId);
+    if (placement === undefined) {
+      return new FreshetError(
+        'TASK_NOT_RUNNING',
+        `cannot ${action}: attempt ${executionAttemptId} is not running on TaskManager ${this.resourceId}`,
+      );
+    }
+    return this.slots[placement.slotIndex];
   }
 
   async shutdown(): Promise<void> {
