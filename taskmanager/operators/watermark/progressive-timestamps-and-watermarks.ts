@@ -16,20 +16,13 @@ import type {
   WatermarkOutput,
 } from '../../../api/watermark/watermark-generator.js';
 import type { Watermark } from '../../../api/watermark/watermark.js';
-import type { WatermarkStatus } from '../../../api/watermark/watermark-status.js';
 import type {
   TimestampAssignerFunction,
   WatermarkStrategy,
 } from '../../../api/watermark/watermark-strategy.js';
 import { NO_TIMESTAMP } from '../../../api/watermark/timestamp-assigner.js';
+import type { WatermarkEmitterOutput } from './timestamps-and-watermarks.js';
 import { WatermarkOutputMultiplexer } from './watermark-output-multiplexer.js';
-
-/** Where the source's records, watermarks and statuses go, in order. */
-export interface SourceEventTimeOutput<T> {
-  emitRecord(value: T, timestamp: number | undefined): void;
-  emitWatermark(timestamp: number): void;
-  emitWatermarkStatus(status: WatermarkStatus): void;
-}
 
 const MAIN_OUTPUT = '\u0000main';
 
@@ -87,7 +80,7 @@ export class ProgressiveTimestampsAndWatermarks<T> {
   constructor(
     private readonly strategy: WatermarkStrategy<T>,
     private readonly clock: WatermarkGeneratorSupplierContext,
-    readonly output: SourceEventTimeOutput<T>,
+    readonly output: WatermarkEmitterOutput<T>,
   ) {
     this.assigner = strategy.createTimestampAssigner();
     this.multiplexer = new WatermarkOutputMultiplexer(output);
