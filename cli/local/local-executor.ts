@@ -9,6 +9,7 @@ import { FreshetError } from '../../common/errors/freshet-error.js';
 import { JobId } from '../../common/ids.js';
 import type { JobCodeSource } from '../../common/protocol/task-deployment.js';
 import { planSlotSharing } from '../../jobmanager/scheduler/slot-sharing-placement.js';
+import type { JobMaster } from '../../jobmanager/scheduler/job-master.js';
 import { MiniCluster } from './mini-cluster.js';
 
 export interface LocalExecutorOptions {
@@ -58,18 +59,27 @@ export class LocalExecutor implements PipelineExecutor {
         { domain: r.failure instanceof FreshetError ? r.failure.domain : 'user', cause: r.failure },
       );
     });
-    result.catch(() => {}); // observed through getJobExecutionResult()
-    const client: JobClient = {
-      jobId,
-      getJobStatus: () => Promise.resolve(master.status),
-      cancel: async () => {
-        master.cancel();
-        await master.result;
-      },
-      getJobExecutionResult: () => result,
-      drainClientData: (operatorId) => master.drainClientData(operatorId),
-    };
+    const client = masterJobClient(jobId, master, result);
     this.options.onSubmitted?.(client);
     return client;
   }
+}
+
+/** The JobClient of a job on its own mini-cluster: status, cancel and client data from its JobMaster. */
+export function masterJobClient(
+  jobId: string,
+  master: JobMaster,
+  result: Promise<JobExecutionResult>,
+): JobClient {
+  result.catch(() => {}); // observed through getJobExecutionResult()
+  return {
+    jobId,
+    getJobStatus: () => Promise.resolve(master.status),
+    cancel: async () => {
+      master.cancel();
+      await master.result;
+    },
+    getJobExecutionResult: () => result,
+    drainClientData: (operatorId) => master.drainClientData(operatorId),
+  };
 }

@@ -9,7 +9,8 @@ import {
   type Pipeline,
   type PipelineExecutor,
 } from '../../../api/environment/execution-context.js';
-import type { JobClient, JobExecutionResult } from '../../../api/environment/job-client.js';
+import type { JobClient } from '../../../api/environment/job-client.js';
+import { masterJobClient } from '../../../cli/local/local-executor.js';
 import { MiniCluster } from '../../../cli/local/mini-cluster.js';
 import { providedModuleUrls, type JobProgram } from '../../../cli/program/job-program.js';
 import { JobId } from '../../../common/ids.js';
@@ -130,23 +131,4 @@ class MasterKeepingExecutor implements PipelineExecutor {
     });
     return masterJobClient(jobId, master, result);
   }
-}
-
-/** The JobClient of a bench job on its own cluster: status, cancel and client data from its JobMaster. */
-export function masterJobClient(
-  jobId: string,
-  master: JobMaster,
-  result: Promise<JobExecutionResult>,
-): JobClient {
-  result.catch(() => {}); // observed through getJobExecutionResult()
-  return {
-    jobId,
-    getJobStatus: () => Promise.resolve(master.status),
-    cancel: async () => {
-      master.cancel();
-      await master.result;
-    },
-    getJobExecutionResult: () => result,
-    drainClientData: (operatorId) => master.drainClientData(operatorId),
-  };
 }

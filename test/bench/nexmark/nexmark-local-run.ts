@@ -15,7 +15,7 @@ import { MiniCluster } from '../../../cli/local/mini-cluster.js';
 import { providedModuleUrls, type JobProgram } from '../../../cli/program/job-program.js';
 import { JobId } from '../../../common/ids.js';
 import { planSlotSharing } from '../../../jobmanager/scheduler/slot-sharing-placement.js';
-import { masterJobClient } from '../jobs/local-job-handle.js';
+import { masterJobClient } from '../../../cli/local/local-executor.js';
 import { CpuSampler, epochMillis, lastBusyMoment } from './cpu-activity.js';
 
 const SAMPLE_MS = 100;
