@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment, WatermarkStrategy } from 'freshet';
 import {
   DataGeneratorSource,
@@ -24,7 +24,8 @@ import {
   TestingSinkInitContext,
   TestingSinkWriterContext,
 } from '../../connectors/testing/testing-sink-init-context.js';
-import { type KafkaBroker, kafkaAvailable, startKafkaBroker } from '../support/kafka-broker.js';
+import { kafkaAvailable, startKafkaBroker } from '../support/kafka-broker.js';
+import { useKafkaBroker } from './kafka-broker-lifecycle.js';
 import { describeWithServer } from '../support/server-availability.js';
 import { findFreePorts } from '../support/server-process.js';
 import { uniqueTopic } from './sink-test-support.js';
@@ -98,16 +99,8 @@ describe('KafkaSink with unreachable brokers at start', () => {
 });
 
 describeWithServer('KafkaSink bad input (real broker)', kafkaAvailable, () => {
-  let broker: KafkaBroker;
+  const kafka = useKafkaBroker();
   const directories: string[] = [];
-
-  beforeAll(async () => {
-    broker = await startKafkaBroker();
-  }, 300_000);
-
-  afterAll(async () => {
-    await broker?.stop();
-  }, 60_000);
 
   afterEach(async () => {
     for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
@@ -116,12 +109,14 @@ describeWithServer('KafkaSink bad input (real broker)', kafkaAvailable, () => {
   for (const guarantee of [DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE]) {
     it(`${guarantee}: writing to a missing topic fails naming it`, async () => {
       const topic = uniqueTopic('missing');
-      const writer = await sink(broker.bootstrapServers, topic, guarantee).createWriter(checkpointing());
+      const writer = await sink(kafka.broker.bootstrapServers, topic, guarantee).createWriter(
+        checkpointing(),
+      );
       try {
         writer.write('x', new TestingSinkWriterContext());
         const error = await failure(writer.flush(false));
         expect(error).toMatchObject({ code: 'KAFKA_TOPIC_NOT_FOUND' });
-        expect(error.message).toContain(`topic '${topic}': not found on ${broker.bootstrapServers}`);
+        expect(error.message).toContain(`topic '${topic}': not found on ${kafka.broker.bootstrapServers}`);
         // The failure also fails the next write (the task), not only flushes.
         expect(() => writer.write('y', new TestingSinkWriterContext())).toThrow(error);
       } finally {
@@ -139,7 +134,7 @@ describeWithServer('KafkaSink bad input (real broker)', kafkaAvailable, () => {
         WatermarkStrategy.noWatermarks<string>(),
         'numbers',
       )
-      .sinkTo(sink(broker.bootstrapServers, topic, DeliveryGuarantee.AT_LEAST_ONCE))
+      .sinkTo(sink(kafka.broker.bootstrapServers, topic, DeliveryGuarantee.AT_LEAST_ONCE))
       .name('kafka out');
     const error = await failure(env.execute('kafka-sink-missing-topic'));
     expect(fullMessage(error)).toContain(`topic '${topic}': not found`);
@@ -147,7 +142,7 @@ describeWithServer('KafkaSink bad input (real broker)', kafkaAvailable, () => {
 
   it('a serializer that throws fails the task, naming the operator and the element', async () => {
     const topic = uniqueTopic('serializer');
-    await broker.createTopic(topic, 1);
+    await kafka.broker.createTopic(topic, 1);
     const throwing: SerializationSchema<string> = {
       serialize: (value) => {
         if (value === 'v3') throw new Error('cannot encode v3');
@@ -161,7 +156,7 @@ describeWithServer('KafkaSink bad input (real broker)', kafkaAvailable, () => {
         WatermarkStrategy.noWatermarks<string>(),
         'numbers',
       )
-      .sinkTo(sink(broker.bootstrapServers, topic, DeliveryGuarantee.AT_LEAST_ONCE, throwing))
+      .sinkTo(sink(kafka.broker.bootstrapServers, topic, DeliveryGuarantee.AT_LEAST_ONCE, throwing))
       .name('kafka out');
     const error = await failure(env.execute('kafka-sink-throwing-serializer'));
     const message = fullMessage(error);
@@ -171,12 +166,16 @@ describeWithServer('KafkaSink bad input (real broker)', kafkaAvailable, () => {
 
   it('a transaction timeout above the broker limit is refused with a hint', async () => {
     const topic = uniqueTopic('timeout');
-    await broker.createTopic(topic, 1);
+    await kafka.broker.createTopic(topic, 1);
     const tooLong = { ...FAST_FAILURE, 'transaction.timeout.ms': String(3 * 60 * 60_000) };
     const error = await failure(
-      sink(broker.bootstrapServers, topic, DeliveryGuarantee.EXACTLY_ONCE, undefined, tooLong).createWriter(
-        checkpointing(),
-      ),
+      sink(
+        kafka.broker.bootstrapServers,
+        topic,
+        DeliveryGuarantee.EXACTLY_ONCE,
+        undefined,
+        tooLong,
+      ).createWriter(checkpointing()),
     );
     expect(error).toMatchObject({ code: 'KAFKA_INVALID_TRANSACTION_TIMEOUT', domain: 'user' });
     expect(error.message).toMatch(/transaction\.max\.timeout\.ms/);

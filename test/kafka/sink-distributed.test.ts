@@ -12,8 +12,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { type KafkaBroker, kafkaAvailable, startKafkaBroker } from '../support/kafka-broker.js';
+import { afterEach, expect, it } from 'vitest';
+import { kafkaAvailable } from '../support/kafka-broker.js';
+import { useKafkaBroker } from './kafka-broker-lifecycle.js';
 import { describeWithServer } from '../support/server-availability.js';
 import {
   startCluster,
@@ -28,16 +29,8 @@ const RECORDS = 30_000;
 const RATE = 2_000;
 
 describeWithServer('KafkaSink exactly-once with TaskManagers killed (real processes)', kafkaAvailable, () => {
-  let broker: KafkaBroker;
+  const kafka = useKafkaBroker();
   let checkpoints: string | undefined;
-
-  beforeAll(async () => {
-    broker = await startKafkaBroker();
-  }, 300_000);
-
-  afterAll(async () => {
-    await broker?.stop();
-  }, 60_000);
 
   afterEach(async () => {
     await stopClusters();
@@ -46,7 +39,7 @@ describeWithServer('KafkaSink exactly-once with TaskManagers killed (real proces
 
   it('a read_committed consumer sees every record exactly once after two kill -9 recoveries', async () => {
     const topic = uniqueTopic('eo-distributed');
-    await broker.createTopic(topic, 4);
+    await kafka.broker.createTopic(topic, 4);
     checkpoints = await mkdtemp(join(tmpdir(), 'freshet-kafka-sink-ckpt-'));
     const cluster = await startCluster(2, 1, {
       'state.checkpoints.dir': `file://${checkpoints}`,
@@ -55,7 +48,7 @@ describeWithServer('KafkaSink exactly-once with TaskManagers killed (real proces
       'restart-strategy.fixed-delay.delay': '200 ms',
     });
     const jobId = await submitDetached(cluster, 'kafka-sink-exactly-once.ts', 2, [
-      broker.bootstrapServers,
+      kafka.broker.bootstrapServers,
       topic,
       String(RECORDS),
       String(RATE),
@@ -69,14 +62,19 @@ describeWithServer('KafkaSink exactly-once with TaskManagers killed (real proces
     const counts = await checkpointCounts(cluster, jobId);
     expect(counts.restored).toBeGreaterThanOrEqual(2);
 
-    await writeEndMarkers(broker.bootstrapServers, topic, 4);
-    const committed = await readUntilEndMarkers(broker.bootstrapServers, topic, 4, 'read_committed');
+    await writeEndMarkers(kafka.broker.bootstrapServers, topic, 4);
+    const committed = await readUntilEndMarkers(kafka.broker.bootstrapServers, topic, 4, 'read_committed');
     const seen = countValues(committed);
     const expected = Array.from({ length: RECORDS }, (_, i) => `v${i}`);
     expect(seen.size).toBe(RECORDS);
     expect(expected.every((value) => seen.get(value) === 1)).toBe(true);
     // The killed processes' open transactions were aborted, not committed: they are in the log only.
-    const uncommitted = await readUntilEndMarkers(broker.bootstrapServers, topic, 4, 'read_uncommitted');
+    const uncommitted = await readUntilEndMarkers(
+      kafka.broker.bootstrapServers,
+      topic,
+      4,
+      'read_uncommitted',
+    );
     expect(uncommitted.length).toBeGreaterThanOrEqual(RECORDS);
   }, 240_000);
 });

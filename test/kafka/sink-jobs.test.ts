@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { StreamExecutionEnvironment, WatermarkStrategy } from 'freshet';
 import {
   DataGeneratorSource,
@@ -18,7 +18,8 @@ import {
   RateLimiterStrategy,
   SimpleStringSchema,
 } from 'freshet/connectors';
-import { type KafkaBroker, kafkaAvailable, startKafkaBroker } from '../support/kafka-broker.js';
+import { type KafkaBroker, kafkaAvailable } from '../support/kafka-broker.js';
+import { useKafkaBroker } from './kafka-broker-lifecycle.js';
 import { describeWithServer } from '../support/server-availability.js';
 import { countValues, readUntilEndMarkers, uniqueTopic, writeEndMarkers } from './sink-test-support.js';
 
@@ -50,20 +51,12 @@ function stringSink(
 const expectedValues = (n: number): string[] => Array.from({ length: n }, (_, i) => `v${i}`);
 
 describeWithServer('KafkaSink jobs (embedded cluster, real broker)', kafkaAvailable, () => {
-  let broker: KafkaBroker;
-
-  beforeAll(async () => {
-    broker = await startKafkaBroker();
-  }, 300_000);
-
-  afterAll(async () => {
-    await broker?.stop();
-  }, 60_000);
+  const kafka = useKafkaBroker();
 
   it('AT_LEAST_ONCE: every record reaches the topic, with element timestamps and keys', async () => {
     const records = 5000;
     const topic = uniqueTopic('alo-job');
-    await broker.createTopic(topic, 2);
+    await kafka.broker.createTopic(topic, 2);
     const env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     env.enableCheckpointing(200);
@@ -76,12 +69,12 @@ describeWithServer('KafkaSink jobs (embedded cluster, real broker)', kafkaAvaila
         'numbers',
       )
       .map((i) => `v${i}`)
-      .sinkTo(stringSink(broker, topic, DeliveryGuarantee.AT_LEAST_ONCE))
+      .sinkTo(stringSink(kafka.broker, topic, DeliveryGuarantee.AT_LEAST_ONCE))
       .name('kafka out');
     await env.execute('kafka-sink-at-least-once');
 
-    await writeEndMarkers(broker.bootstrapServers, topic, 2);
-    const read = await readUntilEndMarkers(broker.bootstrapServers, topic, 2, 'read_committed');
+    await writeEndMarkers(kafka.broker.bootstrapServers, topic, 2);
+    const read = await readUntilEndMarkers(kafka.broker.bootstrapServers, topic, 2, 'read_committed');
     expect([...countValues(read).keys()].sort()).toEqual(expectedValues(records).sort());
     expect(read).toHaveLength(records); // no failure, so no duplicates
     const first = read.find((r) => r.value === 'v7')!;
@@ -93,7 +86,7 @@ describeWithServer('KafkaSink jobs (embedded cluster, real broker)', kafkaAvaila
     const records = 6000;
     const failAt = 3500;
     const topic = uniqueTopic('eo-job');
-    await broker.createTopic(topic, 2);
+    await kafka.broker.createTopic(topic, 2);
     const checkpoints = await mkdtemp(join(tmpdir(), 'freshet-kafka-eo-ckpt-'));
     directories.push(checkpoints);
     let failedOnce = false;
@@ -119,17 +112,22 @@ describeWithServer('KafkaSink jobs (embedded cluster, real broker)', kafkaAvaila
         }
         return `v${i}`;
       })
-      .sinkTo(stringSink(broker, topic, DeliveryGuarantee.EXACTLY_ONCE, 'eo-job'))
+      .sinkTo(stringSink(kafka.broker, topic, DeliveryGuarantee.EXACTLY_ONCE, 'eo-job'))
       .name('kafka out');
     await env.execute('kafka-sink-exactly-once');
     expect(failedOnce).toBe(true);
 
-    await writeEndMarkers(broker.bootstrapServers, topic, 2);
-    const committed = await readUntilEndMarkers(broker.bootstrapServers, topic, 2, 'read_committed');
+    await writeEndMarkers(kafka.broker.bootstrapServers, topic, 2);
+    const committed = await readUntilEndMarkers(kafka.broker.bootstrapServers, topic, 2, 'read_committed');
     const counts = countValues(committed);
     expect([...counts.keys()].sort()).toEqual(expectedValues(records).sort());
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    const uncommitted = await readUntilEndMarkers(broker.bootstrapServers, topic, 2, 'read_uncommitted');
+    const uncommitted = await readUntilEndMarkers(
+      kafka.broker.bootstrapServers,
+      topic,
+      2,
+      'read_uncommitted',
+    );
     // The transaction open at the failure was aborted; its records are in the log all the same.
     expect(uncommitted.length).toBeGreaterThan(records);
   }, 90_000);

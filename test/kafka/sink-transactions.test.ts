@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Packr } from 'msgpackr';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DeliveryGuarantee } from '../../connectors/kafka/sink/delivery-guarantee.js';
 import type { KafkaCommittable, KafkaWriterState } from '../../connectors/kafka/sink/kafka-committable.js';
 import { KafkaRecordSerializationSchema } from '../../connectors/kafka/sink/kafka-record-serialization-schema.js';
@@ -16,7 +16,8 @@ import {
   TestingSinkInitContext,
   TestingSinkWriterContext,
 } from '../../connectors/testing/testing-sink-init-context.js';
-import { type KafkaBroker, kafkaAvailable, startKafkaBroker } from '../support/kafka-broker.js';
+import { type KafkaBroker, kafkaAvailable } from '../support/kafka-broker.js';
+import { useKafkaBroker } from './kafka-broker-lifecycle.js';
 import { describeWithServer } from '../support/server-availability.js';
 import { countValues, readUntilEndMarkers, uniqueTopic, writeEndMarkers } from './sink-test-support.js';
 
@@ -53,20 +54,12 @@ const newJobId = (): string => randomBytes(16).toString('hex');
 const values = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describeWithServer('KafkaSink transactions (real broker)', kafkaAvailable, () => {
-  let broker: KafkaBroker;
-
-  beforeAll(async () => {
-    broker = await startKafkaBroker();
-  }, 300_000);
-
-  afterAll(async () => {
-    await broker?.stop();
-  }, 60_000);
+  const kafka = useKafkaBroker();
 
   it('commits a prepared transaction from a fresh connection after its writer is gone, idempotently', async () => {
     const topic = uniqueTopic('eo-commit');
-    await broker.createTopic(topic, 2);
-    const sink = exactlyOnceSink(broker, topic, 'eo-commit');
+    await kafka.broker.createTopic(topic, 2);
+    const sink = exactlyOnceSink(kafka.broker, topic, 'eo-commit');
     const jobId = newJobId();
     const writer = await sink.createWriter(context(jobId));
     for (const value of values('a', 10)) writer.write(value, writeContext);
@@ -84,9 +77,14 @@ describeWithServer('KafkaSink transactions (real broker)', kafkaAvailable, () =>
     ]);
     await writer.close(); // the writer's process is gone; its prepared transaction stays open
 
-    await writeEndMarkers(broker.bootstrapServers, topic, 2);
+    await writeEndMarkers(kafka.broker.bootstrapServers, topic, 2);
     // The records are in the log (uncommitted) before the commit.
-    const uncommitted = await readUntilEndMarkers(broker.bootstrapServers, topic, 2, 'read_uncommitted');
+    const uncommitted = await readUntilEndMarkers(
+      kafka.broker.bootstrapServers,
+      topic,
+      2,
+      'read_uncommitted',
+    );
     expect(uncommitted.map((r) => r.value).sort()).toEqual(values('a', 10).sort());
 
     const committer = sink.createCommitter(context(jobId, 1));
@@ -97,14 +95,14 @@ describeWithServer('KafkaSink transactions (real broker)', kafkaAvailable, () =>
     await another.commit(committables);
     await another.close();
 
-    const committed = await readUntilEndMarkers(broker.bootstrapServers, topic, 2, 'read_committed');
+    const committed = await readUntilEndMarkers(kafka.broker.bootstrapServers, topic, 2, 'read_committed');
     expect(committed.map((r) => r.value).sort()).toEqual(values('a', 10).sort());
   });
 
   it('a restored writer aborts the transactions a failed attempt left open, then continues', async () => {
     const topic = uniqueTopic('eo-abort');
-    await broker.createTopic(topic, 2);
-    const sink = exactlyOnceSink(broker, topic, 'eo-abort');
+    await kafka.broker.createTopic(topic, 2);
+    const sink = exactlyOnceSink(kafka.broker, topic, 'eo-abort');
     const jobId = newJobId();
     const first = await sink.createWriter(context(jobId));
     for (const value of values('b', 5)) first.write(value, writeContext);
@@ -133,11 +131,16 @@ describeWithServer('KafkaSink transactions (real broker)', kafkaAvailable, () =>
     await second.close();
     await first.close(); // the zombie's open transaction was aborted under it: nothing left to do
 
-    await writeEndMarkers(broker.bootstrapServers, topic, 2);
+    await writeEndMarkers(kafka.broker.bootstrapServers, topic, 2);
     // Without the abort, the open transaction would hold read_committed consumers back.
-    const committed = await readUntilEndMarkers(broker.bootstrapServers, topic, 2, 'read_committed');
+    const committed = await readUntilEndMarkers(kafka.broker.bootstrapServers, topic, 2, 'read_committed');
     expect(committed.map((r) => r.value).sort()).toEqual([...values('b', 5), ...values('c', 5)].sort());
-    const uncommitted = await readUntilEndMarkers(broker.bootstrapServers, topic, 2, 'read_uncommitted');
+    const uncommitted = await readUntilEndMarkers(
+      kafka.broker.bootstrapServers,
+      topic,
+      2,
+      'read_uncommitted',
+    );
     expect(uncommitted.map((r) => r.value).sort()).toEqual(
       [...values('b', 5), ...values('lost', 5), ...values('c', 5)].sort(),
     );
@@ -145,8 +148,8 @@ describeWithServer('KafkaSink transactions (real broker)', kafkaAvailable, () =>
 
   it('an idle writer hands over nothing and keeps its transaction for later records', async () => {
     const topic = uniqueTopic('eo-idle');
-    await broker.createTopic(topic, 1);
-    const sink = exactlyOnceSink(broker, topic, 'eo-idle');
+    await kafka.broker.createTopic(topic, 1);
+    const sink = exactlyOnceSink(kafka.broker, topic, 'eo-idle');
     const jobId = newJobId();
     const writer = await sink.createWriter(context(jobId));
     expect(await writer.prepareCommit(1)).toEqual([]);
@@ -160,15 +163,15 @@ describeWithServer('KafkaSink transactions (real broker)', kafkaAvailable, () =>
     expect(last.map((c) => c.transactionalId)).toEqual([`eo-idle-${jobId}-0-0`]);
     await sink.createCommitter(context(jobId)).commit(last);
     await writer.close();
-    await writeEndMarkers(broker.bootstrapServers, topic, 1);
-    const committed = await readUntilEndMarkers(broker.bootstrapServers, topic, 1, 'read_committed');
+    await writeEndMarkers(kafka.broker.bootstrapServers, topic, 1);
+    const committed = await readUntilEndMarkers(kafka.broker.bootstrapServers, topic, 1, 'read_committed');
     expect(countValues(committed)).toEqual(new Map([['late', 1]]));
   });
 
   it('fails loudly, not retryably, when a checkpoint transaction was aborted by the broker', async () => {
     const topic = uniqueTopic('eo-lost');
-    await broker.createTopic(topic, 1);
-    const sink = exactlyOnceSink(broker, topic, 'eo-lost');
+    await kafka.broker.createTopic(topic, 1);
+    const sink = exactlyOnceSink(kafka.broker, topic, 'eo-lost');
     const jobId = newJobId();
     const writer = await sink.createWriter(context(jobId));
     writer.write('x', writeContext);
@@ -190,7 +193,7 @@ describeWithServer('KafkaSink transactions (real broker)', kafkaAvailable, () =>
   });
 
   it('counts a transaction whose id the broker no longer knows (expired) as long ended', async () => {
-    const sink = exactlyOnceSink(broker, uniqueTopic('eo-expired'), 'eo-expired');
+    const sink = exactlyOnceSink(kafka.broker, uniqueTopic('eo-expired'), 'eo-expired');
     const committer = sink.createCommitter(context(newJobId()));
     await committer.commit([
       { transactionalId: `eo-expired-${newJobId()}-0-0`, producerId: '987654', epoch: 0 },
