@@ -53,6 +53,10 @@ export abstract class AbstractKeyedStateBackend<T extends StateTable<unknown>> {
     return this.keyContext.key;
   }
 
+  getCurrentKeyId(): unknown {
+    return this.keyContext.keyId;
+  }
+
   getCurrentKeyGroupIndex(): number {
     return this.keyContext.keyGroup;
   }

@@ -23,6 +23,8 @@ export interface KeyedStateBackend {
   /** Sets the key the next state accesses are scoped to; computes (or takes) its key group. */
   setCurrentKey(key: unknown, keyGroup?: number): void;
   getCurrentKey(): unknown;
+  /** The current key's identity in hash maps (heapKeyId of the current key, computed once). */
+  getCurrentKeyId(): unknown;
   getCurrentKeyGroupIndex(): number;
 
   /**

@@ -21,7 +21,6 @@ import { isFire, isPurge, TriggerResult } from '../../../api/windowing/triggers/
 import type { Window } from '../../../api/windowing/windows/window.js';
 import { parseWindowNamespace, windowNamespace } from '../../../api/windowing/windows/window-namespace.js';
 import { FreshetError } from '../../../common/errors/freshet-error.js';
-import { heapKeyId } from '../../state/heap/heap-key-id.js';
 import { VOID_NAMESPACE, type KeyedStateHandle, type StateAccess } from '../../state/keyed-state-backend.js';
 import { AbstractUdfOperator, copyUserFunction } from '../abstract-udf-operator.js';
 import { KeyedTimerService } from '../keyed-timer-service.js';
@@ -334,7 +333,7 @@ export class WindowOperator extends AbstractUdfOperator {
    * changes are written back to keyed state when the operator is snapshotted (see persist).
    */
   private mergingWindowSet(): MergingWindowSet<Window> {
-    const identity = heapKeyId(this.ctx.keyedStateBackend!.getCurrentKey());
+    const identity = this.ctx.keyedStateBackend!.getCurrentKeyId();
     const cached = this.mergingSetCache.get(identity);
     if (cached !== undefined) return cached;
     let set = this.dirtySets.get(identity)?.set;
@@ -349,8 +348,9 @@ export class WindowOperator extends AbstractUdfOperator {
 
   /** Notes a change of the current key's set; an empty set leaves the in-memory cache. */
   private persist(set: MergingWindowSet<Window>): void {
-    const key = this.ctx.keyedStateBackend!.getCurrentKey();
-    const identity = heapKeyId(key);
+    const backend = this.ctx.keyedStateBackend!;
+    const key = backend.getCurrentKey();
+    const identity = backend.getCurrentKeyId();
     if (set.hasChanged() && this.dirtySets.get(identity)?.set !== set)
       this.dirtySets.set(identity, { key, set });
     if (set.size === 0) this.mergingSetCache.delete(identity);
