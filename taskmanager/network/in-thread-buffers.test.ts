@@ -17,6 +17,11 @@ import {
 } from '../../common/protocol/record-batch-codec.js';
 import { RecordWriter } from './partition/record-writer.js';
 import { ResultPartition } from './partition/result-partition.js';
+import {
+  IN_THREAD_BATCH_RECORDS,
+  IN_THREAD_MAX_BUFFERS,
+  MAX_BUFFERS_PER_CHANNEL,
+} from './partition/pipelined-subpartition.js';
 import { DirectConnection, MessagePortConnection } from './transport/network-connection.js';
 import { InputChannel } from './consumer/input-channel.js';
 
@@ -107,5 +112,36 @@ describe('buffers within one thread', () => {
     record.n = 3;
     expect(captured).toHaveLength(1);
     expect(decodeBatch(bufferBytes(captured[0]!)).values).toEqual([{ n: 2 }]);
+  });
+
+  it('stay small and few for a same-thread consumer, unlike buffers that leave the thread', () => {
+    const partition = new ResultPartition(partitionId, 2, () => {});
+    const sizes: number[][] = [[], []];
+    const record = (m: NetworkMessage, channel: number): void => {
+      if (m.type === 'buffer') sizes[channel]!.push(bufferRecords(m.data).values.length);
+    };
+    partition.subpartitions[0]!.attachView(new DirectConnection((m) => record(m, 0)), 'in-thread', 1000);
+    // Another worker's view (messages recorded before they would be encoded).
+    partition.subpartitions[1]!.attachView({ send: (m) => record(m, 1) }, 'remote', 1000);
+    const writer = new RecordWriter(partition, new ChannelSelector('rebalance', 2, 0, 128), 32 * 1024, false);
+    for (let i = 0; i < 20_000; i++) writer.emit({ i }, i);
+    writer.flushAll();
+    // The first batches were sized before the views attached; later ones follow the budget.
+    expect(Math.max(...sizes[0]!.slice(1))).toBe(IN_THREAD_BATCH_RECORDS);
+    expect(Math.max(...sizes[1]!)).toBeGreaterThan(IN_THREAD_BATCH_RECORDS);
+    expect(partition.subpartitions[0]!.maxBacklog).toBe(IN_THREAD_MAX_BUFFERS);
+    expect(partition.subpartitions[1]!.maxBacklog).toBe(MAX_BUFFERS_PER_CHANNEL);
+  });
+
+  it('make the partition unavailable after IN_THREAD_MAX_BUFFERS unsent buffers', () => {
+    const partition = new ResultPartition(partitionId, 1, () => {});
+    partition.subpartitions[0]!.attachView(new DirectConnection(() => {}), 'in-thread', 0);
+    for (let i = 0; i < IN_THREAD_MAX_BUFFERS; i++) {
+      expect(partition.isAvailable()).toBe(true);
+      partition.addBuffer(0, new RecordBatch([{ i }], null, 0));
+    }
+    expect(partition.isAvailable()).toBe(false);
+    partition.subpartitions[0]!.addCredit(1);
+    expect(partition.isAvailable()).toBe(true);
   });
 });

@@ -5,13 +5,24 @@
  */
 import type { ChannelEvent } from '../../../common/protocol/network-messages.js';
 import { bufferBytes, RecordBatch, type NetworkBuffer } from '../../../common/protocol/record-batch-codec.js';
-import type { NetworkConnection } from '../transport/network-connection.js';
+import { DirectConnection, type NetworkConnection } from '../transport/network-connection.js';
 
 type Entry = NetworkBuffer | ChannelEvent;
 
 function isBuffer(entry: Entry): entry is NetworkBuffer {
   return entry instanceof Uint8Array || entry instanceof RecordBatch;
 }
+
+/** Buffers a subpartition may queue unsent before its partition is unavailable (Flink's default). */
+export const MAX_BUFFERS_PER_CHANNEL = 10;
+/**
+ * The budget of a consumer on the producer's own thread, in buffers and records per buffer. Its
+ * record batches pass by reference, so every record in flight is a live object: a few small
+ * batches keep the records young (most die before the next minor GC instead of being copied and
+ * promoted by it) and still in the cache when the consumer reads them.
+ */
+export const IN_THREAD_MAX_BUFFERS = 2;
+export const IN_THREAD_BATCH_RECORDS = 256;
 
 interface View {
   readonly connection: NetworkConnection;
@@ -26,6 +37,8 @@ export class PipelinedSubpartition {
   private buffersInBacklog = 0;
   private view: View | undefined;
   private endOfPartitionSent = false;
+  /** The consumer runs on this thread (see IN_THREAD_MAX_BUFFERS). */
+  private inThread_ = false;
 
   constructor(
     readonly index: number,
@@ -35,6 +48,15 @@ export class PipelinedSubpartition {
 
   get backlog(): number {
     return this.buffersInBacklog;
+  }
+
+  get inThread(): boolean {
+    return this.inThread_;
+  }
+
+  /** Buffers this subpartition may queue unsent. */
+  get maxBacklog(): number {
+    return this.inThread_ ? IN_THREAD_MAX_BUFFERS : MAX_BUFFERS_PER_CHANNEL;
   }
 
   addBuffer(buffer: NetworkBuffer): void {
@@ -69,6 +91,7 @@ export class PipelinedSubpartition {
 
   attachView(connection: NetworkConnection, receiverId: string, initialCredit: number): void {
     this.view = { connection, receiverId, credit: initialCredit };
+    this.inThread_ = connection instanceof DirectConnection;
     this.trySend();
   }
 

@@ -4,11 +4,13 @@
  * buffer when it reaches the target size (adapted to the observed record size so buffers come out
  * near the configured segment size) or when flushed by the buffer timeout or an event. Buffers
  * are encoded only when they leave the thread (see record-batch-codec); the record size is
- * measured by encoding one batch in SIZE_SAMPLE_EVERY.
+ * measured by encoding one batch in SIZE_SAMPLE_EVERY. A consumer on the same thread gets batches
+ * of at most IN_THREAD_BATCH_RECORDS.
  */
 import type { ChannelEvent } from '../../../common/protocol/network-messages.js';
 import type { ChannelSelector } from '../../../api/graph/partitioner.js';
 import { encodeBatch, RecordBatch } from '../../../common/protocol/record-batch-codec.js';
+import { IN_THREAD_BATCH_RECORDS } from './pipelined-subpartition.js';
 import type { ResultPartition } from './result-partition.js';
 
 const MIN_BATCH = 16;
@@ -21,7 +23,8 @@ class ChannelBatch {
   timestamps: (number | undefined)[] | null = null;
   length = 0;
 
-  constructor(private readonly capacity: number) {
+  /** `capacity`: the records at which the batch goes out. */
+  constructor(readonly capacity: number) {
     this.values = new Array<unknown>(capacity);
   }
 
@@ -60,20 +63,20 @@ export class RecordWriter {
     /** Buffer timeout 0: every record goes out at once. */
     private readonly flushAlways: boolean,
   ) {
-    this.batches = partition.subpartitions.map(() => this.newBatch());
+    this.batches = partition.subpartitions.map((_, channel) => this.newBatch(channel));
   }
 
   emit(value: unknown, timestamp: number | undefined): void {
     this.recordsOut++;
     const channel = this.selector.selectChannel(value);
     if (channel >= 0) {
-      if (this.batches[channel]!.add(value, timestamp) >= this.targetBatchSize || this.flushAlways)
-        this.flushChannel(channel);
+      const batch = this.batches[channel]!;
+      if (batch.add(value, timestamp) >= batch.capacity) this.flushChannel(channel);
       return;
     }
     for (let c = 0; c < this.batches.length; c++) {
-      if (this.batches[c]!.add(value, timestamp) >= this.targetBatchSize || this.flushAlways)
-        this.flushChannel(c);
+      const batch = this.batches[c]!;
+      if (batch.add(value, timestamp) >= batch.capacity) this.flushChannel(c);
     }
   }
 
@@ -121,11 +124,15 @@ export class RecordWriter {
     const byteSize = Math.round(this.bytesPerRecord * count);
     this.bytesOut += byteSize;
     this.buffersOut++;
-    this.batches[channel] = this.newBatch();
+    this.batches[channel] = this.newBatch(channel);
     this.partition.addBuffer(channel, new RecordBatch(batch.values, batch.timestamps, byteSize));
   }
 
-  private newBatch(): ChannelBatch {
-    return new ChannelBatch(this.flushAlways ? 1 : this.targetBatchSize);
+  private newBatch(channel: number): ChannelBatch {
+    if (this.flushAlways) return new ChannelBatch(1);
+    const inThread = this.partition.subpartitions[channel]!.inThread;
+    return new ChannelBatch(
+      inThread ? Math.min(this.targetBatchSize, IN_THREAD_BATCH_RECORDS) : this.targetBatchSize,
+    );
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The output of one producer subtask for one intermediate data set (Flink's ResultPartition).
- * Its buffer budget is Flink's: at most `maxBuffersPerChannel` queued per subpartition and
- * 2 per subpartition + 8 floating in total; past that the partition is unavailable and the task
+ * Its buffer budget is Flink's: at most `maxBuffersPerChannel` queued per subpartition (fewer,
+ * smaller buffers for a consumer on the same thread: see IN_THREAD_MAX_BUFFERS) and 2 per
+ * subpartition + 8 floating in total; past that the partition is unavailable and the task
  * stops producing until consumers return credit. That is how backpressure reaches the source.
  */
 import type { ChannelEvent } from '../../../common/protocol/network-messages.js';
@@ -9,7 +10,6 @@ import type { ResultPartitionId } from '../../../common/protocol/task-deployment
 import type { NetworkBuffer } from '../../../common/protocol/record-batch-codec.js';
 import { PipelinedSubpartition } from './pipelined-subpartition.js';
 
-export const MAX_BUFFERS_PER_CHANNEL = 10;
 const FLOATING_BUFFERS = 8;
 
 export class ResultPartition {
@@ -58,7 +58,7 @@ export class ResultPartition {
     let total = 0;
     for (const sub of this.subpartitions) {
       const backlog = sub.backlog;
-      if (backlog >= MAX_BUFFERS_PER_CHANNEL) return false;
+      if (backlog >= sub.maxBacklog) return false;
       total += backlog;
     }
     return total < this.poolSize;

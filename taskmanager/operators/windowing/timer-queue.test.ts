@@ -82,4 +82,25 @@ describe('TimerQueue', () => {
     expect(out.at(-1)).toBe('late');
     expect(out.slice(0, 200)).toEqual(Array.from({ length: 200 }, (_, i) => `k${i}`));
   });
+
+  it('keeps a key whose timers all went as a vacant entry, swept once vacancies could outnumber live keys', () => {
+    const queue = new TimerQueue<number>();
+    // A key whose timer is replaced over and over keeps one index entry and still deduplicates.
+    for (let t = 1; t <= 100; t++) {
+      expect(queue.add(7, 0, 'w', t)).toBe(true);
+      expect(queue.add(7, 0, 'w', t)).toBe(false);
+      expect(queue.remove(7, 'w', t)).toBe(true);
+    }
+    expect(queue.indexedKeys).toBe(1);
+    // Keys that never come back are swept: the index stays bounded by the live keys.
+    for (let key = 0; key < 100_000; key++) {
+      queue.add(key, 0, 'w', 1_000 + key);
+      queue.remove(key, 'w', 1_000 + key);
+    }
+    expect(queue.size).toBe(0);
+    expect(queue.indexedKeys).toBeLessThanOrEqual(2 * 1024 + 1);
+    expect(queue.remove(5, 'w', 1_005)).toBe(false);
+    expect(queue.add(5, 0, 'w', 1_005)).toBe(true);
+    expect(queue.poll()).toMatchObject({ key: 5, namespace: 'w', timestamp: 1_005 });
+  });
 });

@@ -8,6 +8,7 @@
  * timestamps (every key's window ends at the same instant), so adding a timer is an append and
  * firing walks a bucket in order: no per-timer heap sifting over tens of thousands of timers.
  */
+import { VACANT, VacancyCounter } from '../../../common/vacant-entries.js';
 import { heapKeyId } from '../../state/heap/heap-key-id.js';
 
 /** A timer as the operator sees it when it fires. */
@@ -90,7 +91,13 @@ export class TimerQueue<K = unknown> {
   private readonly buckets = new Map<number, Bucket<K>>();
   /** The buckets as a min-heap by timestamp. */
   private readonly heap: Bucket<K>[] = [];
-  private readonly index = new Map<unknown, KeyTimers<K>>();
+  /**
+   * Key identity → the key's timers; VACANT once they are all gone (a session's timer is replaced
+   * on every element, a window's when the key's next window starts: see vacant-entries).
+   */
+  private readonly index = new Map<unknown, KeyTimers<K> | typeof VACANT>();
+  private readonly vacancies = new VacancyCounter();
+  private readonly indexMaps = [this.index];
   private count_ = 0;
 
   get size(): number {
@@ -100,7 +107,8 @@ export class TimerQueue<K = unknown> {
   /** Adds the timer unless an equal one (same key, namespace and timestamp) is queued; true when added. */
   add(key: K, keyGroup: number, namespace: string, timestamp: number): boolean {
     const keyId = heapKeyId(key);
-    const timers = this.index.get(keyId);
+    const entry = this.index.get(keyId);
+    const timers = entry === VACANT ? undefined : entry;
     if (timers !== undefined && find(timers, namespace, timestamp) !== undefined) return false;
     let bucket = this.buckets.get(timestamp);
     if (bucket === undefined) {
@@ -135,7 +143,7 @@ export class TimerQueue<K = unknown> {
   /** Removes the timer if it is queued; true when it was. */
   remove(key: K, namespace: string, timestamp: number): boolean {
     const timers = this.index.get(heapKeyId(key));
-    if (timers === undefined) return false;
+    if (timers === undefined || timers === VACANT) return false;
     const timer = find(timers, namespace, timestamp);
     if (timer === undefined) return false;
     this.unindex(timer);
@@ -220,15 +228,25 @@ export class TimerQueue<K = unknown> {
 
   private unindex(timer: QueuedTimer<K>): void {
     const timers = this.index.get(timer.keyId);
-    if (timers === undefined) return;
-    if (timers === timer) this.index.delete(timer.keyId);
+    if (timers === undefined || timers === VACANT) return;
+    if (timers === timer) this.vacate(timer.keyId);
     else if (timers instanceof LinearKeyTimers) {
       if (!timers.delete(timer)) return;
       if (timers.timers.length === 1) this.index.set(timer.keyId, timers.timers[0]!);
     } else if (timers instanceof Map) {
       timers.delete(compositeName(timer.namespace, timer.timestamp));
-      if (timers.size === 0) this.index.delete(timer.keyId);
+      if (timers.size === 0) this.vacate(timer.keyId);
     }
+  }
+
+  private vacate(keyId: unknown): void {
+    this.index.set(keyId, VACANT);
+    this.vacancies.noteVacated(this.indexMaps);
+  }
+
+  /** Keys in the dedup index, vacant entries included (for tests of the sweep). */
+  get indexedKeys(): number {
+    return this.index.size;
   }
 }
 
