@@ -57,6 +57,8 @@ export class MergingWindowSet<W extends Window> {
   private readonly mapping: Mapping<W>[] = [];
   /** The mapping differs from the one this set was created or last persisted with. */
   private changed = false;
+  /** The owner has queued this set for writing back to keyed state (the window operator's bookkeeping). */
+  queuedForWrite = false;
   /** The assigner merges time windows as sessions do (see addToOneSession). */
   private readonly mergesSessions: boolean;
 

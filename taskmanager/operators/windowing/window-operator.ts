@@ -349,11 +349,11 @@ export class WindowOperator extends AbstractUdfOperator {
   /** Notes a change of the current key's set; an empty set leaves the in-memory cache. */
   private persist(set: MergingWindowSet<Window>): void {
     const backend = this.ctx.keyedStateBackend!;
-    const key = backend.getCurrentKey();
-    const identity = backend.getCurrentKeyId();
-    if (set.hasChanged() && this.dirtySets.get(identity)?.set !== set)
-      this.dirtySets.set(identity, { key, set });
-    if (set.size === 0) this.mergingSetCache.delete(identity);
+    if (set.hasChanged() && !set.queuedForWrite) {
+      set.queuedForWrite = true;
+      this.dirtySets.set(backend.getCurrentKeyId(), { key: backend.getCurrentKey(), set });
+    }
+    if (set.size === 0) this.mergingSetCache.delete(backend.getCurrentKeyId());
   }
 
   /** Writes every changed merging window set to keyed state (the current key is kept). */
@@ -367,6 +367,7 @@ export class WindowOperator extends AbstractUdfOperator {
       if (set.size === 0) this.mergingSets.clear();
       else this.mergingSets.update(set.snapshotNamespaces());
       set.markPersisted();
+      set.queuedForWrite = false;
     }
     this.dirtySets.clear();
     if (current !== undefined) backend.setCurrentKey(current);

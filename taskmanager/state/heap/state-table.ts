@@ -40,6 +40,13 @@ export class StateTable<V> {
    * garbage they leave small.
    */
   readonly namespacedGroups: Array<Map<unknown, KeyEntries<V>> | undefined>;
+  /**
+   * The entries of the key looked up last (offset -1: none). A record usually reads several
+   * windows of one key in a row (a sliding window's every pane); writes drop it.
+   */
+  private lastOffset = -1;
+  private lastKeyId: unknown = undefined;
+  private lastEntries: KeyEntries<V> | undefined;
 
   constructor(
     readonly name: string,
@@ -55,7 +62,14 @@ export class StateTable<V> {
   get(offset: number, keyId: unknown, namespace: string): StateEntry<V> | undefined {
     if (offset < 0) throw noCurrentKey(this.name);
     if (namespace === VOID_NAMESPACE) return this.groups[offset]?.get(keyId);
-    const entries = this.namespacedGroups[offset]?.get(keyId);
+    let entries: KeyEntries<V> | undefined;
+    if (offset === this.lastOffset && keyId === this.lastKeyId) entries = this.lastEntries;
+    else {
+      entries = this.namespacedGroups[offset]?.get(keyId);
+      this.lastOffset = offset;
+      this.lastKeyId = keyId;
+      this.lastEntries = entries;
+    }
     if (entries instanceof StateEntry) return entries.namespace === namespace ? entries : undefined;
     if (Array.isArray(entries)) {
       for (let i = 0; i < entries.length; i++) if (entries[i]!.namespace === namespace) return entries[i];
@@ -90,6 +104,7 @@ export class StateTable<V> {
       map.set(keyId, entry);
       return map.size > size;
     }
+    this.lastOffset = -1;
     let byKey = this.namespacedGroups[offset];
     if (byKey === undefined) this.namespacedGroups[offset] = byKey = new Map<unknown, KeyEntries<V>>();
     const entries = byKey.get(keyId);
@@ -124,6 +139,7 @@ export class StateTable<V> {
       this.groups[offset]?.delete(keyId);
       return;
     }
+    this.lastOffset = -1;
     const byKey = this.namespacedGroups[offset];
     const entries = byKey?.get(keyId);
     if (entries === undefined) return;
@@ -168,6 +184,7 @@ export class StateTable<V> {
   }
 
   clearAll(): void {
+    this.lastOffset = -1;
     this.groups.fill(undefined);
     this.namespacedGroups.fill(undefined);
   }
