@@ -231,8 +231,10 @@ export class TimerQueue<K = unknown> {
     if (timers === undefined || timers === VACANT) return;
     if (timers === timer) this.vacate(timer.keyId);
     else if (timers instanceof LinearKeyTimers) {
+      // A key that had two timers will likely have two again (a window's timer is registered
+      // before the previous window's fired): it keeps its arrays until it has none.
       if (!timers.delete(timer)) return;
-      if (timers.timers.length === 1) this.index.set(timer.keyId, timers.timers[0]!);
+      if (timers.timers.length === 0) this.vacate(timer.keyId);
     } else if (timers instanceof Map) {
       timers.delete(compositeName(timer.namespace, timer.timestamp));
       if (timers.size === 0) this.vacate(timer.keyId);
