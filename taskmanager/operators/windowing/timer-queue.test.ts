@@ -103,4 +103,42 @@ describe('TimerQueue', () => {
     expect(queue.add(5, 0, 'w', 1_005)).toBe(true);
     expect(queue.poll()).toMatchObject({ key: 5, namespace: 'w', timestamp: 1_005 });
   });
+
+  it('agrees with a plain model over random adds, removes and polls (1 to 40 timers per key)', () => {
+    let seed = 42;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const queue = new TimerQueue<number>();
+    // The model: queued timers in firing order (timestamp, then registration).
+    const model: Array<{ key: number; namespace: string; timestamp: number; seq: number }> = [];
+    let seq = 0;
+    for (let step = 0; step < 20_000; step++) {
+      const key = random(3);
+      const namespace = `w${random(4)}`;
+      const timestamp = random(40);
+      const at = model.findIndex(
+        (t) => t.key === key && t.namespace === namespace && t.timestamp === timestamp,
+      );
+      const op = random(10);
+      if (op < 6) {
+        expect(queue.add(key, 0, namespace, timestamp)).toBe(at < 0);
+        if (at < 0) model.push({ key, namespace, timestamp, seq: seq++ });
+      } else if (op < 9) {
+        expect(queue.remove(key, namespace, timestamp)).toBe(at >= 0);
+        if (at >= 0) model.splice(at, 1);
+      } else {
+        model.sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
+        const expected = model.shift();
+        const polled = queue.poll();
+        expect(
+          polled && { key: polled.key, namespace: polled.namespace, timestamp: polled.timestamp },
+        ).toEqual(
+          expected && { key: expected.key, namespace: expected.namespace, timestamp: expected.timestamp },
+        );
+      }
+      expect(queue.size).toBe(model.length);
+    }
+  });
 });

@@ -43,40 +43,93 @@ class Bucket<K> {
 
 /**
  * The dedup index: key identity → that key's queued timers. A key has few timers at a time (a
- * window operator: one or two per window in flight), so they sit in small arrays searched by
- * timestamp first (the timestamps side by side, so a search reads no timer it does not match);
- * a key with many timers gets a map by `namespace|timestamp` instead.
+ * window operator: one or two per window in flight), so they sit in a small set searched by
+ * timestamp first: the first two inline with their timestamps (one object to read for the common
+ * case), more side by side in arrays; a key with many timers gets a map by `namespace|timestamp`.
  */
 const MAX_LINEAR_TIMERS = 16;
 
 class LinearKeyTimers<K> {
-  readonly timestamps: number[] = [];
-  readonly timers: QueuedTimer<K>[] = [];
+  private ts0: number | undefined = undefined;
+  private t0: QueuedTimer<K> | undefined = undefined;
+  private ts1: number | undefined = undefined;
+  private t1: QueuedTimer<K> | undefined = undefined;
+  /** Timers beyond the first two. */
+  private moreTimestamps: number[] | undefined = undefined;
+  private moreTimers: QueuedTimer<K>[] | undefined = undefined;
+  size = 0;
 
   find(namespace: string, timestamp: number): QueuedTimer<K> | undefined {
-    const timestamps = this.timestamps;
+    if (this.ts0 === timestamp && this.t0!.namespace === namespace) return this.t0;
+    if (this.ts1 === timestamp && this.t1!.namespace === namespace) return this.t1;
+    const timestamps = this.moreTimestamps;
+    if (timestamps === undefined) return undefined;
     for (let i = 0; i < timestamps.length; i++) {
-      if (timestamps[i] === timestamp && this.timers[i]!.namespace === namespace) return this.timers[i];
+      if (timestamps[i] === timestamp && this.moreTimers![i]!.namespace === namespace)
+        return this.moreTimers![i];
     }
     return undefined;
   }
 
   push(timer: QueuedTimer<K>): void {
-    this.timestamps.push(timer.timestamp);
-    this.timers.push(timer);
+    this.place(this.size++, timer);
   }
 
-  /** Removes `timer`; false when it is not here. */
+  /** Removes `timer` (its place takes the last one); false when it is not here. */
   delete(timer: QueuedTimer<K>): boolean {
-    const at = this.timers.indexOf(timer);
-    if (at < 0) return false;
-    const lastTimer = this.timers.pop()!;
-    const lastTimestamp = this.timestamps.pop()!;
-    if (at < this.timers.length) {
-      this.timers[at] = lastTimer;
-      this.timestamps[at] = lastTimestamp;
+    let at: number;
+    if (this.t0 === timer) at = 0;
+    else if (this.t1 === timer) at = 1;
+    else {
+      const i = this.moreTimers?.indexOf(timer) ?? -1;
+      if (i < 0) return false;
+      at = i + 2;
     }
+    const last = this.takeLast();
+    if (last !== timer) this.place(at, last);
     return true;
+  }
+
+  values(): QueuedTimer<K>[] {
+    const out: QueuedTimer<K>[] = [];
+    if (this.t0 !== undefined) out.push(this.t0);
+    if (this.t1 !== undefined) out.push(this.t1);
+    if (this.moreTimers !== undefined) out.push(...this.moreTimers);
+    return out;
+  }
+
+  private takeLast(): QueuedTimer<K> {
+    const at = --this.size;
+    if (at >= 2) {
+      this.moreTimestamps!.pop();
+      return this.moreTimers!.pop()!;
+    }
+    const last = at === 1 ? this.t1! : this.t0!;
+    if (at === 1) {
+      this.ts1 = undefined;
+      this.t1 = undefined;
+    } else {
+      this.ts0 = undefined;
+      this.t0 = undefined;
+    }
+    return last;
+  }
+
+  /** Puts `timer` at position `at` (at most one past the last). */
+  private place(at: number, timer: QueuedTimer<K>): void {
+    if (at === 0) {
+      this.ts0 = timer.timestamp;
+      this.t0 = timer;
+    } else if (at === 1) {
+      this.ts1 = timer.timestamp;
+      this.t1 = timer;
+    } else if (at - 2 < (this.moreTimers?.length ?? 0)) {
+      this.moreTimestamps![at - 2] = timer.timestamp;
+      this.moreTimers![at - 2] = timer;
+    } else {
+      (this.moreTimestamps ??= []).push(timer.timestamp);
+      (this.moreTimers ??= []).push(timer);
+    }
   }
 }
 
@@ -123,10 +176,10 @@ export class TimerQueue<K = unknown> {
     this.count_++;
     if (timers === undefined) this.index.set(keyId, timer);
     else if (timers instanceof LinearKeyTimers) {
-      if (timers.timers.length < MAX_LINEAR_TIMERS) timers.push(timer);
+      if (timers.size < MAX_LINEAR_TIMERS) timers.push(timer);
       else {
         const map = new Map<string, QueuedTimer<K>>();
-        for (const t of timers.timers) map.set(compositeName(t.namespace, t.timestamp), t);
+        for (const t of timers.values()) map.set(compositeName(t.namespace, t.timestamp), t);
         map.set(compositeName(namespace, timestamp), timer);
         this.index.set(keyId, map);
       }
@@ -234,7 +287,7 @@ export class TimerQueue<K = unknown> {
       // A key that had two timers will likely have two again (a window's timer is registered
       // before the previous window's fired): it keeps its arrays until it has none.
       if (!timers.delete(timer)) return;
-      if (timers.timers.length === 0) this.vacate(timer.keyId);
+      if (timers.size === 0) this.vacate(timer.keyId);
     } else if (timers instanceof Map) {
       timers.delete(compositeName(timer.namespace, timer.timestamp));
       if (timers.size === 0) this.vacate(timer.keyId);
