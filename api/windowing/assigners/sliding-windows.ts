@@ -25,7 +25,7 @@ export function slidingWindowsContaining(
   const windows: TimeWindow[] = [];
   const lastStart = TimeWindow.getWindowStartWithOffset(time, offset, slide);
   for (let start = lastStart; start > time - size; start -= slide) {
-    windows.push(new TimeWindow(start, start + size));
+    windows.push(TimeWindow.of(start, start + size));
   }
   return windows;
 }

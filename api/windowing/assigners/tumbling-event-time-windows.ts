@@ -41,7 +41,7 @@ export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow
   ): TimeWindow[] {
     if (timestamp === undefined) throw missingTimestamp(NAME);
     const start = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    return [TimeWindow.of(start, start + this.size)];
   }
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {

@@ -41,7 +41,7 @@ export class TumblingProcessingTimeWindows extends WindowAssigner<unknown, TimeW
   ): TimeWindow[] {
     const now = context.getCurrentProcessingTime();
     const start = TimeWindow.getWindowStartWithOffset(now, this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    return [TimeWindow.of(start, start + this.size)];
   }
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {

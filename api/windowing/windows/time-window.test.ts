@@ -40,6 +40,17 @@ describe('TimeWindow', () => {
     expect(tw(0, 1).cover(tw(5, 6))).toEqual(tw(0, 6));
   });
 
+  it('of() hands out one shared window per (start, end), equal to a new one', () => {
+    const window = TimeWindow.of(-5_000, 5_000);
+    expect(TimeWindow.of(-5_000, 5_000)).toBe(window);
+    expect(window).toEqual(new TimeWindow(-5_000, 5_000));
+    expect(TimeWindow.of(-5_000, 5_001)).not.toBe(window);
+    expect(TimeWindow.of(-5_000, 5_001).maxTimestamp()).toBe(5_000);
+    // Far-apart and unsafe-for-int32 bounds still name their own window.
+    const late = TimeWindow.of(1_700_000_000_000, 1_700_000_010_000);
+    expect([late.start, late.end]).toEqual([1_700_000_000_000, 1_700_000_010_000]);
+  });
+
   describe('getWindowStartWithOffset', () => {
     it('aligns to multiples of the size without offset', () => {
       for (let ts = 0; ts < 7; ts++) expect(TimeWindow.getWindowStartWithOffset(ts, 0, 7)).toBe(0);

@@ -8,7 +8,30 @@ import { Window } from './window.js';
 /** Told about each group of windows that merges into one; `toBeMerged` has more than one window. */
 export type MergeCallback<W> = (toBeMerged: W[], mergeResult: W) => void;
 
+/**
+ * Recently made windows, direct-mapped by (start, end) (see TimeWindow.of). A slot simply takes
+ * the newest window that maps to it.
+ */
+const SHARED_SLOTS = 4096;
+const sharedStarts = new Float64Array(SHARED_SLOTS).fill(Number.NaN);
+const sharedEnds = new Float64Array(SHARED_SLOTS);
+const sharedWindows = new Array<TimeWindow | undefined>(SHARED_SLOTS).fill(undefined);
+
 export class TimeWindow extends Window {
+  /**
+   * The window [start, end), shared with earlier callers: windows are immutable values, and the
+   * aligned assigners hand out the same few windows for every element, so they allocate none.
+   */
+  static of(start: number, end: number): TimeWindow {
+    const slot = (Math.imul(start | 0, 0x9e3779b1) ^ Math.imul(end | 0, 0x85ebca6b)) >>> 20;
+    if (sharedStarts[slot] === start && sharedEnds[slot] === end) return sharedWindows[slot]!;
+    const window = new TimeWindow(start, end);
+    sharedStarts[slot] = start;
+    sharedEnds[slot] = end;
+    sharedWindows[slot] = window;
+    return window;
+  }
+
   constructor(
     readonly start: number,
     readonly end: number,
