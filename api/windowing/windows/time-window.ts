@@ -32,11 +32,22 @@ export class TimeWindow extends Window {
     return window;
   }
 
+  /** This window's state namespace once named (see window-namespace); a private field, so it is no part of the value. */
+  #namespace: string | undefined = undefined;
+
   constructor(
     readonly start: number,
     readonly end: number,
   ) {
     super();
+  }
+
+  /**
+   * This window's namespace, made by `name` on the first call only: a window held across records
+   * (a session in a merging window set, a shared aligned window) is named once.
+   */
+  namespace(name: (window: TimeWindow) => string): string {
+    return (this.#namespace ??= name(this));
   }
 
   getStart(): number {

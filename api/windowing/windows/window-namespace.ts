@@ -31,8 +31,10 @@ function timeWindowNamespace(start: number, end: number): string {
   return name;
 }
 
+const nameTimeWindow = (window: TimeWindow): string => timeWindowNamespace(window.start, window.end);
+
 export function windowNamespace(window: Window): string {
-  if (window instanceof TimeWindow) return timeWindowNamespace(window.start, window.end);
+  if (window instanceof TimeWindow) return window.namespace(nameTimeWindow);
   if (window instanceof GlobalWindow) return GLOBAL;
   throw new FreshetError(
     'UNSUPPORTED_WINDOW_TYPE',
