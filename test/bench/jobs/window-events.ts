@@ -7,6 +7,8 @@ export interface WindowEvent {
 
 export const WINDOW_KEYS = 10_000;
 export const OUT_OF_ORDERNESS = 1_000;
+/** Watermarks advance every this many events, in the job as in the hand-written loops. */
+export const WATERMARK_EVERY = 1_000;
 
 export function windowEvent(index: number): WindowEvent {
   const inOrder = Math.floor(index / 10);
