@@ -27,6 +27,7 @@ import {
 import { kafkaAvailable, startKafkaBroker } from '../support/kafka-broker.js';
 import { useKafkaBroker } from './kafka-broker-lifecycle.js';
 import { describeWithServer } from '../support/server-availability.js';
+import { waitFor } from '../support/cli.js';
 import { findFreePorts } from '../support/server-process.js';
 import { uniqueTopic } from './sink-test-support.js';
 
@@ -216,7 +217,11 @@ describeWithServer('KafkaSink bad input (real broker)', kafkaAvailable, () => {
         .name('kafka out');
       const run = env.execute('kafka-sink-dying-broker');
       const outcome = failure(run);
-      await waitForCondition(() => written >= 200, 30_000);
+      await waitFor(
+        () => written >= 200,
+        30_000,
+        () => `200 records written (got ${written})`,
+      );
       await doomed.kill();
       error = await outcome;
     } finally {
@@ -228,11 +233,3 @@ describeWithServer('KafkaSink bad input (real broker)', kafkaAvailable, () => {
     );
   }, 120_000);
 });
-
-async function waitForCondition(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

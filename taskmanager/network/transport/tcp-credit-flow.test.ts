@@ -6,6 +6,7 @@
  */
 import { bufferBytes } from '../../../common/protocol/record-batch-codec.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor as waitForCondition } from '../../../test/support/cli.js';
 import { IntermediateDataSetId, ResourceId, hashHex32 } from '../../../common/ids.js';
 import type { NetworkMessage } from '../../../common/protocol/network-messages.js';
 import type { ResultPartitionId } from '../../../common/protocol/task-deployment.js';
@@ -23,13 +24,8 @@ afterEach(async () => {
   for (const transport of transports.splice(0)) await transport.close();
 });
 
-async function waitFor(condition: () => boolean, what: () => string, deadlineMs = 30_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
+const waitFor = (condition: () => boolean, what: () => string, deadlineMs = 30_000): Promise<void> =>
+  waitForCondition(condition, deadlineMs, what, 2);
 
 interface TaskManager {
   readonly id: string;

@@ -1,6 +1,7 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { bufferBytes } from '../../../common/protocol/record-batch-codec.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor as waitForCondition } from '../../../test/support/cli.js';
 import type { FreshetError } from '../../../common/errors/freshet-error.js';
 import { IntermediateDataSetId } from '../../../common/ids.js';
 import { encodeFrame } from '../../../common/protocol/network-frame-codec.js';
@@ -22,13 +23,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function waitFor(condition: () => boolean, what: string, deadlineMs = 30_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
+const waitFor = (condition: () => boolean, what: string, deadlineMs = 30_000): Promise<void> =>
+  waitForCondition(condition, deadlineMs, what, 2);
 
 async function startNode(
   taskManagerId: string,

@@ -349,11 +349,14 @@ export class WindowOperator extends AbstractUdfOperator {
   /** Notes a change of the current key's set; an empty set leaves the in-memory cache. */
   private persist(set: MergingWindowSet<Window>): void {
     const backend = this.ctx.keyedStateBackend!;
-    if (set.hasChanged() && !set.queuedForWrite) {
+    const changed = set.hasChanged() && !set.queuedForWrite;
+    if (!changed && set.size > 0) return;
+    const identity = backend.getCurrentKeyId();
+    if (changed) {
       set.queuedForWrite = true;
-      this.dirtySets.set(backend.getCurrentKeyId(), { key: backend.getCurrentKey(), set });
+      this.dirtySets.set(identity, { key: backend.getCurrentKey(), set });
     }
-    if (set.size === 0) this.mergingSetCache.delete(backend.getCurrentKeyId());
+    if (set.size === 0) this.mergingSetCache.delete(identity);
   }
 
   /** Writes every changed merging window set to keyed state (the current key is kept). */
