@@ -128,4 +128,10 @@ setInterval(
   () => send({ type: 'task-metrics', reports: runtime.taskMetrics() }),
   METRICS_PUSH_INTERVAL_MS,
 ).unref();
-send({ type: 'ready' });
+// Freshet's own modules load before the slot reports ready, as a TaskManager's framework is in
+// place before any job arrives: a job's deployment then pays only for its own bundle. A module
+// that fails to load fails the first job that needs it, with the loader's error.
+void providedModules().then(
+  () => send({ type: 'ready' }),
+  () => send({ type: 'ready' }),
+);
