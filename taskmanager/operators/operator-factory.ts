@@ -9,7 +9,7 @@ import { StreamFilter, StreamFlatMap, StreamMap } from './simple-operators.js';
 import { SinkWriterOperator } from './sink-writer-operator.js';
 import { SourceOperator, TimestampsAndWatermarksOperator } from './source-operator.js';
 import type { OperatorContext, StreamOperator } from './stream-operator.js';
-import { WindowOperator } from './windowing/window-operator.js';
+import { createWindowOperator } from './windowing/create-window-operator.js';
 import { CoProcessOperator } from './co/co-process-operator.js';
 import { IntervalJoinOperator } from './co/interval-join-operator.js';
 
@@ -46,7 +46,7 @@ export function createOperator(
     case 'intervalJoin':
       return new IntervalJoinOperator(ctx, descriptor.join);
     case 'window':
-      return new WindowOperator(ctx, descriptor.window);
+      return createWindowOperator(ctx, descriptor.window);
     case 'sink':
       return new SinkWriterOperator(ctx, descriptor.sink, sinkContext());
     default:

@@ -33,10 +33,15 @@ import { StreamExecutionEnvironment, type KeyedStream, type WatermarkStatus } fr
 import type { WindowOperatorSpec } from '../../api/graph/window-operator-spec.js';
 import { computeKeyGroupRangeForOperatorIndex } from '../../common/key-groups.js';
 import { KeyedTimerService } from '../../taskmanager/operators/keyed-timer-service.js';
+import type { InternalTimersSnapshot } from '../../taskmanager/operators/windowing/internal-timer-service.js';
+import type { KeyedStateSnapshot } from '../../taskmanager/state/keyed-state-backend.js';
 import type { Output } from '../../taskmanager/operators/output.js';
 import type { ProcessingTimeService } from '../../taskmanager/operators/processing-time-service.js';
 import type { OperatorContext, StreamOperator } from '../../taskmanager/operators/stream-operator.js';
-import { WindowOperator } from '../../taskmanager/operators/windowing/window-operator.js';
+import {
+  createWindowOperator,
+  type AnyWindowOperator,
+} from '../../taskmanager/operators/windowing/create-window-operator.js';
 import { HeapKeyedStateBackend } from '../../taskmanager/state/heap/heap-keyed-state-backend.js';
 import { StreamingRuntimeContext, type TaskInfo } from '../../taskmanager/task/streaming-runtime-context.js';
 
@@ -211,6 +216,8 @@ export class KeyedOneInputStreamOperatorTestHarness<IN, OP extends StreamOperato
   readonly processingTimeService: TestingProcessingTimeService;
   readonly keyedStateBackend: HeapKeyedStateBackend;
   readonly operator: OP;
+  /** The operator's keyed timer services, as a task's chain collects them for checkpoints. */
+  readonly timerServices: KeyedTimerService[] = [];
   private opened = false;
   private closed = false;
 
@@ -242,6 +249,7 @@ export class KeyedOneInputStreamOperatorTestHarness<IN, OP extends StreamOperato
       stateKeySelector: keySelector as (value: unknown) => unknown,
       processingTimeService: this.processingTimeService,
       autoWatermarkInterval: 200,
+      timerServices: this.timerServices,
     });
   }
 
@@ -252,11 +260,11 @@ export class KeyedOneInputStreamOperatorTestHarness<IN, OP extends StreamOperato
   static forWindow<IN, K>(
     keySelector: (value: IN) => K,
     build: (keyed: KeyedStream<IN, K>) => unknown,
-    options: HarnessOptions = {},
-  ): KeyedOneInputStreamOperatorTestHarness<IN, WindowOperator> {
+    options: HarnessOptions & { readonly plan?: 'auto' | 'general' } = {},
+  ): KeyedOneInputStreamOperatorTestHarness<IN, AnyWindowOperator> {
     const { spec, stateKeySelector } = windowOperatorSpec(keySelector, build);
-    return new KeyedOneInputStreamOperatorTestHarness<IN, WindowOperator>(
-      (ctx) => new WindowOperator(ctx, spec),
+    return new KeyedOneInputStreamOperatorTestHarness<IN, AnyWindowOperator>(
+      (ctx) => createWindowOperator(ctx, spec, options.plan),
       stateKeySelector,
       options,
     );
@@ -338,6 +346,24 @@ export class KeyedOneInputStreamOperatorTestHarness<IN, OP extends StreamOperato
     return entries;
   }
 
+  /** What a checkpoint takes of the operator: its keyed state and the timers of its timer services. */
+  snapshot(): OperatorTestSnapshot {
+    this.operator.snapshotState?.(0);
+    return {
+      keyed: this.keyedStateBackend.snapshot(),
+      timers: this.timerServices.map((service) => service.timers.snapshot()),
+    };
+  }
+
+  /** Flink's `initializeState(snapshot)`: loads a snapshot of this operator's kind; call before open. */
+  initializeState(snapshot: OperatorTestSnapshot): void {
+    if (this.opened) throw new Error('initializeState must come before open');
+    this.keyedStateBackend.restore(snapshot.keyed);
+    snapshot.timers.forEach((timers, i) =>
+      this.timerServices[i]?.restore(timers, this.keyedStateBackend.keyGroupRange),
+    );
+  }
+
   /** Flink's `numKeyedStateEntries()`. */
   numKeyedStateEntries(): number {
     return this.keyedStateEntries().length;
@@ -349,6 +375,8 @@ export class KeyedOneInputStreamOperatorTestHarness<IN, OP extends StreamOperato
    * private, tests reach into it).
    */
   numEventTimeTimers(namespace?: string): number {
+    // As a checkpoint sees them: operators that keep windows their own way copy their timers.
+    this.operator.snapshotState?.(0);
     return this.timerService().timers.numEventTimeTimers(namespace);
   }
 
@@ -363,6 +391,11 @@ export class KeyedOneInputStreamOperatorTestHarness<IN, OP extends StreamOperato
     }
     return timers;
   }
+}
+
+export interface OperatorTestSnapshot {
+  readonly keyed: KeyedStateSnapshot;
+  readonly timers: InternalTimersSnapshot[];
 }
 
 export interface KeyedStateEntry {

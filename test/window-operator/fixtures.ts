@@ -27,7 +27,7 @@ import {
   sortedWithinWatermarks,
   type OutputElement,
 } from '../support/keyed-operator-test-harness.js';
-import type { WindowOperator } from '../../taskmanager/operators/windowing/window-operator.js';
+import type { AnyWindowOperator } from '../../taskmanager/operators/windowing/create-window-operator.js';
 
 export type Tuple2 = [string, number];
 export type Tuple3 = [string, number, number];
@@ -35,7 +35,7 @@ export type Tuple3 = [string, number, number];
 /** Flink's `Long.MAX_VALUE` here: the timestamp of GlobalWindow results. */
 export const MAX_TS = Number.MAX_SAFE_INTEGER;
 
-export type WindowHarness = KeyedOneInputStreamOperatorTestHarness<Tuple2, WindowOperator>;
+export type WindowHarness = KeyedOneInputStreamOperatorTestHarness<Tuple2, AnyWindowOperator>;
 
 /** A harness around the window operator `build` makes from `keyBy(t => t[0])`. */
 export function windowHarness(build: (keyed: KeyedStream<Tuple2, string>) => unknown): WindowHarness {

@@ -91,6 +91,14 @@ export class InternalTimerService<K = unknown> {
     return this.processingTimeTimers.due(now, max);
   }
 
+  /** Removes every event-time timer and returns them in firing order (the watermark stays). */
+  takeEventTimeTimers(): Array<InternalTimer<K>> {
+    const taken: Array<InternalTimer<K>> = [];
+    for (let timer = this.eventTimeTimers.poll(); timer !== undefined; timer = this.eventTimeTimers.poll())
+      taken.push(timer);
+    return taken;
+  }
+
   /** When the earliest processing-time timer is due, so the operator can schedule a wake-up. */
   nextProcessingTime(): number | undefined {
     return this.processingTimeTimers.peek()?.timestamp;

@@ -62,6 +62,18 @@ export abstract class AbstractHeapState<V> {
     );
   }
 
+  /** The stored value (an accumulator, for aggregating state) of the current key and namespace (Flink's getInternal). */
+  getInternal(): V | undefined {
+    return this.getEntry()?.value;
+  }
+
+  /** Stores `value` as it is for the current key and namespace (Flink's updateInternal). */
+  updateInternal(value: V): void {
+    const entry = this.getEntry();
+    if (entry !== undefined) entry.value = value;
+    else this.putNewEntry(value);
+  }
+
   /** Removes the value of the current key in the current namespace. */
   clear(): void {
     this.table.remove(this.keyContext.offset, this.keyContext.keyId, this.namespace);

@@ -1,0 +1,343 @@
+/**
+ * The window operator's plan for event-time session windows (fixed or dynamic gap) in the shape
+ * HeapWindowOperator describes. Per key it keeps the sessions in flight — Flink's MergingWindowSet
+ * mapping, each window with its state window and that state window's contents — and merges them
+ * exactly as MergingWindowSet and WindowOperator do: the same merge results, state windows, merge
+ * order of contents, and timer registrations (EventTimeTrigger's onMerge registers the merge
+ * result's timer, its clear deletes the merged windows' timers).
+ */
+import { DynamicEventTimeSessionWindows } from '../../../api/windowing/assigners/dynamic-event-time-session-windows.js';
+import { EventTimeSessionWindows } from '../../../api/windowing/assigners/event-time-session-windows.js';
+import type { WindowOperatorSpec } from '../../../api/graph/window-operator-spec.js';
+import { parseWindowNamespace, windowNamespace } from '../../../api/windowing/windows/window-namespace.js';
+import { TimeWindow } from '../../../api/windowing/windows/time-window.js';
+import { FreshetError } from '../../../common/errors/freshet-error.js';
+import { heapKeyId } from '../../state/heap/heap-key-id.js';
+import {
+  VOID_NAMESPACE,
+  type KeyedStateBackend,
+  type KeyedStateHandle,
+} from '../../state/keyed-state-backend.js';
+import { ValueStateDescriptor } from '../../../api/state/state-descriptor.js';
+import type { OperatorContext } from '../stream-operator.js';
+import { HeapWindowOperator, NO_CONTENTS } from './heap-window-operator.js';
+import type { InternalTimer } from './internal-timer-service.js';
+import { WindowTimers } from './window-timers.js';
+
+/** The merging window sets' keyed state, as WindowOperator names it. */
+const MERGING_WINDOWS = 'merging-window-set';
+
+type MergingSetsState = KeyedStateHandle & {
+  value(): [string, string][] | undefined;
+  update(value: unknown): void;
+};
+
+/** One in-flight session: its window, its state window and the state window's contents. */
+class Session {
+  /** Where the session's timer is queued: its time and place there (place -1: it has none). */
+  due = 0;
+  place = -1;
+
+  constructor(
+    readonly owner: KeySessions,
+    public start: number,
+    public end: number,
+    readonly stateStart: number,
+    readonly stateEnd: number,
+    public contents: unknown,
+  ) {}
+}
+
+/** One key's sessions in flight, in MergingWindowSet's order (merge results go last). */
+class KeySessions {
+  readonly sessions: Session[] = [];
+
+  constructor(
+    readonly key: unknown,
+    readonly keyId: unknown,
+    readonly keyGroup: number,
+  ) {}
+
+  indexOf(start: number, end: number): number {
+    const sessions = this.sessions;
+    for (let i = 0; i < sessions.length; i++)
+      if (sessions[i]!.start === start && sessions[i]!.end === end) return i;
+    return -1;
+  }
+}
+
+/** A window taking part in a merge: an in-flight session, or the new window (session undefined). */
+interface Candidate {
+  readonly start: number;
+  readonly end: number;
+  readonly session: Session | undefined;
+}
+
+export class EventTimeSessionWindowOperator extends HeapWindowOperator {
+  static supports(spec: WindowOperatorSpec, backend: KeyedStateBackend | undefined): boolean {
+    const assigner = spec.assigner;
+    return (
+      HeapWindowOperator.hasPlanShape(spec, backend) &&
+      (assigner instanceof EventTimeSessionWindows || assigner instanceof DynamicEventTimeSessionWindows)
+    );
+  }
+
+  /** The fixed gap, or undefined when the assigner computes it per element. */
+  private readonly gap: number | undefined;
+  private mergingSets!: MergingSetsState;
+  private readonly keys = new Map<unknown, KeySessions>();
+  private readonly due = new WindowTimers<Session>();
+
+  constructor(ctx: OperatorContext, spec: WindowOperatorSpec) {
+    super(ctx, spec, EventTimeSessionWindowOperator.supports(spec, ctx.keyedStateBackend), true);
+    this.gap = spec.assigner instanceof EventTimeSessionWindows ? spec.assigner.sessionTimeout : undefined;
+  }
+
+  override async open(): Promise<void> {
+    this.mergingSets = this.backend.getPartitionedState<MergingSetsState>(
+      new ValueStateDescriptor<unknown>(MERGING_WINDOWS),
+    );
+    await super.open();
+  }
+
+  protected addElement(value: unknown, timestamp: number | undefined): void {
+    const key = this.ctx.stateKeySelector!(value);
+    const keyId = heapKeyId(key);
+    let sessions = this.keys.get(keyId);
+    const known = sessions !== undefined;
+    if (sessions === undefined) {
+      this.backend.setCurrentKey(key); // checks the key as WindowOperator does
+      sessions = new KeySessions(key, keyId, this.backend.getCurrentKeyGroupIndex());
+    }
+    let start: number;
+    let end: number;
+    if (this.gap === undefined || timestamp === undefined) {
+      const window = this.spec.assigner.assignWindows(
+        value,
+        timestamp,
+        this.assignerContext,
+      )[0] as TimeWindow;
+      start = window.start;
+      end = window.end;
+    } else {
+      start = timestamp;
+      end = timestamp + this.gap;
+    }
+    const watermark = this.timers.currentWatermark();
+    const session =
+      sessions.sessions.length === 1
+        ? this.addToOneSession(sessions, start, end, watermark)
+        : this.addWindow(sessions, start, end, watermark);
+    if (session.end - 1 <= watermark) {
+      // A late window of its own: retired at once (it had no contents or timer yet).
+      sessions.sessions.splice(sessions.sessions.indexOf(session), 1);
+      if (timestamp! <= watermark) this.lateElement(value, timestamp);
+    } else {
+      session.contents = this.added(session.contents, value);
+      // EventTimeTrigger.onElement registers the window's timer (already there unless the window is new).
+      if (session.place < 0) this.queueTimer(session);
+      if (!known) this.keys.set(keyId, sessions);
+    }
+  }
+
+  /** MergingWindowSet.addToOneSession: the new window starts a session, falls inside, or extends it. */
+  private addToOneSession(sessions: KeySessions, start: number, end: number, watermark: number): Session {
+    const session = sessions.sessions[0]!;
+    if (!(session.start <= end && session.end >= start)) return this.newSession(sessions, start, end);
+    const coverStart = Math.min(session.start, start);
+    const coverEnd = Math.max(session.end, end);
+    if (coverStart === session.start && coverEnd === session.end) return session;
+    this.checkMergeNotLate(coverStart, coverEnd, watermark);
+    this.dequeueTimer(session);
+    session.start = coverStart;
+    session.end = coverEnd;
+    if (coverEnd - 1 > watermark) this.queueTimer(session);
+    return session;
+  }
+
+  /** MergingWindowSet.addWindow with WindowOperator's merge function, for any number of sessions. */
+  private addWindow(sessions: KeySessions, start: number, end: number, watermark: number): Session {
+    const candidates: Candidate[] = sessions.sessions.map((s) => ({
+      start: s.start,
+      end: s.end,
+      session: s,
+    }));
+    candidates.push({ start, end, session: undefined });
+    candidates.sort((a, b) => a.start - b.start);
+    const merges: Array<{ start: number; end: number; members: Candidate[] }> = [];
+    let run: { start: number; end: number; members: Candidate[] } | undefined;
+    for (const c of candidates) {
+      if (run !== undefined && run.start <= c.end && run.end >= c.start) {
+        run.start = Math.min(run.start, c.start);
+        run.end = Math.max(run.end, c.end);
+        if (!run.members.some((m) => m.start === c.start && m.end === c.end)) run.members.push(c);
+      } else {
+        if (run !== undefined && run.members.length > 1) merges.push(run);
+        run = { start: c.start, end: c.end, members: [c] };
+      }
+    }
+    if (run !== undefined && run.members.length > 1) merges.push(run);
+
+    let result: Session | undefined;
+    let mergedNew = false;
+    for (const merge of merges) {
+      const members = merge.members;
+      const newAt = members.findIndex((m) => m.start === start && m.end === end);
+      const takesNew = newAt >= 0;
+      if (takesNew) members.splice(newAt, 1);
+      // The result keeps the state window (and contents) of the first merged window.
+      const target = members[0]!.session!;
+      const onlyItself = members.length === 1 && target.start === merge.start && target.end === merge.end;
+      if (!onlyItself) this.checkMergeNotLate(merge.start, merge.end, watermark);
+      const others: Session[] = [];
+      for (const m of members) {
+        const s = m.session!;
+        sessions.sessions.splice(sessions.sessions.indexOf(s), 1);
+        if (s !== target) others.push(s);
+      }
+      const equal = sessions.indexOf(merge.start, merge.end);
+      if (equal >= 0) this.dequeueTimer(sessions.sessions.splice(equal, 1)[0]!);
+      if (!onlyItself) {
+        for (const s of members) this.dequeueTimer(s.session!);
+        target.start = merge.start;
+        target.end = merge.end;
+        if (merge.end - 1 > watermark) this.queueTimer(target);
+        target.contents = this.mergedContents(target.contents, others);
+      }
+      sessions.sessions.push(target);
+      if (takesNew) {
+        mergedNew = true;
+        result = target;
+      }
+    }
+    if (result !== undefined && mergedNew) return result;
+    const existing = sessions.indexOf(start, end);
+    return existing >= 0 ? sessions.sessions[existing]! : this.newSession(sessions, start, end);
+  }
+
+  /** The contents state's mergeNamespaces: the others folded in order, then into the target. */
+  private mergedContents(target: unknown, others: readonly Session[]): unknown {
+    let merged: unknown = NO_CONTENTS;
+    for (const s of others) {
+      if (s.contents === NO_CONTENTS) continue;
+      merged = merged === NO_CONTENTS ? s.contents : this.mergeContents(merged, s.contents);
+    }
+    if (merged === NO_CONTENTS) return target;
+    return target === NO_CONTENTS ? merged : this.mergeContents(target, merged);
+  }
+
+  private newSession(sessions: KeySessions, start: number, end: number): Session {
+    const session = new Session(sessions, start, end, start, end, NO_CONTENTS);
+    sessions.sessions.push(session);
+    return session;
+  }
+
+  private checkMergeNotLate(start: number, end: number, watermark: number): void {
+    if (end - 1 > watermark) return;
+    throw new FreshetError(
+      'WINDOW_MERGED_LATE',
+      `The end timestamp of an event-time window cannot become earlier than the current watermark by merging. Current watermark: ${watermark} window: ${new TimeWindow(start, end).toString()}`,
+    );
+  }
+
+  private queueTimer(session: Session): void {
+    session.due = session.end - 1;
+    session.place = this.due.add(session.due, session);
+  }
+
+  private dequeueTimer(session: Session): void {
+    if (session.place < 0) return;
+    this.due.remove(session.due, session.place);
+    session.place = -1;
+  }
+
+  protected fireWindows(timestamp: number): void {
+    this.due.fire(timestamp, this.fireSession);
+  }
+
+  private readonly fireSession = (session: Session): void => {
+    session.place = -1;
+    const owner = session.owner;
+    owner.sessions.splice(owner.sessions.indexOf(session), 1);
+    if (owner.sessions.length === 0) this.keys.delete(owner.keyId);
+    this.emitWindow(owner.key, owner.keyGroup, new TimeWindow(session.start, session.end), session.contents);
+  };
+
+  protected copyToState(): void {
+    for (const sessions of this.keys.values()) {
+      this.backend.setCurrentKey(sessions.key, sessions.keyGroup);
+      const pairs: Array<[string, string]> = [];
+      for (const s of sessions.sessions) {
+        const stateNamespace = windowNamespace(new TimeWindow(s.stateStart, s.stateEnd));
+        pairs.push([windowNamespace(new TimeWindow(s.start, s.end)), stateNamespace]);
+        this.contents.setCurrentNamespace(stateNamespace);
+        if (s.contents !== NO_CONTENTS) this.contents.updateInternal(s.contents);
+      }
+      this.mergingSets.setCurrentNamespace(VOID_NAMESPACE);
+      this.mergingSets.update(pairs);
+    }
+    this.due.forEach((session, time) => {
+      this.backend.setCurrentKey(session.owner.key, session.owner.keyGroup);
+      this.timers.registerEventTimeTimer(windowNamespace(new TimeWindow(session.start, session.end)), time);
+    });
+  }
+
+  protected dropCopiedState(): void {
+    for (const sessions of this.keys.values()) {
+      this.backend.setCurrentKey(sessions.key, sessions.keyGroup);
+      this.mergingSets.setCurrentNamespace(VOID_NAMESPACE);
+      this.mergingSets.clear();
+      for (const s of sessions.sessions) {
+        this.contents.setCurrentNamespace(windowNamespace(new TimeWindow(s.stateStart, s.stateEnd)));
+        this.contents.clear();
+      }
+    }
+  }
+
+  /** Every key's merging window set and its state windows' contents; then the timers, in firing order. */
+  protected takeRestoredWindows(timers: readonly InternalTimer[]): void {
+    const keys: unknown[] = [];
+    this.backend.applyToAllKeys(MERGING_WINDOWS, (key) => keys.push(key));
+    for (const key of keys) {
+      this.backend.setCurrentKey(key);
+      this.mergingSets.setCurrentNamespace(VOID_NAMESPACE);
+      const pairs = (this.mergingSets.value() as [string, string][] | undefined) ?? [];
+      this.mergingSets.clear();
+      const sessions = new KeySessions(
+        key,
+        this.backend.getCurrentKeyId(),
+        this.backend.getCurrentKeyGroupIndex(),
+      );
+      for (const [windowName, stateName] of pairs) {
+        const window = parseWindowNamespace(windowName) as TimeWindow;
+        const stateWindow = parseWindowNamespace(stateName) as TimeWindow;
+        this.contents.setCurrentNamespace(stateName);
+        const stored = this.contents.getInternal();
+        this.contents.clear();
+        const existing = sessions.indexOf(window.start, window.end);
+        if (existing >= 0) sessions.sessions.splice(existing, 1);
+        sessions.sessions.push(
+          new Session(
+            sessions,
+            window.start,
+            window.end,
+            stateWindow.start,
+            stateWindow.end,
+            stored ?? NO_CONTENTS,
+          ),
+        );
+      }
+      if (sessions.sessions.length > 0) this.keys.set(sessions.keyId, sessions);
+    }
+    for (const timer of timers) {
+      const window = parseWindowNamespace(timer.namespace);
+      if (!(window instanceof TimeWindow) || window.maxTimestamp() !== timer.timestamp)
+        throw this.incompatibleTimer(timer.timestamp, window);
+      this.backend.setCurrentKey(timer.key, timer.keyGroup);
+      const sessions = this.keys.get(this.backend.getCurrentKeyId());
+      const at = sessions?.indexOf(window.start, window.end) ?? -1;
+      // A timer of a window no longer in flight fires nothing in WindowOperator either.
+      if (at >= 0 && sessions!.sessions[at]!.place < 0) this.queueTimer(sessions!.sessions[at]!);
+    }
+  }
+}
