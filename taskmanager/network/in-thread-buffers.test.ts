@@ -67,6 +67,21 @@ describe('buffers within one thread', () => {
     expect(writer.metrics()).toEqual({ recordsOut: 3, bytesOut: batch.byteSize, buffersOut: 1 });
   });
 
+  it('measure a large batch by a sample of its records: the estimate stays near the encoded size', () => {
+    const sent: NetworkMessage[] = [];
+    const writer = writerWith((m) => new DirectConnection((x) => sent.push(x)).send(m));
+    const records = Array.from({ length: 200 }, (_, i) => ({ id: i, name: `record-${i % 10}` }));
+    for (const r of records) writer.emit(r, r.id);
+    writer.flushAll();
+    const message = sent[0]!;
+    if (message.type !== 'buffer') throw new Error('expected a buffer');
+    const encoded = encodeBatch(
+      records,
+      records.map((r) => r.id),
+    ).byteLength;
+    expect(Math.abs(bufferRecords(message.data).byteSize - encoded) / encoded).toBeLessThan(0.05);
+  });
+
   it('are encoded when they go to another worker', async () => {
     const { port1, port2 } = new MessageChannel();
     try {

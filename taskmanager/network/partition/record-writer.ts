@@ -4,7 +4,7 @@
  * buffer when it reaches the target size (adapted to the observed record size so buffers come out
  * near the configured segment size) or when flushed by the buffer timeout or an event. Buffers
  * are encoded only when they leave the thread (see record-batch-codec); the record size is
- * measured by encoding one batch in SIZE_SAMPLE_EVERY. A consumer on the same thread gets batches
+ * measured by encoding a sample of the records of one batch in SIZE_SAMPLE_EVERY. A consumer on the same thread gets batches
  * of at most IN_THREAD_BATCH_RECORDS.
  */
 import type { ChannelEvent } from '../../../common/protocol/network-messages.js';
@@ -16,6 +16,8 @@ import type { ResultPartition } from './result-partition.js';
 const MIN_BATCH = 16;
 const MAX_BATCH = 8192;
 const SIZE_SAMPLE_EVERY = 128;
+/** How many records of a sampled batch are encoded to measure the record size. */
+const SIZE_SAMPLE_RECORDS = 32;
 
 /** One channel's records being collected, in arrays allocated at the expected batch size. */
 class ChannelBatch {
@@ -113,7 +115,9 @@ export class RecordWriter {
     const batch = this.batches[channel]!.take();
     const count = batch.values.length;
     if (this.buffersOut % SIZE_SAMPLE_EVERY === 0) {
-      this.bytesPerRecord = encodeBatch(batch.values, batch.timestamps).byteLength / count;
+      // SIZE_SAMPLE_RECORDS records spread over the batch stand for it.
+      const { values, timestamps } = sample(batch.values, batch.timestamps);
+      this.bytesPerRecord = encodeBatch(values, timestamps).byteLength / values.length;
       if (!this.flushAlways) {
         this.targetBatchSize = Math.max(
           MIN_BATCH,
@@ -135,4 +139,22 @@ export class RecordWriter {
       inThread ? Math.min(this.targetBatchSize, IN_THREAD_BATCH_RECORDS) : this.targetBatchSize,
     );
   }
+}
+
+/** Up to SIZE_SAMPLE_RECORDS records at even strides through the batch (all of a small one). */
+function sample(
+  values: unknown[],
+  timestamps: (number | undefined)[] | null,
+): { values: unknown[]; timestamps: (number | undefined)[] | null } {
+  const count = values.length;
+  if (count <= SIZE_SAMPLE_RECORDS) return { values, timestamps };
+  const stride = count / SIZE_SAMPLE_RECORDS;
+  const sampledValues = new Array<unknown>(SIZE_SAMPLE_RECORDS);
+  const sampledTimestamps = timestamps === null ? null : new Array<number | undefined>(SIZE_SAMPLE_RECORDS);
+  for (let i = 0; i < SIZE_SAMPLE_RECORDS; i++) {
+    const at = Math.floor(i * stride);
+    sampledValues[i] = values[at];
+    if (sampledTimestamps !== null) sampledTimestamps[i] = timestamps![at];
+  }
+  return { values: sampledValues, timestamps: sampledTimestamps };
 }
