@@ -32,14 +32,16 @@ type MergingSetsState = KeyedStateHandle & {
   update(value: unknown): void;
 };
 
-/** One in-flight session: its window, its state window and the state window's contents. */
+/** One in-flight session of a key: its window, its state window and the state window's contents. */
 class Session {
   /** Where the session's timer is queued: its time and place there (place -1: it has none). */
   due = 0;
   place = -1;
 
   constructor(
-    readonly owner: KeySessions,
+    readonly key: unknown,
+    readonly keyId: unknown,
+    readonly keyGroup: number,
     public start: number,
     public end: number,
     readonly stateStart: number,
@@ -48,22 +50,16 @@ class Session {
   ) {}
 }
 
-/** One key's sessions in flight, in MergingWindowSet's order (merge results go last). */
-class KeySessions {
-  readonly sessions: Session[] = [];
+/**
+ * A key's sessions in flight: the session itself when there is one (the common case: one memory
+ * access fewer per element), else all of them in MergingWindowSet's order (merge results last).
+ */
+type KeySessions = Session | Session[];
 
-  constructor(
-    readonly key: unknown,
-    readonly keyId: unknown,
-    readonly keyGroup: number,
-  ) {}
-
-  indexOf(start: number, end: number): number {
-    const sessions = this.sessions;
-    for (let i = 0; i < sessions.length; i++)
-      if (sessions[i]!.start === start && sessions[i]!.end === end) return i;
-    return -1;
-  }
+function indexOfWindow(sessions: readonly Session[], start: number, end: number): number {
+  for (let i = 0; i < sessions.length; i++)
+    if (sessions[i]!.start === start && sessions[i]!.end === end) return i;
+  return -1;
 }
 
 /** A window taking part in a merge: an in-flight session, or the new window (session undefined). */
@@ -103,12 +99,9 @@ export class EventTimeSessionWindowOperator extends HeapWindowOperator {
   protected addElement(value: unknown, timestamp: number | undefined): void {
     const key = this.ctx.stateKeySelector!(value);
     const keyId = heapKeyId(key);
-    let sessions = this.keys.get(keyId);
-    const known = sessions !== undefined;
-    if (sessions === undefined) {
-      this.backend.setCurrentKey(key); // checks the key as WindowOperator does
-      sessions = new KeySessions(key, keyId, this.backend.getCurrentKeyGroupIndex());
-    }
+    const entry = this.keys.get(keyId);
+    // A key seen before was checked then; a new one is checked (null, key group) as WindowOperator does.
+    if (entry === undefined) this.backend.setCurrentKey(key);
     let start: number;
     let end: number;
     if (this.gap === undefined || timestamp === undefined) {
@@ -124,26 +117,55 @@ export class EventTimeSessionWindowOperator extends HeapWindowOperator {
       end = timestamp + this.gap;
     }
     const watermark = this.timers.currentWatermark();
-    const session =
-      sessions.sessions.length === 1
-        ? this.addToOneSession(sessions, start, end, watermark)
-        : this.addWindow(sessions, start, end, watermark);
+    let session: Session;
+    let sessions: Session[] | undefined; // the key's sessions, unless it has (at most) one
+    if (entry === undefined) {
+      session = new Session(
+        key,
+        keyId,
+        this.backend.getCurrentKeyGroupIndex(),
+        start,
+        end,
+        start,
+        end,
+        NO_CONTENTS,
+      );
+    } else if (entry instanceof Session) {
+      session = this.addToOneSession(entry, start, end, watermark);
+      if (session !== entry) sessions = [entry, session];
+    } else {
+      sessions = entry;
+      session = this.addWindow(entry, start, end, watermark);
+    }
     if (session.end - 1 <= watermark) {
       // A late window of its own: retired at once (it had no contents or timer yet).
-      sessions.sessions.splice(sessions.sessions.indexOf(session), 1);
+      if (sessions !== undefined && sessions === entry) sessions.splice(sessions.indexOf(session), 1);
+      else sessions = undefined;
       if (timestamp! <= watermark) this.lateElement(value, timestamp);
     } else {
       session.contents = this.added(session.contents, value);
       // EventTimeTrigger.onElement registers the window's timer (already there unless the window is new).
       if (session.place < 0) this.queueTimer(session);
-      if (!known) this.keys.set(keyId, sessions);
+      if (entry === undefined) this.keys.set(keyId, session);
     }
+    if (sessions !== undefined) this.store(keyId, sessions);
   }
 
-  /** MergingWindowSet.addToOneSession: the new window starts a session, falls inside, or extends it. */
-  private addToOneSession(sessions: KeySessions, start: number, end: number, watermark: number): Session {
-    const session = sessions.sessions[0]!;
-    if (!(session.start <= end && session.end >= start)) return this.newSession(sessions, start, end);
+  /** Stores a key's sessions in their KeySessions form. */
+  private store(keyId: unknown, sessions: Session[]): void {
+    if (sessions.length > 1) this.keys.set(keyId, sessions);
+    else if (sessions.length === 1) this.keys.set(keyId, sessions[0]!);
+    else this.keys.delete(keyId);
+  }
+
+  /**
+   * MergingWindowSet.addToOneSession: the new window starts a session (returned, not stored yet),
+   * falls inside the key's session, or extends it.
+   */
+  private addToOneSession(session: Session, start: number, end: number, watermark: number): Session {
+    if (!(session.start <= end && session.end >= start)) {
+      return new Session(session.key, session.keyId, session.keyGroup, start, end, start, end, NO_CONTENTS);
+    }
     const coverStart = Math.min(session.start, start);
     const coverEnd = Math.max(session.end, end);
     if (coverStart === session.start && coverEnd === session.end) return session;
@@ -156,8 +178,8 @@ export class EventTimeSessionWindowOperator extends HeapWindowOperator {
   }
 
   /** MergingWindowSet.addWindow with WindowOperator's merge function, for any number of sessions. */
-  private addWindow(sessions: KeySessions, start: number, end: number, watermark: number): Session {
-    const candidates: Candidate[] = sessions.sessions.map((s) => ({
+  private addWindow(sessions: Session[], start: number, end: number, watermark: number): Session {
+    const candidates: Candidate[] = sessions.map((s) => ({
       start: s.start,
       end: s.end,
       session: s,
@@ -192,11 +214,11 @@ export class EventTimeSessionWindowOperator extends HeapWindowOperator {
       const others: Session[] = [];
       for (const m of members) {
         const s = m.session!;
-        sessions.sessions.splice(sessions.sessions.indexOf(s), 1);
+        sessions.splice(sessions.indexOf(s), 1);
         if (s !== target) others.push(s);
       }
-      const equal = sessions.indexOf(merge.start, merge.end);
-      if (equal >= 0) this.dequeueTimer(sessions.sessions.splice(equal, 1)[0]!);
+      const equal = indexOfWindow(sessions, merge.start, merge.end);
+      if (equal >= 0) this.dequeueTimer(sessions.splice(equal, 1)[0]!);
       if (!onlyItself) {
         for (const s of members) this.dequeueTimer(s.session!);
         target.start = merge.start;
@@ -204,15 +226,19 @@ export class EventTimeSessionWindowOperator extends HeapWindowOperator {
         if (merge.end - 1 > watermark) this.queueTimer(target);
         target.contents = this.mergedContents(target.contents, others);
       }
-      sessions.sessions.push(target);
+      sessions.push(target);
       if (takesNew) {
         mergedNew = true;
         result = target;
       }
     }
     if (result !== undefined && mergedNew) return result;
-    const existing = sessions.indexOf(start, end);
-    return existing >= 0 ? sessions.sessions[existing]! : this.newSession(sessions, start, end);
+    const existing = indexOfWindow(sessions, start, end);
+    if (existing >= 0) return sessions[existing]!;
+    const first = sessions[0]!;
+    const session = new Session(first.key, first.keyId, first.keyGroup, start, end, start, end, NO_CONTENTS);
+    sessions.push(session);
+    return session;
   }
 
   /** The contents state's mergeNamespaces: the others folded in order, then into the target. */
@@ -224,12 +250,6 @@ export class EventTimeSessionWindowOperator extends HeapWindowOperator {
     }
     if (merged === NO_CONTENTS) return target;
     return target === NO_CONTENTS ? merged : this.mergeContents(target, merged);
-  }
-
-  private newSession(sessions: KeySessions, start: number, end: number): Session {
-    const session = new Session(sessions, start, end, start, end, NO_CONTENTS);
-    sessions.sessions.push(session);
-    return session;
   }
 
   private checkMergeNotLate(start: number, end: number, watermark: number): void {
@@ -257,17 +277,34 @@ export class EventTimeSessionWindowOperator extends HeapWindowOperator {
 
   private readonly fireSession = (session: Session): void => {
     session.place = -1;
-    const owner = session.owner;
-    owner.sessions.splice(owner.sessions.indexOf(session), 1);
-    if (owner.sessions.length === 0) this.keys.delete(owner.keyId);
-    this.emitWindow(owner.key, owner.keyGroup, new TimeWindow(session.start, session.end), session.contents);
+    const entry = this.keys.get(session.keyId)!;
+    if (entry === session) this.keys.delete(session.keyId);
+    else {
+      const sessions = entry as Session[];
+      sessions.splice(sessions.indexOf(session), 1);
+      this.store(session.keyId, sessions);
+    }
+    this.emitWindow(
+      session.key,
+      session.keyGroup,
+      new TimeWindow(session.start, session.end),
+      session.contents,
+    );
   };
 
+  /** Every key's sessions, with the backend's current key set to the key. */
+  private forEachKey(fn: (sessions: readonly Session[]) => void): void {
+    for (const entry of this.keys.values()) {
+      const sessions = entry instanceof Session ? [entry] : entry;
+      this.backend.setCurrentKey(sessions[0]!.key, sessions[0]!.keyGroup);
+      fn(sessions);
+    }
+  }
+
   protected copyToState(): void {
-    for (const sessions of this.keys.values()) {
-      this.backend.setCurrentKey(sessions.key, sessions.keyGroup);
+    this.forEachKey((sessions) => {
       const pairs: Array<[string, string]> = [];
-      for (const s of sessions.sessions) {
+      for (const s of sessions) {
         const stateNamespace = windowNamespace(new TimeWindow(s.stateStart, s.stateEnd));
         pairs.push([windowNamespace(new TimeWindow(s.start, s.end)), stateNamespace]);
         this.contents.setCurrentNamespace(stateNamespace);
@@ -275,23 +312,22 @@ export class EventTimeSessionWindowOperator extends HeapWindowOperator {
       }
       this.mergingSets.setCurrentNamespace(VOID_NAMESPACE);
       this.mergingSets.update(pairs);
-    }
+    });
     this.due.forEach((session, time) => {
-      this.backend.setCurrentKey(session.owner.key, session.owner.keyGroup);
+      this.backend.setCurrentKey(session.key, session.keyGroup);
       this.timers.registerEventTimeTimer(windowNamespace(new TimeWindow(session.start, session.end)), time);
     });
   }
 
   protected dropCopiedState(): void {
-    for (const sessions of this.keys.values()) {
-      this.backend.setCurrentKey(sessions.key, sessions.keyGroup);
+    this.forEachKey((sessions) => {
       this.mergingSets.setCurrentNamespace(VOID_NAMESPACE);
       this.mergingSets.clear();
-      for (const s of sessions.sessions) {
+      for (const s of sessions) {
         this.contents.setCurrentNamespace(windowNamespace(new TimeWindow(s.stateStart, s.stateEnd)));
         this.contents.clear();
       }
-    }
+    });
   }
 
   /** Every key's merging window set and its state windows' contents; then the timers, in firing order. */
@@ -303,22 +339,22 @@ export class EventTimeSessionWindowOperator extends HeapWindowOperator {
       this.mergingSets.setCurrentNamespace(VOID_NAMESPACE);
       const pairs = (this.mergingSets.value() as [string, string][] | undefined) ?? [];
       this.mergingSets.clear();
-      const sessions = new KeySessions(
-        key,
-        this.backend.getCurrentKeyId(),
-        this.backend.getCurrentKeyGroupIndex(),
-      );
+      const keyId = this.backend.getCurrentKeyId();
+      const keyGroup = this.backend.getCurrentKeyGroupIndex();
+      const sessions: Session[] = [];
       for (const [windowName, stateName] of pairs) {
         const window = parseWindowNamespace(windowName) as TimeWindow;
         const stateWindow = parseWindowNamespace(stateName) as TimeWindow;
         this.contents.setCurrentNamespace(stateName);
         const stored = this.contents.getInternal();
         this.contents.clear();
-        const existing = sessions.indexOf(window.start, window.end);
-        if (existing >= 0) sessions.sessions.splice(existing, 1);
-        sessions.sessions.push(
+        const existing = indexOfWindow(sessions, window.start, window.end);
+        if (existing >= 0) sessions.splice(existing, 1);
+        sessions.push(
           new Session(
-            sessions,
+            key,
+            keyId,
+            keyGroup,
             window.start,
             window.end,
             stateWindow.start,
@@ -327,17 +363,18 @@ export class EventTimeSessionWindowOperator extends HeapWindowOperator {
           ),
         );
       }
-      if (sessions.sessions.length > 0) this.keys.set(sessions.keyId, sessions);
+      this.store(keyId, sessions);
     }
     for (const timer of timers) {
       const window = parseWindowNamespace(timer.namespace);
       if (!(window instanceof TimeWindow) || window.maxTimestamp() !== timer.timestamp)
         throw this.incompatibleTimer(timer.timestamp, window);
       this.backend.setCurrentKey(timer.key, timer.keyGroup);
-      const sessions = this.keys.get(this.backend.getCurrentKeyId());
-      const at = sessions?.indexOf(window.start, window.end) ?? -1;
+      const entry = this.keys.get(this.backend.getCurrentKeyId());
+      const sessions = entry === undefined ? [] : entry instanceof Session ? [entry] : entry;
+      const at = indexOfWindow(sessions, window.start, window.end);
       // A timer of a window no longer in flight fires nothing in WindowOperator either.
-      if (at >= 0 && sessions!.sessions[at]!.place < 0) this.queueTimer(sessions!.sessions[at]!);
+      if (at >= 0 && sessions[at]!.place < 0) this.queueTimer(sessions[at]!);
     }
   }
 }
