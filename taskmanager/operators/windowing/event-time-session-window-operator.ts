@@ -22,10 +22,8 @@ import { ValueStateDescriptor } from '../../../api/state/state-descriptor.js';
 import type { OperatorContext } from '../stream-operator.js';
 import { HeapWindowOperator, NO_CONTENTS } from './heap-window-operator.js';
 import type { InternalTimer } from './internal-timer-service.js';
+import { MERGING_WINDOWS } from './window-state-names.js';
 import { WindowTimers } from './window-timers.js';
-
-/** The merging window sets' keyed state, as WindowOperator names it. */
-const MERGING_WINDOWS = 'merging-window-set';
 
 type MergingSetsState = KeyedStateHandle & {
   value(): [string, string][] | undefined;

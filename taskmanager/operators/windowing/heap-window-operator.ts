@@ -28,9 +28,7 @@ import { TimestampedCollector } from '../simple-operators.js';
 import type { OperatorContext } from '../stream-operator.js';
 import type { InternalTimer } from './internal-timer-service.js';
 import { WindowProcessContext } from './window-contexts.js';
-
-/** The keyed state of window contents, as WindowOperator names it. */
-export const WINDOW_CONTENTS = 'window-contents';
+import { WINDOW_CONTENTS } from './window-state-names.js';
 
 /** A window without contents (a null element cleared them); its timer stays, as in WindowOperator. */
 export const NO_CONTENTS: unique symbol = Symbol('no contents');

@@ -30,9 +30,8 @@ import type { OperatorListStates } from '../../checkpoint/operator-snapshot.js';
 import type { InternalTimer } from './internal-timer-service.js';
 import { MergingWindowSet } from './merging-window-set.js';
 import { WindowProcessContext, WindowTriggerContext } from './window-contexts.js';
+import { MERGING_WINDOWS, WINDOW_CONTENTS } from './window-state-names.js';
 
-const CONTENTS = 'window-contents';
-const MERGING_WINDOWS = 'merging-window-set';
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
 
 type ContentsState = KeyedStateHandle & {
@@ -113,10 +112,10 @@ export class WindowOperator extends AbstractUdfOperator {
     const { contents } = this.spec;
     const descriptor =
       this.keepsList || contents.kind === 'list'
-        ? new ListStateDescriptor<unknown>(CONTENTS)
+        ? new ListStateDescriptor<unknown>(WINDOW_CONTENTS)
         : contents.kind === 'reduce'
-          ? new ReducingStateDescriptor<unknown>(CONTENTS, contents.fn)
-          : new AggregatingStateDescriptor<unknown, unknown, unknown>(CONTENTS, contents.fn);
+          ? new ReducingStateDescriptor<unknown>(WINDOW_CONTENTS, contents.fn)
+          : new AggregatingStateDescriptor<unknown, unknown, unknown>(WINDOW_CONTENTS, contents.fn);
     this.contents = backend.getPartitionedState<ContentsState>(descriptor);
     if (this.merging !== undefined) {
       this.mergingSets = backend.getPartitionedState<MergingSetsState>(
