@@ -155,20 +155,36 @@ type Step =
   | { kind: 'watermark'; timestamp: number }
   | { kind: 'checkpoint'; restoreInto: Plan };
 
-function scenario(seed: number, length: number): Step[] {
+/** How a scenario's stream looks: keys, how far the watermark jumps, where timestamps fall. */
+interface Stream {
+  readonly keys: number;
+  readonly watermarkStep: number;
+  /** Timestamps fall in [watermark - behind, watermark - behind + span). */
+  readonly behind: number;
+  readonly span: number;
+}
+
+const STREAMS: Stream[] = [
+  { keys: 6, watermarkStep: 15, behind: 12, span: 40 },
+  // Few keys spread wide: many windows (sessions) per key, merges of several at once.
+  { keys: 2, watermarkStep: 30, behind: 20, span: 80 },
+];
+
+function scenario(seed: number, length: number, stream: Stream): Step[] {
   const next = random(seed);
   const steps: Step[] = [];
   let watermark = -40;
   for (let i = 0; i < length; i++) {
     const roll = next();
     if (roll < 0.1) {
-      watermark += Math.floor(next() * 15);
+      watermark += Math.floor(next() * stream.watermarkStep);
       steps.push({ kind: 'watermark', timestamp: watermark });
     } else if (roll < 0.12) {
       steps.push({ kind: 'checkpoint', restoreInto: next() < 0.5 ? 'auto' : 'general' });
     } else {
-      const timestamp = watermark - 12 + Math.floor(next() * 40); // some late, some far ahead
-      const event: Event = next() < 0.03 ? null : [`k${Math.floor(next() * 6)}`, i];
+      // Some late, some far ahead.
+      const timestamp = watermark - stream.behind + Math.floor(next() * stream.span);
+      const event: Event = next() < 0.03 ? null : [`k${Math.floor(next() * stream.keys)}`, i];
       steps.push({ kind: 'element', event, timestamp });
     }
   }
@@ -243,8 +259,8 @@ describe('the specialised window plans compute what WindowOperator computes', ()
 
   for (const shape of shapes) {
     it(`${shape.name}: random inputs, checkpoints restored into either operator`, async () => {
-      for (let seed = 1; seed <= 12; seed++) {
-        const steps = scenario(seed * 7919 + shape.name.length, 400);
+      for (let seed = 1; seed <= 24; seed++) {
+        const steps = scenario(seed * 7919 + shape.name.length, 400, STREAMS[seed % STREAMS.length]!);
         const general = await run(
           shape,
           'general',
