@@ -70,11 +70,15 @@ describeWithServer('KafkaSource exactly-once with a TaskManager killed', kafkaAv
         'failover-group',
       ]);
 
-      // Produce while the job runs, in batches, so that the kill lands mid-stream.
+      // Produce while the job runs, in batches: half before the kill, half after it, so that the
+      // kill lands mid-stream.
       const perBatch = PER_PARTITION / BATCHES;
       let produced = 0;
+      let replaced!: () => void;
+      const afterKill = new Promise<void>((resolve) => (replaced = resolve));
       const producing = (async () => {
         for (let batch = 0; batch < BATCHES; batch++) {
+          if (batch === BATCHES / 2) await afterKill;
           const messages = [];
           for (let partition = 0; partition < PARTITIONS; partition++) {
             for (let i = 0; i < perBatch; i++) {
@@ -83,7 +87,6 @@ describeWithServer('KafkaSource exactly-once with a TaskManager killed', kafkaAv
           }
           await producer.send({ topic: 'failover', messages });
           produced += messages.length;
-          await new Promise((resolve) => setTimeout(resolve, 100));
         }
       })();
 
@@ -102,6 +105,7 @@ describeWithServer('KafkaSource exactly-once with a TaskManager killed', kafkaAv
       )!;
       victim.child.kill('SIGKILL');
       await cluster.startTaskManager();
+      replaced();
 
       await producing;
       await waitForJobFinished(cluster, jobId, 120_000);
