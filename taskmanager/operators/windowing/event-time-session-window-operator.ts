@@ -1,16 +1,18 @@
 /**
  * The window operator's plan for event-time session windows (fixed or dynamic gap) in the shape
  * HeapWindowOperator describes. Per key it keeps the sessions in flight — Flink's MergingWindowSet
- * mapping, each window with its state window and that state window's contents — and merges them
- * exactly as MergingWindowSet and WindowOperator do: the same merge results, state windows, merge
- * order of contents, and timer registrations (EventTimeTrigger's onMerge registers the merge
- * result's timer, its clear deletes the merged windows' timers).
+ * mapping, each window with its state window and that state window's contents. A key with one
+ * session (the common case) takes MergingWindowSet's one-session path inline; otherwise
+ * MergingWindowSet itself decides the merges. Merges apply WindowOperator's merge function to the
+ * sessions: the same merge order of contents and timer registrations (EventTimeTrigger's onMerge
+ * registers the merge result's timer, its clear deletes the merged windows' timers).
  */
 import { DynamicEventTimeSessionWindows } from '../../../api/windowing/assigners/dynamic-event-time-session-windows.js';
 import { EventTimeSessionWindows } from '../../../api/windowing/assigners/event-time-session-windows.js';
 import type { WindowOperatorSpec } from '../../../api/graph/window-operator-spec.js';
 import { parseWindowNamespace, windowNamespace } from '../../../api/windowing/windows/window-namespace.js';
 import { TimeWindow } from '../../../api/windowing/windows/time-window.js';
+import type { MergingWindowAssigner } from '../../../api/windowing/assigners/merging-window-assigner.js';
 import { FreshetError } from '../../../common/errors/freshet-error.js';
 import { heapKeyId } from '../../state/heap/heap-key-id.js';
 import {
@@ -23,6 +25,7 @@ import type { OperatorContext } from '../stream-operator.js';
 import { HeapWindowOperator, NO_CONTENTS } from './heap-window-operator.js';
 import type { InternalTimer } from './internal-timer-service.js';
 import { MERGING_WINDOWS } from './window-state-names.js';
+import { MergingWindowSet } from './merging-window-set.js';
 import { WindowTimers } from './window-timers.js';
 
 type MergingSetsState = KeyedStateHandle & {
@@ -58,13 +61,6 @@ function indexOfWindow(sessions: readonly Session[], start: number, end: number)
   for (let i = 0; i < sessions.length; i++)
     if (sessions[i]!.start === start && sessions[i]!.end === end) return i;
   return -1;
-}
-
-/** A window taking part in a merge: an in-flight session, or the new window (session undefined). */
-interface Candidate {
-  readonly start: number;
-  readonly end: number;
-  readonly session: Session | undefined;
 }
 
 export class EventTimeSessionWindowOperator extends HeapWindowOperator {
@@ -175,68 +171,45 @@ export class EventTimeSessionWindowOperator extends HeapWindowOperator {
     return session;
   }
 
-  /** MergingWindowSet.addWindow with WindowOperator's merge function, for any number of sessions. */
+  /**
+   * A key with several sessions (or none) in flight: MergingWindowSet decides the merges, with
+   * WindowOperator's merge function applied to the sessions; `sessions` takes the set's order.
+   */
   private addWindow(sessions: Session[], start: number, end: number, watermark: number): Session {
-    const candidates: Candidate[] = sessions.map((s) => ({
-      start: s.start,
-      end: s.end,
-      session: s,
-    }));
-    candidates.push({ start, end, session: undefined });
-    candidates.sort((a, b) => a.start - b.start);
-    const merges: Array<{ start: number; end: number; members: Candidate[] }> = [];
-    let run: { start: number; end: number; members: Candidate[] } | undefined;
-    for (const c of candidates) {
-      if (run !== undefined && run.start <= c.end && run.end >= c.start) {
-        run.start = Math.min(run.start, c.start);
-        run.end = Math.max(run.end, c.end);
-        if (!run.members.some((m) => m.start === c.start && m.end === c.end)) run.members.push(c);
-      } else {
-        if (run !== undefined && run.members.length > 1) merges.push(run);
-        run = { start: c.start, end: c.end, members: [c] };
+    const byStateWindow = (window: TimeWindow): Session =>
+      sessions.find((s) => s.stateStart === window.start && s.stateEnd === window.end)!;
+    const set = new MergingWindowSet(
+      this.spec.assigner as MergingWindowAssigner<never, TimeWindow>,
+      sessions.map(
+        (s) => [new TimeWindow(s.start, s.end), new TimeWindow(s.stateStart, s.stateEnd)] as const,
+      ),
+    );
+    const newWindow = new TimeWindow(start, end);
+    const actual = set.addWindow(newWindow, (mergeResult, mergedWindows, stateWindow, mergedStateWindows) => {
+      this.checkMergeNotLate(mergeResult.start, mergeResult.end, watermark);
+      const target = byStateWindow(stateWindow);
+      // EventTimeTrigger: onMerge registers the result's timer, clear deletes the merged windows'.
+      for (const merged of mergedWindows) {
+        const s = sessions.find((c) => c.start === merged.start && c.end === merged.end);
+        if (s !== undefined) this.dequeueTimer(s);
       }
-    }
-    if (run !== undefined && run.members.length > 1) merges.push(run);
-
-    let result: Session | undefined;
-    let mergedNew = false;
-    for (const merge of merges) {
-      const members = merge.members;
-      const newAt = members.findIndex((m) => m.start === start && m.end === end);
-      const takesNew = newAt >= 0;
-      if (takesNew) members.splice(newAt, 1);
-      // The result keeps the state window (and contents) of the first merged window.
-      const target = members[0]!.session!;
-      const onlyItself = members.length === 1 && target.start === merge.start && target.end === merge.end;
-      if (!onlyItself) this.checkMergeNotLate(merge.start, merge.end, watermark);
-      const others: Session[] = [];
-      for (const m of members) {
-        const s = m.session!;
-        sessions.splice(sessions.indexOf(s), 1);
-        if (s !== target) others.push(s);
-      }
-      const equal = indexOfWindow(sessions, merge.start, merge.end);
-      if (equal >= 0) this.dequeueTimer(sessions.splice(equal, 1)[0]!);
-      if (!onlyItself) {
-        for (const s of members) this.dequeueTimer(s.session!);
-        target.start = merge.start;
-        target.end = merge.end;
-        if (merge.end - 1 > watermark) this.queueTimer(target);
-        target.contents = this.mergedContents(target.contents, others);
-      }
-      sessions.push(target);
-      if (takesNew) {
-        mergedNew = true;
-        result = target;
-      }
-    }
-    if (result !== undefined && mergedNew) return result;
-    const existing = indexOfWindow(sessions, start, end);
-    if (existing >= 0) return sessions[existing]!;
+      target.start = mergeResult.start;
+      target.end = mergeResult.end;
+      if (mergeResult.end - 1 > watermark) this.queueTimer(target);
+      target.contents = this.mergedContents(target.contents, mergedStateWindows.map(byStateWindow));
+    });
     const first = sessions[0]!;
-    const session = new Session(first.key, first.keyId, first.keyGroup, start, end, start, end, NO_CONTENTS);
-    sessions.push(session);
-    return session;
+    const added = new Session(first.key, first.keyId, first.keyGroup, start, end, start, end, NO_CONTENTS);
+    const inFlight = [...sessions, added];
+    const ordered = set
+      .snapshot()
+      .map(([, stateWindow]) =>
+        inFlight.find((s) => s.stateStart === stateWindow.start && s.stateEnd === stateWindow.end)!,
+      );
+    // A session the set dropped keeps no timer (WindowOperator's would fire and find no window).
+    for (const s of sessions) if (!ordered.includes(s)) this.dequeueTimer(s);
+    sessions.splice(0, sessions.length, ...ordered);
+    return sessions.find((s) => s.start === actual.start && s.end === actual.end)!;
   }
 
   /** The contents state's mergeNamespaces: the others folded in order, then into the target. */
